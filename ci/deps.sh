@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what racelab's build, tests and reproducers need on Debian/Ubuntu.
+# Installs only what is missing, so a warm machine pays nothing.  Usage:
+#   bash ci/deps.sh            # native build + tests
+#   RACELAB_WINDOWS=1 ...      # also mingw-w64 and Wine (default: on)
+set -euo pipefail
+
+pkgs=(meson ninja-build pkg-config gcc clang gdb libcriterion-dev python3)
+if [[ "${RACELAB_WINDOWS:-1}" != 0 ]]; then
+    pkgs+=(mingw-w64 wine wine64)
+fi
+if [[ "${RACELAB_GO:-1}" != 0 ]]; then
+    pkgs+=(golang-go)
+fi
+if [[ "${RACELAB_BENCH:-0}" != 0 ]]; then
+    pkgs+=(golang-golang-x-tools)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    if [[ $(id -u) != 0 ]]; then
+        echo "ci/deps.sh: missing packages: ${missing[*]} (run as root, or install them)" >&2
+        exit 1
+    fi
+    echo "ci/deps.sh: installing ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,58 @@
+/* spawn.h - run one trial process to completion, with a timeout.
+ *
+ * Implemented by spawn_posix.c (posix_spawn, a new process group, poll on
+ * one pipe carrying stdout and stderr) and spawn_win32.c (CreateProcess
+ * with MSVC-rule quoting, a Job object, pipes).  The command never passes
+ * through a shell.  Safe to call from several threads at once. */
+#ifndef RL_SPAWN_H
+#define RL_SPAWN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    char *const *argv;       /* argv[0] is looked up in PATH when it has no '/' */
+    char *const *env_add;    /* "KEY=VALUE" strings added to the inherited
+                                environment (NULL-terminated, may be NULL) */
+    double timeout_s;        /* <= 0: no timeout */
+    size_t capture_limit;    /* bytes of output kept: half head, half tail */
+    int capture_stacks;      /* on timeout, capture all threads' stacks
+                                (gdb / /proc on POSIX, a minidump on Windows)
+                                before killing */
+    const char *dump_dir;    /* where a minidump may be written (Windows) */
+    const char *dump_name;   /* its file name stem */
+} rl_spawn_opts_t;
+
+typedef struct {
+    int started;             /* 0: could not start; errmsg says why */
+    int exit_status;         /* exit code, -1 when it did not exit normally */
+    int term_signal;         /* POSIX signal that ended it, 0 if none */
+    uint32_t exception;      /* Windows NTSTATUS that ended it, 0 if none */
+    int timed_out;           /* killed (with its whole tree) at the timeout */
+    double duration_s;
+    char *output;            /* merged stdout+stderr: the head, a marker line
+                                "[racelab: N bytes omitted]", the tail */
+    size_t output_len;
+    size_t output_total;     /* bytes the child wrote in all */
+    char *stacks;            /* hang diagnostics text, or NULL */
+    char *dump_path;         /* minidump written, or NULL */
+    char errmsg[256];
+} rl_spawn_result_t;
+
+/* Runs the command, waits for it (or kills its whole process tree at the
+ * timeout) and fills *res.  Returns 0 when *res is filled (whatever the
+ * child did, including failing to start); -1 only when the harness itself
+ * failed (res->errmsg says how). */
+int rl_spawn_run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res);
+void rl_spawn_result_free(rl_spawn_result_t *res);
+
+/* Kills every trial process tree that is running now.  Async-signal-safe on
+ * POSIX, so racelab's SIGINT/SIGTERM handler can call it. */
+void rl_spawn_kill_all(void);
+
+/* Name of a POSIX signal ("SIGSEGV") or of a well-known NTSTATUS
+ * ("EXCEPTION_ACCESS_VIOLATION"); never NULL (falls back to a number). */
+const char *rl_signal_name(int sig, char *buf, size_t len);
+const char *rl_exception_name(uint32_t code, char *buf, size_t len);
+
+#endif
