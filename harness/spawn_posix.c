@@ -312,7 +312,7 @@ static int rl__group_members(pid_t pgid, pid_t *out, int max)
             continue;
         char path[64], comm[64], st;
         int ppid, pgrp;
-        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        snprintf(path, sizeof path, "/proc/%.20s/stat", e->d_name);
         if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) == 0 && pgrp == pgid)
             out[n++] = (pid_t)atoi(e->d_name);
     }
@@ -338,22 +338,22 @@ static void rl__proc_tasks(rl__sb_t *s, pid_t pid)
         if (!rl__is_pid_name(e->d_name))
             continue;
         char tpath[128];
-        snprintf(tpath, sizeof tpath, "/proc/%d/task/%s/stat", (int)pid, e->d_name);
+        snprintf(tpath, sizeof tpath, "/proc/%d/task/%.20s/stat", (int)pid, e->d_name);
         if (rl__parse_stat(tpath, comm, sizeof comm, &st, &ppid, &pgrp) != 0)
             continue;
         char wchan[128] = "?", sc[256] = "?";
-        snprintf(tpath, sizeof tpath, "/proc/%d/task/%s/wchan", (int)pid, e->d_name);
+        snprintf(tpath, sizeof tpath, "/proc/%d/task/%.20s/wchan", (int)pid, e->d_name);
         if (rl__read_small(tpath, buf, sizeof buf))
-            snprintf(wchan, sizeof wchan, "%s", buf[0] ? buf : "0");
-        snprintf(tpath, sizeof tpath, "/proc/%d/task/%s/syscall", (int)pid, e->d_name);
+            snprintf(wchan, sizeof wchan, "%.100s", buf[0] ? buf : "0");
+        snprintf(tpath, sizeof tpath, "/proc/%d/task/%.20s/syscall", (int)pid, e->d_name);
         if (rl__read_small(tpath, buf, sizeof buf)) {
             /* "nr arg1 .. arg6 sp pc": keep the number and the pc */
             char *last = strrchr(buf, ' ');
             int nr;
             if (sscanf(buf, "%d", &nr) == 1)
-                snprintf(sc, sizeof sc, "%d pc %s", nr, last ? last + 1 : "?");
+                snprintf(sc, sizeof sc, "%d pc %.100s", nr, last ? last + 1 : "?");
             else
-                snprintf(sc, sizeof sc, "%s", buf);
+                snprintf(sc, sizeof sc, "%.200s", buf);
         }
         rl__sb_printf(s, "  task %s (%s) state %c wchan %s syscall %s\n",
                       e->d_name, comm, st, wchan, sc);
@@ -432,7 +432,7 @@ static void rl__sweep_orphans_locked(void)
                 continue;
             char path[64], comm[64], st;
             int ppid, pgrp;
-            snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+            snprintf(path, sizeof path, "/proc/%.20s/stat", e->d_name);
             if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) != 0 || ppid != self)
                 continue;
             pid_t pid = (pid_t)atoi(e->d_name);
@@ -599,14 +599,16 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
     int escaped = pipe_open;   /* someone outside the group holds the pipe */
     if (timed_out) {
         res->timed_out = 1;
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        /* The trial's time is up to the timeout, not the diagnostics. */
+        res->duration_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - t0;
         if (opts->capture_stacks)
             res->stacks = rl__capture_stacks(pid);
         kill(-pid, SIGKILL);
-        struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
-        res->duration_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - t0;
         /* Drain what the dying group still writes, briefly. */
-        double end = res->duration_s + t0 + RL__EOF_GRACE_S;
+        double end = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 + RL__EOF_GRACE_S;
         while (pipe_open) {
             clock_gettime(CLOCK_MONOTONIC, &ts);
             double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
