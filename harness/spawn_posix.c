@@ -47,9 +47,10 @@ extern char **environ;
  * signal handler path (rl_spawn_kill_all) only reads atomics and kills. */
 static atomic_int rl__slots[RL__SLOTS];
 static atomic_int rl__killing;
-/* Held across posix_spawn + registration and by the orphan sweep, so the
- * sweep never mistakes a just-started trial for an orphan. */
-static pthread_mutex_t rl__spawn_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Read-held across posix_spawn + registration (spawns run concurrently),
+ * write-held by the orphan sweep, so the sweep never mistakes a
+ * just-started trial for an orphan. */
+static pthread_rwlock_t rl__spawn_lock = PTHREAD_RWLOCK_INITIALIZER;
 static pthread_once_t rl__once = PTHREAD_ONCE_INIT;
 
 static void rl__init(void)
@@ -455,9 +456,9 @@ static void rl__sweep_orphans_locked(void)
 void rl_spawn_cleanup(void)
 {
     pthread_once(&rl__once, rl__init);
-    pthread_mutex_lock(&rl__spawn_lock);
+    pthread_rwlock_wrlock(&rl__spawn_lock);
     rl__sweep_orphans_locked();
-    pthread_mutex_unlock(&rl__spawn_lock);
+    pthread_rwlock_unlock(&rl__spawn_lock);
 }
 
 /* ---- the run ------------------------------------------------------------ */
@@ -506,7 +507,7 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
     double t0 = 0;
     pid_t pid = -1;
     int slot = -1, err;
-    pthread_mutex_lock(&rl__spawn_lock);
+    pthread_rwlock_rdlock(&rl__spawn_lock);
     if (!env) {
         err = ENOMEM;
     } else if (atomic_load(&rl__killing) && !helper) {
@@ -520,7 +521,7 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
         if (err == 0)
             slot = rl__register(pid);
     }
-    pthread_mutex_unlock(&rl__spawn_lock);
+    pthread_rwlock_unlock(&rl__spawn_lock);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&at);
     free(env);
@@ -637,9 +638,9 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
         close(pidfd);
     close(rd);
     if (escaped && !helper) {
-        pthread_mutex_lock(&rl__spawn_lock);
+        pthread_rwlock_wrlock(&rl__spawn_lock);
         rl__sweep_orphans_locked();
-        pthread_mutex_unlock(&rl__spawn_lock);
+        pthread_rwlock_unlock(&rl__spawn_lock);
     }
     res->output = rl__cap_finish(&cap, &res->output_len);
     res->output_total = cap.total;
