@@ -111,7 +111,35 @@ Test(verdict, crash_sequential_fails_early_when_it_does_not_reproduce)
         j = rl_judge(&crash_e, &t, &spec, 1, why, sizeof why);
     }
     cr_assert_eq(j, RL_JUDGE_FAILS);
-    cr_assert_eq(t.n, 5); /* 5 * ln(0.5) = -3.47 <= ln(1/19) = -2.94 */
+    /* Each pass adds ln(0.75/0.5) = 0.405 for p = 25% over p = 50%;
+     * ln 19 = 2.94 needs 8; and 0/8 has upper bound 31.2% < 50%. */
+    cr_assert_eq(t.n, 8);
+    cr_assert_str_eq(why, "0/8 crashes matched /malloc deadlock/: rate 0.0% [0.0%, 32.4%], upper bound 31.2% < "
+                          "50.0%, decided early by SPRT");
+    rl_tally_free(&t);
+}
+
+/* A true rate just above the threshold is in neither SPRT's reach: it
+ * must not be failed early, and at the cap the bound decides. */
+Test(verdict, crash_near_threshold_runs_to_the_cap)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "buggy");
+    char why[512];
+    for (long i = 0; i < 300; i++) {
+        /* 3 of every 5 trials crash: 60%. */
+        if (i % 5 < 3)
+            add(&t, 1, RL_OUTCOME_CRASH, "fatal error: malloc deadlock", crash_e.signature_re);
+        else
+            add(&t, 1, RL_OUTCOME_PASS, NULL, crash_e.signature_re);
+        rl_judgement_t j = rl_judge(&crash_e, &t, &spec, 1, why, sizeof why);
+        if (t.n < 300)
+            cr_assert_neq(j, RL_JUDGE_FAILS, "failed early at %ld: %s", t.n, why);
+        if (j == RL_JUDGE_HOLDS)
+            break;
+    }
+    cr_assert_eq(rl_judge(&crash_e, &t, &spec, 1, why, sizeof why), RL_JUDGE_HOLDS, "%s", why);
+    cr_assert_geq(rl_lower_bound(t.crashes_matching, t.n, 0.95), 0.5);
     rl_tally_free(&t);
 }
 
