@@ -50,7 +50,7 @@ static const config_t defaults = {
     .seed = 1,
     .workers = 4,
     .extra_ms = 2,
-    .allocs = 8,
+    .allocs = 64,
     .alloc_size = 256,
     .profiler_hz = 1000,
     .sample_work = 20000,
@@ -79,7 +79,7 @@ static void usage(FILE *f)
         "                          profiler, max = back to back          [1000]\n"
         "  --workers=N             non-runtime threads doing callbacks (1..%d) [4]\n"
         "  --extra-ms=N            extra Ms to lend them (1..1024)         [2]\n"
-        "  --allocs=N              rt_malloc calls per callback (0..100000) [8]\n"
+        "  --allocs=N              rt_malloc calls per callback (0..100000) [64]\n"
         "  --alloc-size=N          bytes per allocation (1..1048576)       [256]\n"
         "  --callback-work=N       extra passes over each block between\n"
         "                          allocations (0..100000)                 [0]\n"
