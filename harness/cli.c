@@ -218,7 +218,25 @@ char *rl_default_results_dir(const char *stem)
         tm = *p;
         strftime(ts, sizeof ts, "%Y%m%d-%H%M%S", &tm);
     }
-    return rl_aprintf("results/%s-%s", stem, ts);
+    char *dir = rl_aprintf("results/%s-%s", stem, ts);
+    /* Two runs started in the same second get different directories. */
+    for (int n = 2; dir && rl_dir_in_use(dir) && n < 1000; n++) {
+        free(dir);
+        dir = rl_aprintf("results/%s-%s-%d", stem, ts, n);
+    }
+    return dir;
+}
+
+int rl_dir_in_use(const char *dir)
+{
+    char *p = rl_aprintf("%s/trials.jsonl", dir);
+    FILE *f = p ? fopen(p, "rb") : NULL;
+    free(p);
+    if (!f)
+        return 0;
+    int used = fgetc(f) != EOF;
+    fclose(f);
+    return used;
 }
 
 int rl_write_log(const char *dir, rl_trial_t *t, const rl_spawn_result_t *res)

@@ -275,6 +275,9 @@ int rl_cmd_check(int argc, char **argv)
     char *owned_dir = NULL;
     if (rc == 0 && !dir)
         dir = owned_dir = rl_default_results_dir(n == 1 ? cs[0].spec.name : "check");
+    if (rc == 0 && !o.resume && rl_dir_in_use(dir))
+        rc = rl_usage("check: %s already holds trials; continue them with --resume %s "
+                      "or give another --results directory", dir, dir);
     rl_trial_list_t prior = { 0 };
     rl_results_t results = { 0 };
     uint64_t seed = o.seed;

@@ -188,6 +188,11 @@ int rl_cmd_run(int argc, char **argv)
     if (!dir)
         dir = owned_dir = rl_default_results_dir("run");
     r.dir = dir;
+    if (rl_dir_in_use(dir)) {
+        rl_usage("run: %s already holds trials; give another --results directory", dir);
+        free(owned_dir);
+        return RL_EXIT_USAGE;
+    }
     char err[512];
     if (rl_results_open(&r.results, dir, err, sizeof err) != 0) {
         free(owned_dir);

@@ -316,6 +316,20 @@ Test(cli, bad_arguments_exit_64, .timeout = 30)
     cr_assert_eq(e2e_run(d, "o4"), 64);
 }
 
+Test(cli, a_used_results_directory_is_refused, .timeout = 60)
+{
+    e2e_tmpdir();
+    write_spec("t.repro", "exit 0", 6, NULL);
+    char *argv[] = { R, "check", "--results", "r", "t.repro", NULL };
+    cr_assert_eq(e2e_run(argv, "o1"), 0);
+    long n = e2e_count_lines("r/trials.jsonl");
+    cr_assert_eq(e2e_run(argv, "o2"), 64, "a second run would mix its trials into r");
+    cr_assert_eq(e2e_count_lines("r/trials.jsonl"), n);
+    char *o = e2e_slurp("o2", NULL);
+    cr_assert(o && strstr(o, "--resume"), "%s", o);
+    free(o);
+}
+
 Test(cli, nothing_run_is_never_success, .timeout = 30)
 {
     e2e_tmpdir();
