@@ -6,7 +6,6 @@
  * trial (to get the next job and to hand back the result). */
 #include "engine.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,8 +71,7 @@ static void rl__worker(void *arg)
         rl_spawn_result_t res;
         job.trial.started_s = rl_now() - e->t0;
         int rc = rl_spawn_run(&opts, &res);
-        if (atomic_load(&rl_interrupted) &&
-            (rc != 0 || !res.started || (res.term_signal == SIGKILL && !res.timed_out))) {
+        if (atomic_load(&rl_interrupted) && (rc != 0 || res.interrupted)) {
             /* Killed by racelab's interrupt, not by itself: not a result.  A
              * trial that ended on its own before the signal is still kept. */
             rl_spawn_result_free(&res);

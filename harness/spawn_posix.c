@@ -530,6 +530,7 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
         close(p[0]);
         free(cap.head);
         free(cap.tail);
+        res->interrupted = err == EINTR;
         snprintf(res->errmsg, sizeof res->errmsg, "%s: %s", opts->argv[0],
                  err == EINTR ? "interrupted" : strerror(err));
         return 0;
@@ -634,6 +635,8 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
         res->exit_status = WEXITSTATUS(status);
     else if (WIFSIGNALED(status))
         res->term_signal = WTERMSIG(status);
+    if (!helper && atomic_load(&rl__killing) && res->term_signal == SIGKILL && !res->timed_out)
+        res->interrupted = 1;
     if (pidfd >= 0)
         close(pidfd);
     close(rd);

@@ -269,27 +269,46 @@ Test(cli, resume_after_sigkill_has_no_duplicates_or_gaps, .timeout = 120)
     assert_complete("r", 60);
 }
 
-Test(cli, sigint_kills_trials_and_keeps_results, .timeout = 120)
+static void interrupt_check(int sig)
 {
     e2e_tmpdir();
-    char mode[256];
-    snprintf(mode, sizeof mode, "hang --pidfile %s/pids", getcwd(NULL, 0));
+    char mode[256], cwd[200];
+    cr_assert(getcwd(cwd, sizeof cwd));
+    snprintf(mode, sizeof mode, "hang --pidfile %s/pids", cwd);
     slow_spec("h.repro", 5, mode);
     char *argv[] = { R, "check", "--jobs", "2", "--fixed-n", "--results", "r", "h.repro", NULL };
     pid_t p = e2e_start(argv, "out");
     for (int i = 0; i < 1000 && e2e_count_lines("pids") < 2; i++)
         usleep(10000);
     cr_assert_geq(e2e_count_lines("pids"), 2, "trials did not start");
-    kill(p, SIGINT);
-    cr_assert_eq(e2e_wait(p), 130);
+    kill(p, sig);
+    cr_assert_eq(e2e_wait(p), 128 + sig);
     char *s = e2e_slurp("pids", NULL);
-    for (char *q = s; q && *q; q = strchr(q, '\n') ? strchr(q, '\n') + 1 : q + strlen(q))
-        if (atoi(q) > 1)
-            cr_assert(!e2e_alive(atoi(q)), "trial %d survived SIGINT", atoi(q));
+    int n = 0;
+    for (char *q = s; q && *q; q = strchr(q, '\n') ? strchr(q, '\n') + 1 : q + strlen(q)) {
+        if (atoi(q) > 1) {
+            n++;
+            cr_assert(!e2e_alive(atoi(q)), "trial %d survived signal %d", atoi(q), sig);
+        }
+    }
+    cr_assert_geq(n, 2);
     free(s);
     rl_trial_list_t l = read_trials("r");  /* valid, and holds no half-killed trial */
     cr_assert_eq(l.n, 0);
     rl_trial_list_free(&l);
+    char *o = e2e_slurp("out", NULL);
+    cr_assert(o && strstr(o, "--resume r"), "no hint how to continue: %s", o ? o : "");
+    free(o);
+}
+
+Test(cli, sigint_kills_trials_and_keeps_results, .timeout = 120)
+{
+    interrupt_check(SIGINT);
+}
+
+Test(cli, sigterm_kills_trials_and_keeps_results, .timeout = 120)
+{
+    interrupt_check(SIGTERM);
 }
 
 Test(cli, bad_spec_exits_64_naming_file_and_line, .timeout = 30)
