@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include "platform.h"
 
@@ -228,12 +229,10 @@ char *rl_default_results_dir(const char *stem)
 int rl_dir_in_use(const char *dir)
 {
     char *p = rl_aprintf("%s/trials.jsonl", dir);
-    FILE *f = p ? fopen(p, "rb") : NULL;
+    struct stat st;
+    /* Only a regular file holds trials (a device such as /dev/full does not). */
+    int used = p && stat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
     free(p);
-    if (!f)
-        return 0;
-    int used = fgetc(f) != EOF;
-    fclose(f);
     return used;
 }
 

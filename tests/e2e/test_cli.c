@@ -349,6 +349,18 @@ Test(cli, a_used_results_directory_is_refused, .timeout = 60)
     free(o);
 }
 
+Test(cli, results_that_cannot_be_written_exit_70, .timeout = 60)
+{
+    e2e_tmpdir();
+    write_spec("t.repro", "exit 0", 6, NULL);
+    cr_assert(system("mkdir -p r && ln -s /dev/full r/trials.jsonl") == 0);
+    char *argv[] = { R, "check", "--quiet", "--results", "r", "t.repro", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 70);
+    char *o = e2e_slurp("out", NULL);
+    cr_assert(o && strstr(o, "No space left on device"), "%s", o ? o : "");
+    free(o);
+}
+
 Test(cli, nothing_run_is_never_success, .timeout = 30)
 {
     e2e_tmpdir();
