@@ -92,7 +92,8 @@ static void usage(FILE *f)
         "  --suspend-timeout-ms=N  bound on one suspend handshake (1..60000) [1000]\n"
         "  --help                  this text\n"
         "\n"
-        "Summary keys: samples (sigprof calls), migrations (needm giving an M to\n"
+        "Summary keys: samples (sigprof calls), moved (samples of an M that had\n"
+        "left the suspended thread: the 17165 window), migrations (needm giving an M to\n"
         "a thread other than its last owner), callbacks, allocations, and the\n"
         "knobs that shaped the run.  A crash prints a 'runtime: m=...' line naming\n"
         "the M, its mallocing value and whether the collision was live or a\n"
@@ -260,7 +261,7 @@ int main(int argc, char **argv)
     }
     /* The profiler goes first: suspending a worker that has exited can only
      * time out (see suspend.h). */
-    rt_prof_stats_t ps = { 0, 0, 0, 0, 0 };
+    rt_prof_stats_t ps = { 0, 0, 0, 0, 0, 0, 0 };
     if (prof != NULL) {
         rt_prof_stop(prof);
         rt_prof_stats(prof, &ps);
@@ -281,12 +282,14 @@ int main(int argc, char **argv)
         snprintf(hz, sizeof hz, "%llu", (unsigned long long)cfg.profiler_hz);
     printf("scenario=borrowed-m-profiler issue=17165 mode=natural guard=%s seed=%llu "
            "duration_ms=%llu elapsed_ms=%llu workers=%llu extra_ms=%llu profiler_hz=%s "
-           "samples=%llu migrations=%llu callbacks=%llu allocations=%llu passes=%llu "
+           "samples=%llu moved=%llu moved_busy=%llu migrations=%llu callbacks=%llu allocations=%llu passes=%llu "
            "skipped=%llu suspend_timeouts=%llu suspend_failures=%llu self_resumes=%llu\n",
            guard_name(cfg.guard), (unsigned long long)cfg.seed,
            (unsigned long long)cfg.duration_ms, (unsigned long long)elapsed_ms,
            (unsigned long long)cfg.workers, (unsigned long long)cfg.extra_ms, hz,
-           (unsigned long long)ps.samples, (unsigned long long)rt_migrations(),
+           (unsigned long long)ps.samples, (unsigned long long)ps.moved,
+           (unsigned long long)ps.moved_busy,
+           (unsigned long long)rt_migrations(),
            (unsigned long long)callbacks, (unsigned long long)allocations,
            (unsigned long long)ps.passes, (unsigned long long)ps.skipped,
            (unsigned long long)ps.suspend_timeouts,
