@@ -290,3 +290,32 @@ Test(report, writer_table_and_files)
     remove(path);
     cr_assert_str_eq(buf, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 }
+
+Test(report, several_specs_in_one_report)
+{
+    const rl_summary_t *s[2] = {&sum, &sum};
+    const char *names[] = {"junit", "html", "json", "text", "markdown"};
+    for (int i = 0; i < 5; i++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        cr_assert_eq(rl_report_writer(names[i])->write(f, s, 2), 0);
+        fclose(f);
+        char why[128] = "";
+        if (i < 2)
+            cr_assert(xml_ok(buf, why, sizeof why), "%s: %s", names[i], why);
+        /* Each spec appears once per summary. */
+        const char *p = buf;
+        int count = 0;
+        while ((p = strstr(p, "go-17165")) != NULL) {
+            count++;
+            p++;
+        }
+        cr_assert_geq(count, 2, "%s", names[i]);
+        if (i == 0)
+            cr_assert(strstr(buf, "<testsuites name=\"racelab\" tests=\"4\" failures=\"2\"") != NULL);
+        if (i == 2)
+            cr_assert(strstr(buf, "]},{\"name\":\"go-17165\"") != NULL, "two spec objects");
+        free(buf);
+    }
+}
