@@ -541,7 +541,7 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
         kill(-pid, SIGKILL);
 
     int pidfd = rl__pidfd_open(pid);
-    int rd = p[0], exited = 0, timed_out = 0, pipe_open = 1;
+    int rd = p[0], exited = 0, timed_out = 0, pipe_open = 1, poll_errno = 0;
     double deadline = opts->timeout_s > 0 ? t0 + opts->timeout_s : 0;
     double grace_end = 0;
     char buf[65536];
@@ -574,8 +574,10 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
             ipid = nf++;
         }
         int r = poll(pf, (nfds_t)nf, wait_ms);
-        if (r < 0 && errno != EINTR)
+        if (r < 0 && errno != EINTR) {
+            poll_errno = errno;
             break;
+        }
         if (ipipe >= 0 && r > 0 && (pf[ipipe].revents & (POLLIN | POLLHUP | POLLERR))) {
             ssize_t k = read(rd, buf, sizeof buf);
             if (k > 0)
@@ -598,6 +600,20 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
         }
     }
 
+    if (poll_errno && !exited) {
+        /* Cannot watch the trial any more: end it rather than wait blind. */
+        kill(-pid, SIGKILL);
+        rl__unregister(slot);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        if (pidfd >= 0)
+            close(pidfd);
+        close(rd);
+        free(cap.head);
+        free(cap.tail);
+        snprintf(res->errmsg, sizeof res->errmsg, "poll: %s", strerror(poll_errno));
+        return -1;
+    }
     int escaped = pipe_open;   /* someone outside the group holds the pipe */
     if (timed_out) {
         res->timed_out = 1;
