@@ -405,3 +405,16 @@ Test(cli, replay_reruns_a_recorded_trial, .timeout = 60)
     char *missing[] = { R, "replay", "r", "999", NULL };
     cr_assert_eq(e2e_run(missing, "mout"), 64);
 }
+
+Test(cli, plan_gives_the_zero_crash_trial_count, .timeout = 30)
+{
+    e2e_tmpdir();
+    char *argv[] = { R, "plan", "--buggy-rate", "0.5", "--bound", "0.01", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 0);
+    char *o = e2e_slurp("out", NULL);
+    cr_assert(o && strstr(o, "299 crash-free trials"), "%s", o ? o : "");
+    cr_assert(strstr(o, "5 trials see at least one crash"), "%s", o);
+    free(o);
+    char *bad[] = { R, "plan", "--buggy-rate", "0.5", NULL };
+    cr_assert_eq(e2e_run(bad, "out2"), 64);
+}
