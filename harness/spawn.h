@@ -58,6 +58,15 @@ void rl_spawn_kill_all(void);
  * async-signal-safe.  A no-op where a Job object already guarantees it. */
 void rl_spawn_cleanup(void);
 
+/* Kills trial process trees left running by an earlier racelab that was
+ * itself killed (SIGKILL, a crash) before it could end them.  On Linux each
+ * trial's environment carries RACELAB_OWNER=<pid>.<start time> of its
+ * racelab; a process whose owner no longer exists is killed with its
+ * process group.  Trials of a racelab still running are never touched.
+ * Returns how many processes were killed.  A no-op (0) where a Job object
+ * already kills the trials with racelab. */
+int rl_spawn_reap_abandoned(void);
+
 /* Name of a POSIX signal ("SIGSEGV") or of a well-known NTSTATUS
  * ("EXCEPTION_ACCESS_VIOLATION"); never NULL (falls back to a number). */
 const char *rl_signal_name(int sig, char *buf, size_t len);

@@ -418,3 +418,33 @@ Test(cli, plan_gives_the_zero_crash_trial_count, .timeout = 30)
     char *bad[] = { R, "plan", "--buggy-rate", "0.5", NULL };
     cr_assert_eq(e2e_run(bad, "out2"), 64);
 }
+
+Test(cli, trials_abandoned_by_a_killed_racelab_are_ended_by_the_next, .timeout = 120)
+{
+    e2e_tmpdir();
+    char mode[256], cwd[200];
+    cr_assert(getcwd(cwd, sizeof cwd));
+    snprintf(mode, sizeof mode, "hang --pidfile %s/pids", cwd);
+    slow_spec("h.repro", 3, mode);
+    char *argv[] = { R, "check", "--jobs", "2", "--fixed-n", "--results", "r", "h.repro", NULL };
+    pid_t p = e2e_start(argv, "out");
+    for (int i = 0; i < 1000 && e2e_count_lines("pids") < 2; i++)
+        usleep(10000);
+    cr_assert_geq(e2e_count_lines("pids"), 2, "trials did not start");
+    kill(p, SIGKILL);
+    e2e_wait(p);
+    char *s = e2e_slurp("pids", NULL);
+    pid_t a = atoi(s), b = atoi(strchr(s, '\n') + 1);
+    free(s);
+    cr_assert(e2e_alive(a) && e2e_alive(b), "nothing was abandoned");
+    char *resume[] = { R, "check", "--jobs", "1", "--fixed-n", "--resume", "r", NULL };
+    pid_t q = e2e_start(resume, "out2");
+    for (int i = 0; i < 500 && (e2e_alive(a) || e2e_alive(b)); i++)
+        usleep(10000);
+    kill(q, SIGTERM);
+    e2e_wait(q);
+    cr_assert(!e2e_alive(a) && !e2e_alive(b), "abandoned trials %d %d still running", (int)a, (int)b);
+    char *o = e2e_slurp("out2", NULL);
+    cr_assert(o && strstr(o, "left running by a racelab that was killed"), "%s", o ? o : "");
+    free(o);
+}
