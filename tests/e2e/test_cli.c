@@ -448,3 +448,18 @@ Test(cli, trials_abandoned_by_a_killed_racelab_are_ended_by_the_next, .timeout =
     cr_assert(o && strstr(o, "left running by a racelab that was killed"), "%s", o ? o : "");
     free(o);
 }
+
+Test(cli, run_for_a_time_budget, .timeout = 60)
+{
+    e2e_tmpdir();
+    char *argv[] = { R, "run", "--time", "500ms", "--jobs", "2", "--results", "r", "--",
+                     C, "sleepms", "20", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 0);
+    rl_trial_list_t l = read_trials("r");
+    cr_assert_geq(l.n, 2, "%zu trials in the budget", l.n);
+    for (size_t i = 0; i < l.n; i++)
+        cr_assert_eq(l.trials[i].outcome, RL_OUTCOME_PASS);
+    rl_trial_list_free(&l);
+    char *both[] = { R, "run", "--time", "1s", "--trials", "3", "--", C, "exit", "0", NULL };
+    cr_assert_eq(e2e_run(both, "out2"), 64);
+}
