@@ -45,6 +45,7 @@ type config struct {
 	size       int
 	keep       int
 	goSpin     int
+	procs      int
 	hz         int
 	durationMs int
 	seed       uint64
@@ -67,6 +68,7 @@ func parseFlags() config {
 	fs.IntVar(&c.size, "size", 64, "mean allocation size in bytes, ±50% (1..1048576)")
 	fs.IntVar(&c.keep, "keep", 256, "allocations each thread keeps live (1..65536)")
 	fs.IntVar(&c.goSpin, "gospin", 0, "extra Go-side work per callback, loop iterations (0..1e8)")
+	fs.IntVar(&c.procs, "procs", 0, "GOMAXPROCS (0 = leave the runtime's default; 1..256)")
 	fs.IntVar(&c.hz, "hz", 1000, "CPU profile rate in Hz (0 = profiler off; Windows caps it at 1000)")
 	fs.IntVar(&c.durationMs, "duration", 5000, "run time in ms (1..3600000)")
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of the allocation-size generators")
@@ -105,6 +107,9 @@ func parseFlags() config {
 	if c.goSpin < 0 || c.goSpin > 1e8 {
 		usageError("-gospin %d out of range 0..100000000", c.goSpin)
 	}
+	if c.procs < 0 || c.procs > 256 {
+		usageError("-procs %d out of range 0..256", c.procs)
+	}
 	if c.hz < 0 || c.hz > 1000 {
 		usageError("-hz %d out of range 0..1000", c.hz)
 	}
@@ -118,6 +123,9 @@ func main() {
 	c := parseFlags()
 	cbAllocs, cbSize, cbKeep, cbSpinIter = c.allocs, c.size, c.keep, c.goSpin
 	initSlots(c.threads, c.seed)
+	if c.procs > 0 {
+		runtime.GOMAXPROCS(c.procs)
+	}
 
 	var out io.Writer = io.Discard
 	if c.profileOut != "" {
@@ -155,7 +163,7 @@ func main() {
 
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	fmt.Printf("go17165 result=ok variant=%s go=%s threads=%d pause=%s spin=%d allocs=%d size=%d keep=%d gospin=%d hz=%d duration_ms=%d seed=%d calls=%d allocs_done=%d gc_cycles=%d elapsed_ms=%d\n",
+	fmt.Printf("go17165 result=ok variant=%s go=%s threads=%d pause=%s spin=%d allocs=%d size=%d keep=%d gospin=%d procs=%d hz=%d duration_ms=%d seed=%d calls=%d allocs_done=%d gc_cycles=%d elapsed_ms=%d\n",
 		variant, runtime.Version(), c.threads, c.pause, c.spin, c.allocs, c.size, c.keep, c.goSpin,
-		c.hz, c.durationMs, c.seed, calls, totalAllocs(c.threads), ms.NumGC, elapsed.Milliseconds())
+		runtime.GOMAXPROCS(0), c.hz, c.durationMs, c.seed, calls, totalAllocs(c.threads), ms.NumGC, elapsed.Milliseconds())
 }
