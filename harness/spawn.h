@@ -29,6 +29,8 @@ typedef struct {
     int term_signal;         /* POSIX signal that ended it, 0 if none */
     uint32_t exception;      /* Windows NTSTATUS that ended it, 0 if none */
     int timed_out;           /* killed (with its whole tree) at the timeout */
+    int interrupted;         /* killed by rl_spawn_kill_all (or never started
+                                because it had run): not the trial's doing */
     double duration_s;
     char *output;            /* merged stdout+stderr: the head, a marker line
                                 "[racelab: N bytes omitted]", the tail */
@@ -49,6 +51,12 @@ void rl_spawn_result_free(rl_spawn_result_t *res);
 /* Kills every trial process tree that is running now.  Async-signal-safe on
  * POSIX, so racelab's SIGINT/SIGTERM handler can call it. */
 void rl_spawn_kill_all(void);
+
+/* Kills and reaps whatever descendants of earlier trials escaped their
+ * process group and are still running (on Linux: processes reparented to
+ * racelab, which is a child subreaper).  Call at the end of a run; not
+ * async-signal-safe.  A no-op where a Job object already guarantees it. */
+void rl_spawn_cleanup(void);
 
 /* Name of a POSIX signal ("SIGSEGV") or of a well-known NTSTATUS
  * ("EXCEPTION_ACCESS_VIOLATION"); never NULL (falls back to a number). */
