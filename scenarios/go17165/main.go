@@ -9,6 +9,8 @@
 package main
 
 /*
+// -Wno-unused-parameter: cgo's generated wrappers have an unused argument.
+#cgo CFLAGS: -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter
 #include "cthreads.h"
 */
 import "C"
