@@ -5,8 +5,10 @@
 # - initialises the prefix with wineboot if it has no system.reg yet;
 # - empties the AeDebug Debugger value, so an unhandled exception ends the
 #   process at once (exit status 5 under Wine) instead of starting winedbg;
-# - waits for the prefix's wineserver to finish writing the registry.
-# It does not leave a wineserver running: start one with `wineserver -p`
+# - after a fresh init, waits for the prefix's wineserver to write the
+#   registry.  It never waits otherwise: `wineserver -w` would block for ever
+#   while a persistent server (`wineserver -p`) serves the prefix.
+# It does not start a persistent wineserver: start one with `wineserver -p`
 # for fast process starts and stop it with `wineserver -k` (same WINEPREFIX).
 set -eu
 
@@ -27,9 +29,9 @@ export WINEDLLOVERRIDES=${WINEDLLOVERRIDES:-mscoree,mshtml=}
 
 if [ ! -f "$WINEPREFIX/system.reg" ]; then
     wineboot --init >/dev/null 2>&1 || { echo "wine-prefix.sh: wineboot --init failed for $WINEPREFIX" >&2; exit 1; }
+    wineserver -w
 fi
 wine reg add 'HKLM\Software\Microsoft\Windows NT\CurrentVersion\AeDebug' \
     /v Debugger /t REG_SZ /d '' /f >/dev/null 2>&1 \
     || { echo "wine-prefix.sh: could not empty the AeDebug debugger in $WINEPREFIX" >&2; exit 1; }
-wineserver -w
 echo "wine-prefix.sh: $WINEPREFIX ready (AeDebug debugger emptied)"
