@@ -1,0 +1,3 @@
+module racelab/scenarios/go17165
+
+go 1.19
