@@ -79,6 +79,17 @@ static int rl__check_record(void *ctx, rl_job_t *job, const rl_spawn_result_t *r
     return 0;
 }
 
+static int rl__check_sync(void *ctx)
+{
+    rl__check_t *c = ctx;
+    char err[512];
+    if (rl_results_sync(c->results, err, sizeof err) != 0) {
+        fprintf(stderr, "racelab: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
 static int rl__check_done(void *ctx, rl_job_t *job, const rl_spawn_result_t *res)
 {
     rl__check_t *c = ctx;
@@ -171,11 +182,13 @@ static int rl__check_spec(rl__check_t *c, const rl__check_opts_t *o, const rl_tr
         fprintf(stderr, "racelab: %s: resuming with %ld recorded trials\n", c->spec.name, c->resumed);
     rl_engine_t e = {
         .jobs = o->jobs, .ctx = c, .next = rl__check_next, .record = rl__check_record,
-        .done = rl__check_done,
+        .sync = rl__check_sync, .done = rl__check_done,
         .progress = rl_stderr_isatty() && !o->quiet ? rl__check_progress : NULL,
     };
     e.t0 = rl_now();
     int rc = rl_engine_run(&e);
+    if (rl__check_sync(c) != 0 && rc == 0)
+        rc = -1;
     rl_eval_finish(&c->ev, c->sequential, rl_now() - e.t0);
     if (rc == 1)
         return rl_interrupted_exit();

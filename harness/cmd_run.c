@@ -63,6 +63,17 @@ static int rl__run_record(void *ctx, rl_job_t *job, const rl_spawn_result_t *res
     return 0;
 }
 
+static int rl__run_sync(void *ctx)
+{
+    rl__run_t *r = ctx;
+    char err[512];
+    if (rl_results_sync(&r->results, err, sizeof err) != 0) {
+        fprintf(stderr, "racelab: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
 static int rl__run_done(void *ctx, rl_job_t *job, const rl_spawn_result_t *res)
 {
     rl__run_t *r = ctx;
@@ -205,12 +216,14 @@ int rl_cmd_run(int argc, char **argv)
     rl_install_signal_handlers();
     rl_engine_t e = {
         .jobs = jobs, .ctx = &r, .next = rl__run_next, .record = rl__run_record,
-        .done = rl__run_done,
+        .sync = rl__run_sync, .done = rl__run_done,
         .progress = rl_stderr_isatty() ? rl__run_progress : NULL,
     };
     r.t0 = e.t0 = rl_now();
     int rc = rl_engine_run(&e);
     double wall = rl_now() - r.t0;
+    if (rl__run_sync(&r) != 0 && rc == 0)
+        rc = -1;
     rl_results_close(&r.results);
 
     long n = r.done, k = r.counts[RL_OUTCOME_CRASH];

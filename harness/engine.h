@@ -15,6 +15,9 @@ typedef struct {
     int tag;                  /* the caller's own number (e.g. variant) */
 } rl_job_t;
 
+/* Longest time a recorded trial waits for its fsync while a run lasts. */
+#define RL_ENGINE_SYNC_S 0.5
+
 typedef struct {
     int jobs;
     void *ctx;
@@ -26,6 +29,13 @@ typedef struct {
      * durable (log, results file).  Called before done().  Returns 0, or -1
      * to stop the run.  May be NULL. */
     int (*record)(void *ctx, rl_job_t *job, const rl_spawn_result_t *res);
+    /* On a background thread of its own, every RL_ENGINE_SYNC_S seconds
+     * while the run lasts, concurrently with record(): makes the trials
+     * recorded so far survive a crash of the machine (fsync), which
+     * record() leaves out because it costs milliseconds.  Returns 0, or -1
+     * to stop the run.  May be NULL.  The caller syncs once more at the
+     * end. */
+    int (*sync)(void *ctx);
     /* Under the engine lock: the finished, classified trial (job->trial has
      * outcome, signature, statuses, times; res the raw capture).  Returns 0,
      * or -1 to stop the run (a fatal error the callback reported). */

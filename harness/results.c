@@ -683,7 +683,7 @@ static char *join_path(const char *dir, const char *name)
 }
 
 /* Drops a final line a kill left without its newline, so appending goes on
- * with whole lines.  Lines are written with one fwrite and synced, so only
+ * with whole lines.  Lines are written with one fwrite and flushed, so only
  * the last one can be cut short. */
 static int drop_partial_tail(FILE *f)
 {
@@ -712,6 +712,7 @@ int rl_results_open(rl_results_t *r, const char *dir, char *err, size_t errlen)
 {
     r->f = NULL;
     r->path = NULL;
+    atomic_store(&r->dirty, 0);
     if (rl_results_mkdir(dir) != 0) {
         snprintf(err, errlen, "%s: cannot create directory: %s", dir, strerror(errno));
         return -1;
@@ -729,6 +730,7 @@ int rl_results_open(rl_results_t *r, const char *dir, char *err, size_t errlen)
         rl_results_close(r);
         return -1;
     }
+    atomic_store(&r->dirty, 0);
     return 0;
 }
 
@@ -744,8 +746,28 @@ int rl_results_append(rl_results_t *r, const rl_trial_t *t, char *err, size_t er
     errno = 0;
     size_t w = fwrite(line, 1, n + 1, r->f);
     free(line);
-    if (w != n + 1 || rl_file_sync(r->f) != 0) {
+    /* fflush: the line leaves racelab's memory now, so a kill of racelab
+     * cannot lose it; the fsync that protects it against a machine crash
+     * is batched (rl_results_sync), as it costs milliseconds per call. */
+    if (w != n + 1 || fflush(r->f) != 0) {
         snprintf(err, errlen, "%s: %s", r->path, errno ? strerror(errno) : "write failed");
+        return -1;
+    }
+    atomic_store(&r->dirty, 1);
+    return 0;
+}
+
+int rl_results_sync(rl_results_t *r, char *err, size_t errlen)
+{
+    /* Cleared before the sync: a line appended while it runs sets it
+     * again and is synced next time. */
+    if (r->f == NULL || !atomic_exchange(&r->dirty, 0))
+        return 0;
+    errno = 0;
+    if (rl_file_sync(r->f) != 0) {
+        atomic_store(&r->dirty, 1);
+        if (err && errlen)
+            snprintf(err, errlen, "%s: %s", r->path, errno ? strerror(errno) : "sync failed");
         return -1;
     }
     return 0;
@@ -753,11 +775,14 @@ int rl_results_append(rl_results_t *r, const rl_trial_t *t, char *err, size_t er
 
 void rl_results_close(rl_results_t *r)
 {
-    if (r->f)
+    if (r->f) {
+        rl_results_sync(r, NULL, 0);
         fclose(r->f);
+    }
     free(r->path);
     r->f = NULL;
     r->path = NULL;
+    atomic_store(&r->dirty, 0);
 }
 
 void rl_trial_list_free(rl_trial_list_t *list)

@@ -1,26 +1,40 @@
 /* results.h - the results file: one JSON object per trial, one per line.
  *
- * DIR/trials.jsonl is appended to and flushed (fflush + fsync) as each trial
- * completes, so a killed run loses no finished trial.  The reader is strict:
- * a malformed line is an error naming file:line, and the trials before it
- * are kept. */
+ * DIR/trials.jsonl is appended to with one write per trial, handed to the
+ * OS at once (fflush), so a killed racelab loses no finished trial; making
+ * it survive a crash of the machine (fsync) is rl_results_sync's job, which
+ * the runner calls in batches (at most every 0.5 s) and at the end.  The
+ * reader is strict: a malformed line is an error naming file:line, and the
+ * trials before it are kept. */
 #ifndef RL_RESULTS_H
 #define RL_RESULTS_H
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include "trial.h"
 
 typedef struct {
     FILE *f;
     char *path;
+    atomic_int dirty;    /* appended since the last rl_results_sync */
 } rl_results_t;
 
 /* Opens (creating DIR when needed) DIR/trials.jsonl for appending.
  * Returns 0, or -1 with a message in err. */
 int rl_results_open(rl_results_t *r, const char *dir, char *err, size_t errlen);
-/* Appends one trial as a JSON line and makes it durable.  Returns 0, or -1
- * with a message in err (e.g. "No space left on device"). */
+/* Appends one trial as a JSON line with a single write and flushes it to
+ * the OS (fflush): once this returns, the line survives a kill of racelab,
+ * though not yet a crash of the machine (see rl_results_sync).  Returns 0,
+ * or -1 with a message in err (e.g. "No space left on device").  Not safe
+ * to call from two threads at once; safe alongside rl_results_sync. */
 int rl_results_append(rl_results_t *r, const rl_trial_t *t, char *err, size_t errlen);
+/* Makes every line appended so far durable (fsync, _commit on Windows);
+ * does nothing when nothing was appended since the last call.  May run on
+ * another thread than rl_results_append, concurrently with it.  Returns
+ * 0, or -1 with a message in err. */
+int rl_results_sync(rl_results_t *r, char *err, size_t errlen);
+/* Syncs (as rl_results_sync, ignoring a failure: call that first to see
+ * one) and closes. */
 void rl_results_close(rl_results_t *r);
 
 /* Formats one trial as a JSON object without a newline into a malloc'd

@@ -177,6 +177,25 @@ Test(results, append_then_read_back, .init = make_dir, .fini = remove_dir)
     rl_trial_list_free(&list);
 }
 
+/* The kill guarantee: once append returns, the line is in the OS (another
+ * reader sees it) although the file is neither synced nor closed. */
+Test(results, appended_line_is_visible_before_sync_and_close, .init = make_dir, .fini = remove_dir)
+{
+    char err[256];
+    rl_results_t r;
+    cr_assert_eq(rl_results_open(&r, dir, err, sizeof err), 0, "%s", err);
+    rl_trial_t t = odd_trial();
+    cr_assert_eq(rl_results_append(&r, &t, err, sizeof err), 0, "%s", err);
+    rl_trial_list_t list = {0};
+    cr_assert_eq(rl_results_read(dir, &list, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(list.n, 1, "the line must reach the OS before any sync");
+    assert_same(&t, &list.trials[0]);
+    rl_trial_list_free(&list);
+    cr_assert_eq(rl_results_sync(&r, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(rl_results_sync(&r, err, sizeof err), 0, "nothing new: %s", err);
+    rl_results_close(&r);
+}
+
 static void write_file(const char *path, const char *text)
 {
     FILE *f = fopen(path, "wb");
