@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The Windows half of the test command, on Linux: cross-builds racelab and
+# the scenarios with mingw-w64 into build-win/, runs the Windows-side tests
+# under Wine (meson test, through the cross file's exe wrapper), then lets
+# the native racelab check the Windows scenario through Wine.  Idempotent:
+# the prefix and build directory are reused.  Expects build/harness/racelab
+# (ci/test.sh builds it first).  Environment:
+#   RACELAB_REPORT_DIR   where the JUnit and Markdown reports go
+#                        (default build-win/reports)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=build-win
+reports=${RACELAB_REPORT_DIR:-$build/reports}
+mkdir -p "$build" "$reports"
+export WINEPREFIX=$PWD/$build/wineprefix
+export WINEDEBUG=-all
+
+bash ci/wine-prefix.sh "$WINEPREFIX"
+# One wineserver for the whole run: each Wine process start then costs
+# milliseconds instead of most of a second.  It is this prefix's own server,
+# so stopping it at the end touches no other Wine user.
+wineserver -p
+trap 'wineserver -k 2>/dev/null || true' EXIT
+
+if [[ ! -f $build/build.ninja ]]; then
+    meson setup "$build" --cross-file ci/mingw-w64-x86_64.txt
+fi
+meson compile -C "$build"
+meson test -C "$build" --print-errorlogs --num-processes 2
+
+racelab=build/harness/racelab
+if [[ ! -x $racelab ]]; then
+    echo "ci/test-windows.sh: $racelab missing: build natively first (ci/test.sh does)" >&2
+    exit 1
+fi
+"$racelab" check --jobs 2 --build "$build" \
+    --results "$build/results-wine" \
+    --junit "$reports/go-17165-wine.junit.xml" \
+    --markdown "$reports/go-17165-wine.md" \
+    reproducers/go-17165-wine.repro
