@@ -1,0 +1,297 @@
+/* borrowed-m-profiler - Go issue 17165 in the model runtime.
+ *
+ * Worker threads that the runtime did not create loop over needm, a callback
+ * that allocates, dropm: the extra Ms migrate between OS threads.  A
+ * profiler thread suspends and samples the threads running Ms.  With
+ * --guard=target the profiler raises the allocation guard on the sampled M
+ * (Go 1.7) and, once an M has moved on between its load of mp->thread and the
+ * suspend, kills the new owner's next allocation: "fatal error: malloc
+ * deadlock", exit status 2.  With --guard=self (Go commit e6da64b) it cannot.
+ *
+ * Success: exit 0 and one line of key=value pairs on stdout.  Bad knobs: a
+ * message naming the knob and exit 64. */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "knob.h"
+#include "m.h"
+#include "malloc.h"
+#include "prof.h"
+#include "suspend.h"
+#include "thread.h"
+
+#define PROG "borrowed-m-profiler"
+#define MAX_WORKERS 256
+
+enum pause_kind { PAUSE_NONE, PAUSE_YIELD, PAUSE_SLEEP };
+
+typedef struct config {
+    rt_guard_t guard;
+    uint64_t duration_ms, seed, workers, extra_ms, allocs, alloc_size;
+    uint64_t profiler_hz; /* 0 off, RT_PROF_HZ_MAX back-to-back */
+    uint64_t sample_work, window_ns, callback_work, suspend_timeout_ms;
+    enum pause_kind pause;
+    uint64_t pause_us;
+} config_t;
+
+typedef struct worker {
+    const config_t *cfg;
+    rt_thread_t *thread;
+    uint64_t callbacks, allocations, checksum;
+} worker_t;
+
+static atomic_bool stop_workers;
+
+static const config_t defaults = {
+    .guard = RT_GUARD_TARGET,
+    .duration_ms = 1000,
+    .seed = 1,
+    .workers = 4,
+    .extra_ms = 2,
+    .allocs = 8,
+    .alloc_size = 256,
+    .profiler_hz = 1000,
+    .sample_work = 20000,
+    .window_ns = 0,
+    .callback_work = 0,
+    .suspend_timeout_ms = 1000,
+    .pause = PAUSE_YIELD,
+    .pause_us = 0,
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: " PROG " [--knob=value ...]\n"
+        "Go issue 17165: a sampling profiler suspends threads that borrow extra Ms;\n"
+        "with the guard on the sampled M a migrated M's next allocation dies with\n"
+        "'fatal error: malloc deadlock' (exit 2).  Success prints one key=value line.\n"
+        "\n"
+        "  --guard=target|self     where sigprof raises the no-malloc guard: target =\n"
+        "                          mp.mallocing++ (Go 1.7, buggy), self =\n"
+        "                          getg().m.mallocing++ (e6da64b, fixed)   [target]\n"
+        "  --duration-ms=N         run time in milliseconds (1..3600000)   [1000]\n"
+        "  --seed=N                recorded in the summary; drives perturbation.\n"
+        "                          Default: $RACELAB_SEED, else 1\n"
+        "  --profiler-hz=N|max     profiler passes over allm per second; 0 = no\n"
+        "                          profiler, max = back to back          [1000]\n"
+        "  --workers=N             non-runtime threads doing callbacks (1..%d) [4]\n"
+        "  --extra-ms=N            extra Ms to lend them (1..1024)         [2]\n"
+        "  --allocs=N              rt_malloc calls per callback (0..100000) [8]\n"
+        "  --alloc-size=N          bytes per allocation (1..1048576)       [256]\n"
+        "  --callback-work=N       extra passes over each block between\n"
+        "                          allocations (0..100000)                 [0]\n"
+        "  --sample-work=N         stack-walk frames per sample, done with the\n"
+        "                          guard raised (0..100000000)             [20000]\n"
+        "  --pause=none|yield|US   between callbacks (after dropm): nothing,\n"
+        "                          sched_yield, or sleep US microseconds   [yield]\n"
+        "  --window-ns=N           busy delay between the profiler's load of\n"
+        "                          mp->thread and its suspend (0..1000000000) [0]\n"
+        "  --suspend-timeout-ms=N  bound on one suspend handshake (1..60000) [1000]\n"
+        "  --help                  this text\n"
+        "\n"
+        "Summary keys: samples (sigprof calls), migrations (needm giving an M to\n"
+        "a thread other than its last owner), callbacks, allocations, and the\n"
+        "knobs that shaped the run.  A crash prints a 'runtime: m=...' line naming\n"
+        "the M, its mallocing value and whether the collision was live or a\n"
+        "counter left behind by a lost update.\n",
+        MAX_WORKERS);
+}
+
+static void bad(const char *name, const char *value, const char *expect)
+{
+    char msg[256];
+    snprintf(msg, sizeof msg, "--%s: expected %s (got '%s')", name, expect, value);
+    rt_knob_usage_error(PROG, msg);
+}
+
+#define NUM(name, field, lo, hi)                                                   \
+    if (rt_knob_match(arg, name, &v)) {                                            \
+        if (!rt_knob_u64(PROG, name, v, lo, hi, &cfg->field))                      \
+            exit(RT_EXIT_USAGE);                                                   \
+        continue;                                                                  \
+    }
+
+static void parse(int argc, char **argv, config_t *cfg)
+{
+    *cfg = defaults;
+    bool have_seed = false;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *v;
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            usage(stdout);
+            exit(0);
+        }
+        if (rt_knob_match(arg, "guard", &v)) {
+            if (strcmp(v, "target") == 0)
+                cfg->guard = RT_GUARD_TARGET;
+            else if (strcmp(v, "self") == 0)
+                cfg->guard = RT_GUARD_SELF;
+            else
+                bad("guard", v, "'target' or 'self'");
+            continue;
+        }
+        if (rt_knob_match(arg, "profiler-hz", &v)) {
+            if (strcmp(v, "max") == 0)
+                cfg->profiler_hz = RT_PROF_HZ_MAX;
+            else if (!rt_knob_u64(PROG, "profiler-hz", v, 0, 1000000, &cfg->profiler_hz))
+                exit(RT_EXIT_USAGE);
+            continue;
+        }
+        if (rt_knob_match(arg, "pause", &v)) {
+            if (strcmp(v, "none") == 0)
+                cfg->pause = PAUSE_NONE;
+            else if (strcmp(v, "yield") == 0)
+                cfg->pause = PAUSE_YIELD;
+            else if (rt_knob_u64(PROG, "pause", v, 0, 10000000, &cfg->pause_us))
+                cfg->pause = PAUSE_SLEEP;
+            else
+                exit(RT_EXIT_USAGE);
+            continue;
+        }
+        if (rt_knob_match(arg, "seed", &v)) {
+            if (!rt_knob_u64(PROG, "seed", v, 0, UINT64_MAX, &cfg->seed))
+                exit(RT_EXIT_USAGE);
+            have_seed = true;
+            continue;
+        }
+        NUM("duration-ms", duration_ms, 1, 3600000)
+        NUM("workers", workers, 1, MAX_WORKERS)
+        NUM("extra-ms", extra_ms, 1, 1024)
+        NUM("allocs", allocs, 0, 100000)
+        NUM("alloc-size", alloc_size, 1, 1048576)
+        NUM("callback-work", callback_work, 0, 100000)
+        NUM("sample-work", sample_work, 0, 100000000)
+        NUM("window-ns", window_ns, 0, 1000000000)
+        NUM("suspend-timeout-ms", suspend_timeout_ms, 1, 60000)
+        char msg[256];
+        snprintf(msg, sizeof msg, "unknown knob '%s'", arg);
+        rt_knob_usage_error(PROG, msg);
+    }
+    if (!have_seed) {
+        const char *env = getenv("RACELAB_SEED");
+        if (env != NULL && *env != '\0' &&
+            !rt_knob_u64(PROG, "seed (from RACELAB_SEED)", env, 0, UINT64_MAX, &cfg->seed))
+            exit(RT_EXIT_USAGE);
+    }
+}
+
+static void worker_main(void *arg)
+{
+    worker_t *w = arg;
+    const config_t *cfg = w->cfg;
+    if (rt_suspend_register_self() != 0)
+        rt_throw("cannot register worker for suspension", NULL);
+    uint64_t sum = 0;
+    while (!atomic_load_explicit(&stop_workers, memory_order_relaxed)) {
+        rt_needm();
+        w->callbacks++;
+        for (uint64_t k = 0; k < cfg->allocs; k++) {
+            unsigned char *b = rt_malloc((size_t)cfg->alloc_size);
+            for (uint64_t r = 0; r < cfg->callback_work; r++)
+                for (uint64_t i = 0; i < cfg->alloc_size; i += 64)
+                    sum += b[i] + r;
+            sum += b[cfg->alloc_size - 1];
+            rt_free(b);
+            w->allocations++;
+        }
+        rt_dropm();
+        if (cfg->pause == PAUSE_YIELD)
+            rt_thread_yield();
+        else if (cfg->pause == PAUSE_SLEEP)
+            rt_sleep_us((uint32_t)cfg->pause_us);
+    }
+    w->checksum = sum;
+    rt_suspend_unregister_self();
+}
+
+static const char *guard_name(rt_guard_t g)
+{
+    return g == RT_GUARD_TARGET ? "target" : "self";
+}
+
+int main(int argc, char **argv)
+{
+    config_t cfg;
+    parse(argc, argv, &cfg);
+
+    if (rt_suspend_init() != 0 || rt_newextram((int)cfg.extra_ms) != 0) {
+        fprintf(stderr, PROG ": cannot set up the model runtime\n");
+        return 1;
+    }
+    rt_prof_t *prof = NULL;
+    if (cfg.profiler_hz != 0) {
+        rt_prof_config_t pc = {
+            .guard = cfg.guard,
+            .hz = (uint32_t)cfg.profiler_hz,
+            .sample_work = (uint32_t)cfg.sample_work,
+            .window_ns = (uint32_t)cfg.window_ns,
+            .suspend_timeout_ms = (uint32_t)cfg.suspend_timeout_ms,
+            .max_samples = 4096,
+        };
+        prof = rt_prof_new(&pc);
+        if (prof == NULL) {
+            fprintf(stderr, PROG ": cannot create the profiler\n");
+            return 1;
+        }
+    }
+
+    static worker_t workers[MAX_WORKERS];
+    uint64_t t0 = rt_now_ns();
+    for (uint64_t i = 0; i < cfg.workers; i++) {
+        workers[i].cfg = &cfg;
+        if (rt_thread_start(&workers[i].thread, worker_main, &workers[i]) != 0) {
+            fprintf(stderr, PROG ": cannot start worker %llu\n", (unsigned long long)i);
+            return 1;
+        }
+    }
+    if (prof != NULL && rt_prof_start(prof) != 0) {
+        fprintf(stderr, PROG ": cannot start the profiler thread\n");
+        return 1;
+    }
+
+    uint64_t end = t0 + cfg.duration_ms * 1000000u;
+    for (uint64_t now = rt_now_ns(); now < end; now = rt_now_ns()) {
+        uint64_t left_us = (end - now) / 1000u;
+        rt_sleep_us(left_us > 100000 ? 100000 : (uint32_t)left_us + 1);
+    }
+    /* The profiler goes first: suspending a worker that has exited can only
+     * time out (see suspend.h). */
+    rt_prof_stats_t ps = { 0, 0, 0, 0, 0 };
+    if (prof != NULL) {
+        rt_prof_stop(prof);
+        rt_prof_stats(prof, &ps);
+    }
+    atomic_store(&stop_workers, true);
+    uint64_t callbacks = 0, allocations = 0;
+    for (uint64_t i = 0; i < cfg.workers; i++) {
+        rt_thread_join(workers[i].thread);
+        callbacks += workers[i].callbacks;
+        allocations += workers[i].allocations;
+    }
+    uint64_t elapsed_ms = (rt_now_ns() - t0) / 1000000u;
+
+    char hz[32];
+    if (cfg.profiler_hz == RT_PROF_HZ_MAX)
+        snprintf(hz, sizeof hz, "max");
+    else
+        snprintf(hz, sizeof hz, "%llu", (unsigned long long)cfg.profiler_hz);
+    printf("scenario=borrowed-m-profiler issue=17165 mode=natural guard=%s seed=%llu "
+           "duration_ms=%llu elapsed_ms=%llu workers=%llu extra_ms=%llu profiler_hz=%s "
+           "samples=%llu migrations=%llu callbacks=%llu allocations=%llu passes=%llu "
+           "skipped=%llu suspend_timeouts=%llu suspend_failures=%llu self_resumes=%llu\n",
+           guard_name(cfg.guard), (unsigned long long)cfg.seed,
+           (unsigned long long)cfg.duration_ms, (unsigned long long)elapsed_ms,
+           (unsigned long long)cfg.workers, (unsigned long long)cfg.extra_ms, hz,
+           (unsigned long long)ps.samples, (unsigned long long)rt_migrations(),
+           (unsigned long long)callbacks, (unsigned long long)allocations,
+           (unsigned long long)ps.passes, (unsigned long long)ps.skipped,
+           (unsigned long long)ps.suspend_timeouts,
+           (unsigned long long)ps.suspend_failures,
+           (unsigned long long)rt_suspend_self_resumes());
+    rt_prof_free(prof);
+    return 0;
+}
