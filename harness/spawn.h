@@ -50,6 +50,12 @@ void rl_spawn_result_free(rl_spawn_result_t *res);
  * POSIX, so racelab's SIGINT/SIGTERM handler can call it. */
 void rl_spawn_kill_all(void);
 
+/* Kills and reaps whatever descendants of earlier trials escaped their
+ * process group and are still running (on Linux: processes reparented to
+ * racelab, which is a child subreaper).  Call at the end of a run; not
+ * async-signal-safe.  A no-op where a Job object already guarantees it. */
+void rl_spawn_cleanup(void);
+
 /* Name of a POSIX signal ("SIGSEGV") or of a well-known NTSTATUS
  * ("EXCEPTION_ACCESS_VIOLATION"); never NULL (falls back to a number). */
 const char *rl_signal_name(int sig, char *buf, size_t len);

@@ -1,4 +1,4 @@
-/* spec.h - reproducer specs (reproducers/*.repro): parse and hold one.
+/* spec.h - reproducer specs (reproducers/NAME.repro): parse and hold one.
  *
  * The format is line oriented and documented in README.md ("Reproducer
  * specs").  Every parse error names file:line and the problem. */

@@ -1,0 +1,184 @@
+/* classify.c - outcome and signature of a finished trial. */
+#include "classify.h"
+#include "rl_regex.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const rl_default_patterns[] = {
+    "^fatal error: ",
+    "^panic: ",
+    "unexpected signal",
+    "^SIG(SEGV|BUS|ABRT|ILL|FPE|TRAP|SYS)",
+    "ERROR: AddressSanitizer",
+    "runtime error:",
+    "ThreadSanitizer",
+    "LeakSanitizer",
+    "ERROR: MemorySanitizer",
+    "Assertion .*failed",
+    NULL,
+};
+
+#define RL__SIG_MAX 200
+#define RL__LINE_MAX 4096
+
+static int rl__word_before(const char *s, size_t i, const char *w)
+{
+    size_t n = strlen(w);
+    if (i < n)
+        return 0;
+    if (strncmp(s + i - n, w, n) != 0)
+        return 0;
+    return i == n || !isalnum((unsigned char)s[i - n - 1]);
+}
+
+char *rl_signature_normalise(const char *line, size_t len)
+{
+    static const char *const idwords[] = { "pid", "tid", "thread", "goroutine",
+                                           "m", "M", "P", "id", NULL };
+    char *out = malloc(len * 2 + 4);
+    if (!out)
+        return NULL;
+    size_t o = 0, i = 0;
+    while (i < len && isspace((unsigned char)line[i]))
+        i++;
+    while (len > i && isspace((unsigned char)line[len - 1]))
+        len--;
+    while (i < len) {
+        unsigned char c = (unsigned char)line[i];
+        if (isspace(c)) {
+            out[o++] = ' ';
+            while (i < len && isspace((unsigned char)line[i]))
+                i++;
+            continue;
+        }
+        if (c == '0' && i + 2 < len && (line[i + 1] == 'x' || line[i + 1] == 'X') &&
+            isxdigit((unsigned char)line[i + 2]) &&
+            (i == 0 || !isalnum((unsigned char)line[i - 1]))) {
+            out[o++] = '0';
+            out[o++] = 'x';
+            out[o++] = '?';
+            i += 2;
+            while (i < len && isxdigit((unsigned char)line[i]))
+                i++;
+            continue;
+        }
+        if (isdigit(c) && (i == 0 || !isalnum((unsigned char)line[i - 1]))) {
+            size_t j = i;
+            while (j < len && isdigit((unsigned char)line[j]))
+                j++;
+            int volatile_num = j - i >= 5;
+            if (!volatile_num && i > 0 && strchr("=:# ", line[i - 1])) {
+                size_t w = i - 1;   /* the word ends right before the separator */
+                for (int k = 0; idwords[k] && !volatile_num; k++)
+                    volatile_num = rl__word_before(line, w, idwords[k]);
+            }
+            if (volatile_num) {
+                out[o++] = 'N';
+                i = j;
+                continue;
+            }
+            memcpy(out + o, line + i, j - i);
+            o += j - i;
+            i = j;
+            continue;
+        }
+        out[o++] = (char)c;
+        i++;
+    }
+    if (o > RL__SIG_MAX)
+        o = RL__SIG_MAX;
+    out[o] = '\0';
+    return out;
+}
+
+/* First line of out[0..len) matching re; its bounds in *ls, *ll. */
+static int rl__find_line(const rl_regex_t *re, const char *out, size_t len,
+                         const char **ls, size_t *ll)
+{
+    char line[RL__LINE_MAX];
+    size_t i = 0;
+    while (i < len) {
+        const char *nl = memchr(out + i, '\n', len - i);
+        size_t n = nl ? (size_t)(nl - (out + i)) : len - i;
+        size_t k = n < sizeof line - 1 ? n : sizeof line - 1;
+        memcpy(line, out + i, k);
+        line[k] = '\0';
+        /* Embedded NULs end the line early for regexec; that is acceptable. */
+        if (k && line[k - 1] == '\r')
+            line[k - 1] = '\0';
+        if (rl_regex_search(re, line) == 1) {
+            *ls = out + i;
+            *ll = k;
+            return 1;
+        }
+        i += n + 1;
+    }
+    return 0;
+}
+
+static char *rl__match(const char *const *pats, int npats, const char *out, size_t len)
+{
+    for (int p = 0; npats < 0 ? pats[p] != NULL : p < npats; p++) {
+        char err[128];
+        rl_regex_t *re = rl_regex_compile(pats[p], err, sizeof err);
+        if (!re)
+            continue;
+        const char *ls;
+        size_t ll;
+        int found = rl__find_line(re, out, len, &ls, &ll);
+        rl_regex_free(re);
+        if (found)
+            return rl_signature_normalise(ls, ll);
+    }
+    return NULL;
+}
+
+static char *rl__strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+rl_outcome_t rl_classify(const rl_spawn_result_t *res, double timeout_s,
+                         char *const *patterns, int npatterns, char **signature)
+{
+    char buf[320];
+    *signature = NULL;
+    if (!res->started) {
+        snprintf(buf, sizeof buf, "could not start: %s", res->errmsg);
+        *signature = rl__strdup(buf);
+        return RL_OUTCOME_ERROR;
+    }
+    if (res->timed_out) {
+        snprintf(buf, sizeof buf, "timeout after %gs", timeout_s);
+        *signature = rl__strdup(buf);
+        return RL_OUTCOME_HANG;
+    }
+    if (res->exit_status == 0 && res->term_signal == 0 && res->exception == 0)
+        return RL_OUTCOME_PASS;
+    const char *out = res->output ? res->output : "";
+    size_t len = res->output ? res->output_len : 0;
+    char *sig = NULL;
+    if (patterns && npatterns > 0)
+        sig = rl__match((const char *const *)patterns, npatterns, out, len);
+    if (!sig)
+        sig = rl__match(rl_default_patterns, -1, out, len);
+    if (!sig) {
+        char nb[48];
+        if (res->term_signal)
+            snprintf(buf, sizeof buf, "signal %s", rl_signal_name(res->term_signal, nb, sizeof nb));
+        else if (res->exception)
+            snprintf(buf, sizeof buf, "%s", rl_exception_name(res->exception, nb, sizeof nb));
+        else
+            snprintf(buf, sizeof buf, "exit status %d", res->exit_status);
+        sig = rl__strdup(buf);
+    }
+    *signature = sig;
+    return RL_OUTCOME_CRASH;
+}

@@ -1,0 +1,39 @@
+/* engine.h - runs trials on J worker threads and hands each finished one
+ * back, classified, in completion order.  Scheduling policy (which trial
+ * next, when to stop) and recording belong to the caller's callbacks. */
+#ifndef RL_ENGINE_H
+#define RL_ENGINE_H
+
+#include "spawn.h"
+#include "trial.h"
+
+typedef struct {
+    rl_trial_t trial;         /* filled by next(): spec, variant, index, seed, argv */
+    double timeout_s;
+    char *const *patterns;    /* signature patterns tried before the defaults */
+    int npatterns;
+    int tag;                  /* the caller's own number (e.g. variant) */
+} rl_job_t;
+
+typedef struct {
+    int jobs;
+    void *ctx;
+    /* Under the engine lock: fills *job with the next trial to run and
+     * returns 1, or returns 0 when there is nothing (more) to run. */
+    int (*next)(void *ctx, rl_job_t *job);
+    /* Under the engine lock: the finished, classified trial (job->trial has
+     * outcome, signature, statuses, times; res the raw capture).  Returns 0,
+     * or -1 to stop the run (a fatal error the callback reported). */
+    int (*done)(void *ctx, rl_job_t *job, const rl_spawn_result_t *res);
+    /* Under the engine lock, at most ~10 times a second and once at the end
+     * (final = 1): a progress line for a terminal, or NULL. */
+    void (*progress)(void *ctx, char *buf, size_t len, double elapsed_s);
+    double t0;                /* rl_now() at the start of the run */
+} rl_engine_t;
+
+/* Runs until next() says there is nothing more, done() fails, or racelab
+ * is interrupted (then the trials cut short are not reported).  Returns 0,
+ * -1 when done() stopped it, 1 when interrupted. */
+int rl_engine_run(rl_engine_t *e);
+
+#endif

@@ -1,0 +1,146 @@
+/* resultsdir.c - see resultsdir.h. */
+#include "resultsdir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli.h"
+#include "platform.h"
+
+int rl_dir_write_seed(const char *dir, uint64_t seed)
+{
+    char *p = rl_aprintf("%s/seed", dir);
+    FILE *f = p ? fopen(p, "w") : NULL;
+    free(p);
+    if (!f)
+        return -1;
+    fprintf(f, "%llu\n", (unsigned long long)seed);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+int rl_dir_read_seed(const char *dir, uint64_t *seed)
+{
+    char *p = rl_aprintf("%s/seed", dir);
+    FILE *f = p ? fopen(p, "r") : NULL;
+    free(p);
+    if (!f)
+        return 0;
+    unsigned long long v;
+    int ok = fscanf(f, "%llu", &v) == 1;
+    fclose(f);
+    if (!ok)
+        return -1;
+    *seed = v;
+    return 1;
+}
+
+int rl_dir_save_spec(const char *dir, const rl_spec_t *spec)
+{
+    char *sd = rl_aprintf("%s/specs", dir);
+    if (!sd || rl_mkdir_p(sd) != 0) {
+        free(sd);
+        return -1;
+    }
+    char *dst = rl_aprintf("%s/%s.repro", sd, spec->name);
+    free(sd);
+    FILE *in = fopen(spec->path, "rb");
+    FILE *out = dst ? fopen(dst, "wb") : NULL;
+    free(dst);
+    int rc = in && out ? 0 : -1;
+    char buf[8192];
+    size_t n;
+    while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n)
+            rc = -1;
+    if (in)
+        fclose(in);
+    if (out && fclose(out) != 0)
+        rc = -1;
+    return rc;
+}
+
+int rl_dir_load_spec(const char *dir, const char *name, rl_spec_t *spec, char *err, size_t errlen)
+{
+    char *p = rl_aprintf("%s/specs/%s.repro", dir, name);
+    if (!p) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = rl_spec_load(p, spec, err, errlen);
+    free(p);
+    return rc;
+}
+
+static int rl__cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int rl_dir_spec_names(const char *dir, char ***names)
+{
+    *names = NULL;
+    char *p = rl_aprintf("%s/specs", dir);
+    DIR *d = p ? opendir(p) : NULL;
+    free(p);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len <= 6 || strcmp(e->d_name + len - 6, ".repro") != 0)
+            continue;
+        char **nn = realloc(*names, (size_t)(n + 1) * sizeof *nn);
+        if (!nn)
+            break;
+        *names = nn;
+        nn[n] = rl_aprintf("%.*s", (int)(len - 6), e->d_name);
+        if (nn[n])
+            n++;
+    }
+    closedir(d);
+    if (n > 1)
+        qsort(*names, (size_t)n, sizeof **names, rl__cmp);
+    return n;
+}
+
+int rl_dir_read_for_resume(const char *dir, rl_trial_list_t *list, char *err, size_t errlen)
+{
+    char *p = rl_aprintf("%s/trials.jsonl", dir);
+    if (!p) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    FILE *f = fopen(p, "rb+");
+    if (!f) {
+        int missing = errno == ENOENT;
+        if (!missing)
+            snprintf(err, errlen, "%s: %s", p, strerror(errno));
+        free(p);
+        return missing ? 0 : -1;
+    }
+    /* Find the end of the last complete line. */
+    long size = 0, good = 0;
+    int c;
+    while ((c = fgetc(f)) != EOF) {
+        size++;
+        if (c == '\n')
+            good = size;
+    }
+    fclose(f);
+    if (good < size) {
+        if (truncate(p, good) != 0) {
+            snprintf(err, errlen, "%s: cannot cut off the partial last line: %s", p, strerror(errno));
+            free(p);
+            return -1;
+        }
+        fprintf(stderr, "racelab: %s: dropped a partial last line of %ld bytes (a write cut short)\n",
+                p, size - good);
+    }
+    int rc = rl_results_read(p, list, err, errlen);
+    free(p);
+    return rc;
+}

@@ -1,0 +1,28 @@
+/* resultsdir.h - a results directory beyond trials.jsonl: the base seed
+ * (DIR/seed) and copies of the specs that were checked (DIR/specs/), so
+ * that resume, replay and merge need nothing but the directory. */
+#ifndef RL_RESULTSDIR_H
+#define RL_RESULTSDIR_H
+
+#include <stdint.h>
+#include "results.h"
+#include "spec.h"
+
+/* Writes DIR/seed.  0 or -1. */
+int rl_dir_write_seed(const char *dir, uint64_t seed);
+/* Reads DIR/seed: 1 found, 0 absent, -1 malformed. */
+int rl_dir_read_seed(const char *dir, uint64_t *seed);
+/* Copies the spec file to DIR/specs/<name>.repro.  0 or -1. */
+int rl_dir_save_spec(const char *dir, const rl_spec_t *spec);
+/* Loads DIR/specs/<name>.repro.  0, or -1 with a message in err. */
+int rl_dir_load_spec(const char *dir, const char *name, rl_spec_t *spec, char *err, size_t errlen);
+/* Names of the specs saved in DIR/specs (malloc'd array of malloc'd
+ * strings, sorted).  Returns the count, -1 on error. */
+int rl_dir_spec_names(const char *dir, char ***names);
+/* Reads DIR/trials.jsonl for resuming: a last line cut short by a kill (no
+ * final newline) is cut off the file, with a note on stderr; any other bad
+ * line is an error (file:line in err).  A missing file gives no trials.
+ * 0 or -1. */
+int rl_dir_read_for_resume(const char *dir, rl_trial_list_t *list, char *err, size_t errlen);
+
+#endif

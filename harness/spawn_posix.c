@@ -1,0 +1,703 @@
+/* spawn_posix.c - spawn.h on POSIX (Linux first).
+ *
+ * Each trial is posix_spawnp'd (no shell) as the leader of its own process
+ * group with stdin on /dev/null and stdout+stderr on one pipe.  The calling
+ * thread waits in poll(2) on that pipe and on a pidfd of the child, so a
+ * trial's end is noticed at once, with no fixed-interval polling.  When the
+ * leader exits (or at the timeout) the whole group gets SIGKILL while the
+ * leader is still an unreaped zombie: its pid, and so the group id, cannot
+ * have been reused by then.
+ *
+ * Descendants that left the group (setsid/setpgid) are handled through
+ * PR_SET_CHILD_SUBREAPER: once their parent dies they become racelab's
+ * children, and a sweep kills and reaps every child of racelab that is not
+ * a registered trial.  The sweep runs after a hang, after a trial whose pipe
+ * stayed open past its exit (someone still holds it), and in
+ * rl_spawn_cleanup() at the end of a run. */
+#include "spawn.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define RL__SLOTS 4096              /* running trials + helpers at one time */
+#define RL__DEFAULT_CAPTURE (64 * 1024)
+#define RL__EOF_GRACE_S 0.5         /* wait for the pipe's EOF after an exit */
+#define RL__GDB_TIMEOUT_S 20.0
+#define RL__STACKS_MAX (256 * 1024)
+
+/* Process group ids of running children; 0 = free.  Lock-free so that the
+ * signal handler path (rl_spawn_kill_all) only reads atomics and kills. */
+static atomic_int rl__slots[RL__SLOTS];
+static atomic_int rl__killing;
+/* Held across posix_spawn + registration and by the orphan sweep, so the
+ * sweep never mistakes a just-started trial for an orphan. */
+static pthread_mutex_t rl__spawn_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t rl__once = PTHREAD_ONCE_INIT;
+
+static void rl__init(void)
+{
+#ifdef PR_SET_CHILD_SUBREAPER
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+#endif
+}
+
+static int rl__register(pid_t pid)
+{
+    for (int i = 0; i < RL__SLOTS; i++) {
+        int expect = 0;
+        if (atomic_compare_exchange_strong(&rl__slots[i], &expect, (int)pid))
+            return i;
+    }
+    return -1;
+}
+
+static void rl__unregister(int slot)
+{
+    if (slot >= 0)
+        atomic_store(&rl__slots[slot], 0);
+}
+
+static int rl__registered(pid_t pid)
+{
+    for (int i = 0; i < RL__SLOTS; i++)
+        if (atomic_load(&rl__slots[i]) == (int)pid)
+            return 1;
+    return 0;
+}
+
+void rl_spawn_kill_all(void)
+{
+    atomic_store(&rl__killing, 1);
+    for (int i = 0; i < RL__SLOTS; i++) {
+        int pg = atomic_load(&rl__slots[i]);
+        if (pg > 0)
+            kill(-pg, SIGKILL);
+    }
+}
+
+/* ---- bounded capture: head + ring buffer tail --------------------------- */
+
+typedef struct {
+    char *head;
+    size_t head_cap, head_len;
+    char *tail;
+    size_t tail_cap, tail_pos;   /* next write position in the ring */
+    size_t total;
+} rl__capture_t;
+
+static int rl__cap_init(rl__capture_t *c, size_t limit)
+{
+    memset(c, 0, sizeof *c);
+    if (limit == 0)
+        limit = RL__DEFAULT_CAPTURE;
+    c->head_cap = limit / 2;
+    c->tail_cap = limit - c->head_cap;
+    c->head = malloc(c->head_cap + 1);
+    c->tail = malloc(c->tail_cap + 1);
+    return c->head && c->tail ? 0 : -1;
+}
+
+static void rl__cap_add(rl__capture_t *c, const char *p, size_t n)
+{
+    c->total += n;
+    size_t h = c->head_cap - c->head_len;
+    if (h > n)
+        h = n;
+    memcpy(c->head + c->head_len, p, h);
+    c->head_len += h;
+    p += h;
+    n -= h;
+    if (n == 0 || c->tail_cap == 0)
+        return;
+    if (n > c->tail_cap) {          /* only the last tail_cap bytes matter */
+        p += n - c->tail_cap;
+        n = c->tail_cap;
+    }
+    while (n > 0) {
+        size_t room = c->tail_cap - c->tail_pos;
+        size_t k = n < room ? n : room;
+        memcpy(c->tail + c->tail_pos, p, k);
+        c->tail_pos = (c->tail_pos + k) % c->tail_cap;
+        p += k;
+        n -= k;
+    }
+}
+
+/* Output = head, "[racelab: N bytes omitted]" when bytes were dropped, tail. */
+static char *rl__cap_finish(rl__capture_t *c, size_t *len)
+{
+    size_t tail_bytes = c->total - c->head_len;
+    size_t kept_tail = tail_bytes < c->tail_cap ? tail_bytes : c->tail_cap;
+    size_t omitted = tail_bytes - kept_tail;
+    char marker[96] = "";
+    if (omitted)
+        snprintf(marker, sizeof marker, "%s[racelab: %zu bytes omitted]\n",
+                 c->head_len && c->head[c->head_len - 1] != '\n' ? "\n" : "", omitted);
+    size_t mlen = strlen(marker);
+    char *out = malloc(c->head_len + mlen + kept_tail + 1);
+    if (!out)
+        return NULL;
+    memcpy(out, c->head, c->head_len);
+    memcpy(out + c->head_len, marker, mlen);
+    char *t = out + c->head_len + mlen;
+    if (tail_bytes <= c->tail_cap) {
+        memcpy(t, c->tail, kept_tail);    /* the ring never wrapped */
+    } else {
+        size_t first = c->tail_cap - c->tail_pos;
+        memcpy(t, c->tail + c->tail_pos, first);
+        memcpy(t + first, c->tail, c->tail_pos);
+    }
+    *len = c->head_len + mlen + kept_tail;
+    out[*len] = '\0';
+    free(c->head);
+    free(c->tail);
+    c->head = c->tail = NULL;
+    return out;
+}
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static char **rl__make_env(char *const *add)
+{
+    size_t n = 0, nadd = 0;
+    while (environ && environ[n])
+        n++;
+    while (add && add[nadd])
+        nadd++;
+    char **env = calloc(n + nadd + 1, sizeof *env);
+    if (!env)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(environ[i], '=');
+        size_t klen = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
+        int overridden = 0;
+        for (size_t j = 0; j < nadd && !overridden; j++)
+            overridden = strncmp(add[j], environ[i], klen) == 0 && add[j][klen] == '=';
+        if (!overridden)
+            env[k++] = environ[i];
+    }
+    for (size_t j = 0; j < nadd; j++)
+        env[k++] = add[j];
+    env[k] = NULL;
+    return env;
+}
+
+static int rl__pidfd_open(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+    (void)pid;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+static char *rl__read_small(const char *path, char *buf, size_t len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    ssize_t n = read(fd, buf, len - 1);
+    close(fd);
+    if (n < 0)
+        return NULL;
+    buf[n] = '\0';
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+        buf[--n] = '\0';
+    return buf;
+}
+
+/* Parses /proc/.../stat: comm, state, ppid, pgrp. */
+static int rl__parse_stat(const char *path, char *comm, size_t clen, char *state,
+                          int *ppid, int *pgrp)
+{
+    char buf[1024];
+    if (!rl__read_small(path, buf, sizeof buf))
+        return -1;
+    char *l = strchr(buf, '('), *r = strrchr(buf, ')');
+    if (!l || !r || r < l)
+        return -1;
+    size_t n = (size_t)(r - l - 1);
+    if (n >= clen)
+        n = clen - 1;
+    memcpy(comm, l + 1, n);
+    comm[n] = '\0';
+    char st = '?';
+    int pp = 0, pg = 0;
+    if (sscanf(r + 1, " %c %d %d", &st, &pp, &pg) != 3)
+        return -1;
+    *state = st;
+    *ppid = pp;
+    *pgrp = pg;
+    return 0;
+}
+
+typedef struct {
+    char *buf;
+    size_t len, cap;
+} rl__sb_t;
+
+static void rl__sb_add(rl__sb_t *s, const char *p, size_t n)
+{
+    if (s->len + n + 1 > RL__STACKS_MAX)
+        return;
+    if (s->len + n + 1 > s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 4096;
+        while (cap < s->len + n + 1)
+            cap *= 2;
+        char *b = realloc(s->buf, cap);
+        if (!b)
+            return;
+        s->buf = b;
+        s->cap = cap;
+    }
+    memcpy(s->buf + s->len, p, n);
+    s->len += n;
+    s->buf[s->len] = '\0';
+}
+
+static void rl__sb_printf(rl__sb_t *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void rl__sb_printf(rl__sb_t *s, const char *fmt, ...)
+{
+    char tmp[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        rl__sb_add(s, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+static int rl__is_pid_name(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+/* Pids of the processes in group pgid (at most max). */
+static int rl__group_members(pid_t pgid, pid_t *out, int max)
+{
+    DIR *d = opendir("/proc");
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < max) {
+        if (!rl__is_pid_name(e->d_name))
+            continue;
+        char path[64], comm[64], st;
+        int ppid, pgrp;
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) == 0 && pgrp == pgid)
+            out[n++] = (pid_t)atoi(e->d_name);
+    }
+    closedir(d);
+    return n;
+}
+
+/* Every task of pid: state, wait channel, current system call. */
+static void rl__proc_tasks(rl__sb_t *s, pid_t pid)
+{
+    char path[96], comm[64], st, buf[256];
+    int ppid, pgrp;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) != 0)
+        return;
+    rl__sb_printf(s, "process %d (%s) ppid %d pgrp %d state %c\n", (int)pid, comm, ppid, pgrp, st);
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!rl__is_pid_name(e->d_name))
+            continue;
+        char tpath[128];
+        snprintf(tpath, sizeof tpath, "/proc/%d/task/%s/stat", (int)pid, e->d_name);
+        if (rl__parse_stat(tpath, comm, sizeof comm, &st, &ppid, &pgrp) != 0)
+            continue;
+        char wchan[128] = "?", sc[256] = "?";
+        snprintf(tpath, sizeof tpath, "/proc/%d/task/%s/wchan", (int)pid, e->d_name);
+        if (rl__read_small(tpath, buf, sizeof buf))
+            snprintf(wchan, sizeof wchan, "%s", buf[0] ? buf : "0");
+        snprintf(tpath, sizeof tpath, "/proc/%d/task/%s/syscall", (int)pid, e->d_name);
+        if (rl__read_small(tpath, buf, sizeof buf)) {
+            /* "nr arg1 .. arg6 sp pc": keep the number and the pc */
+            char *last = strrchr(buf, ' ');
+            int nr;
+            if (sscanf(buf, "%d", &nr) == 1)
+                snprintf(sc, sizeof sc, "%d pc %s", nr, last ? last + 1 : "?");
+            else
+                snprintf(sc, sizeof sc, "%s", buf);
+        }
+        rl__sb_printf(s, "  task %s (%s) state %c wchan %s syscall %s\n",
+                      e->d_name, comm, st, wchan, sc);
+    }
+    closedir(d);
+}
+
+static int rl__on_path(const char *name, char *out, size_t len)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        return 0;
+    while (*path) {
+        const char *c = strchr(path, ':');
+        size_t n = c ? (size_t)(c - path) : strlen(path);
+        snprintf(out, len, "%.*s/%s", (int)n, n ? path : ".", name);
+        if (access(out, X_OK) == 0)
+            return 1;
+        path += n + (c ? 1 : 0);
+    }
+    return 0;
+}
+
+static void rl__sweep_orphans_locked(void);
+
+static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int helper);
+
+/* Hang diagnostics for the group led by pid: /proc for every member, then
+ * gdb's backtraces of each member (bounded in count and time). */
+static char *rl__capture_stacks(pid_t pgid)
+{
+    rl__sb_t s = { 0 };
+    pid_t members[64];
+    int n = rl__group_members(pgid, members, 64);
+    rl__sb_printf(&s, "== racelab: threads of process group %d (from /proc) ==\n", (int)pgid);
+    for (int i = 0; i < n; i++)
+        rl__proc_tasks(&s, members[i]);
+    char gdb[4096];
+    if (rl__on_path("gdb", gdb, sizeof gdb)) {
+        for (int i = 0; i < n && i < 8; i++) {
+            char pidbuf[32];
+            snprintf(pidbuf, sizeof pidbuf, "%d", (int)members[i]);
+            char *argv[] = { gdb, "-batch", "-nx", "-p", pidbuf, "-ex",
+                             "thread apply all bt", NULL };
+            rl_spawn_opts_t o = { .argv = argv, .timeout_s = RL__GDB_TIMEOUT_S,
+                                  .capture_limit = 64 * 1024 };
+            rl_spawn_result_t r;
+            rl__sb_printf(&s, "== racelab: gdb -batch -p %d -ex 'thread apply all bt' ==\n",
+                          (int)members[i]);
+            if (rl__run(&o, &r, 1) == 0 && r.started) {
+                rl__sb_add(&s, r.output, r.output_len);
+                if (r.timed_out)
+                    rl__sb_printf(&s, "[racelab: gdb timed out after %.0fs]\n", RL__GDB_TIMEOUT_S);
+            } else {
+                rl__sb_printf(&s, "[racelab: gdb did not run: %s]\n", r.errmsg);
+            }
+            rl_spawn_result_free(&r);
+        }
+    } else {
+        rl__sb_printf(&s, "[racelab: gdb not on PATH; /proc task states only]\n");
+    }
+    return s.buf;
+}
+
+static void rl__sweep_orphans_locked(void)
+{
+    pid_t self = getpid();
+    for (int round = 0; round < 16; round++) {
+        int found = 0;
+        DIR *d = opendir("/proc");
+        if (!d)
+            return;
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (!rl__is_pid_name(e->d_name))
+                continue;
+            char path[64], comm[64], st;
+            int ppid, pgrp;
+            snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+            if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) != 0 || ppid != self)
+                continue;
+            pid_t pid = (pid_t)atoi(e->d_name);
+            if (rl__registered(pid))
+                continue;
+            /* An escaped descendant of some trial, now ours: kill its group
+             * (it may lead one after setsid) and itself, then reap it. */
+            if (pgrp == pid)
+                kill(-pid, SIGKILL);
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            found = 1;
+        }
+        closedir(d);
+        if (!found)
+            return;
+    }
+}
+
+void rl_spawn_cleanup(void)
+{
+    pthread_once(&rl__once, rl__init);
+    pthread_mutex_lock(&rl__spawn_lock);
+    rl__sweep_orphans_locked();
+    pthread_mutex_unlock(&rl__spawn_lock);
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int helper)
+{
+    memset(res, 0, sizeof *res);
+    res->exit_status = -1;
+    pthread_once(&rl__once, rl__init);
+    if (!opts->argv || !opts->argv[0]) {
+        snprintf(res->errmsg, sizeof res->errmsg, "empty command");
+        return 0;
+    }
+
+    rl__capture_t cap;
+    if (rl__cap_init(&cap, opts->capture_limit) != 0) {
+        free(cap.head);
+        free(cap.tail);
+        snprintf(res->errmsg, sizeof res->errmsg, "out of memory");
+        return -1;
+    }
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) {
+        snprintf(res->errmsg, sizeof res->errmsg, "pipe: %s", strerror(errno));
+        free(cap.head);
+        free(cap.tail);
+        return -1;
+    }
+    char **env = rl__make_env(opts->env_add);
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t at;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, p[1], 2);
+    posix_spawnattr_init(&at);
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&at, &none);
+    posix_spawnattr_setsigdefault(&at, &all);
+    posix_spawnattr_setpgroup(&at, 0);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                  POSIX_SPAWN_SETSIGDEF);
+
+    double t0 = 0;
+    pid_t pid = -1;
+    int slot = -1, err;
+    pthread_mutex_lock(&rl__spawn_lock);
+    if (!env) {
+        err = ENOMEM;
+    } else if (atomic_load(&rl__killing) && !helper) {
+        err = EINTR;
+    } else {
+        t0 = (double)0;
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        t0 = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+        err = posix_spawnp(&pid, opts->argv[0], &fa, &at, opts->argv, env);
+        if (err == 0)
+            slot = rl__register(pid);
+    }
+    pthread_mutex_unlock(&rl__spawn_lock);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&at);
+    free(env);
+    close(p[1]);
+    if (err != 0) {
+        close(p[0]);
+        free(cap.head);
+        free(cap.tail);
+        snprintf(res->errmsg, sizeof res->errmsg, "%s: %s", opts->argv[0],
+                 err == EINTR ? "interrupted" : strerror(err));
+        return 0;
+    }
+    res->started = 1;
+    /* kill_all may have run between the check and the registration. */
+    if (atomic_load(&rl__killing) && !helper)
+        kill(-pid, SIGKILL);
+
+    int pidfd = rl__pidfd_open(pid);
+    int rd = p[0], exited = 0, timed_out = 0, pipe_open = 1;
+    double deadline = opts->timeout_s > 0 ? t0 + opts->timeout_s : 0;
+    double grace_end = 0;
+    char buf[65536];
+    siginfo_t si;
+
+    while (pipe_open || !exited) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+        double until = exited ? grace_end : deadline;
+        int wait_ms = -1;
+        if (until > 0) {
+            if (now >= until) {
+                if (!exited)
+                    timed_out = 1;
+                break;
+            }
+            wait_ms = (int)((until - now) * 1000.0) + 1;
+        }
+        if (!exited && pidfd < 0 && (wait_ms < 0 || wait_ms > 10))
+            wait_ms = 10;     /* no pidfd (old kernel): fall back to a short tick */
+        struct pollfd pf[2];
+        int nf = 0, ipipe = -1, ipid = -1;
+        if (pipe_open) {
+            pf[nf] = (struct pollfd){ .fd = rd, .events = POLLIN };
+            ipipe = nf++;
+        }
+        if (!exited && pidfd >= 0) {
+            pf[nf] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+            ipid = nf++;
+        }
+        int r = poll(pf, (nfds_t)nf, wait_ms);
+        if (r < 0 && errno != EINTR)
+            break;
+        if (ipipe >= 0 && r > 0 && (pf[ipipe].revents & (POLLIN | POLLHUP | POLLERR))) {
+            ssize_t k = read(rd, buf, sizeof buf);
+            if (k > 0)
+                rl__cap_add(&cap, buf, (size_t)k);
+            else if (k == 0 || (errno != EINTR && errno != EAGAIN))
+                pipe_open = 0;
+        }
+        if (!exited && (pidfd < 0 || (ipid >= 0 && r > 0 && (pf[ipid].revents & POLLIN)))) {
+            memset(&si, 0, sizeof si);
+            if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT | (pidfd < 0 ? WNOHANG : 0)) == 0 &&
+                si.si_pid == pid) {
+                exited = 1;
+                clock_gettime(CLOCK_MONOTONIC, &ts);
+                res->duration_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - t0;
+                /* The leader is a zombie: its group id is still ours.  Nothing
+                 * the trial started outlives it. */
+                kill(-pid, SIGKILL);
+                grace_end = res->duration_s + t0 + RL__EOF_GRACE_S;
+            }
+        }
+    }
+
+    int escaped = pipe_open;   /* someone outside the group holds the pipe */
+    if (timed_out) {
+        res->timed_out = 1;
+        if (opts->capture_stacks)
+            res->stacks = rl__capture_stacks(pid);
+        kill(-pid, SIGKILL);
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        res->duration_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - t0;
+        /* Drain what the dying group still writes, briefly. */
+        double end = res->duration_s + t0 + RL__EOF_GRACE_S;
+        while (pipe_open) {
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+            if (now >= end)
+                break;
+            struct pollfd pf = { .fd = rd, .events = POLLIN };
+            if (poll(&pf, 1, (int)((end - now) * 1000.0) + 1) <= 0)
+                continue;
+            ssize_t k = read(rd, buf, sizeof buf);
+            if (k > 0)
+                rl__cap_add(&cap, buf, (size_t)k);
+            else if (k == 0 || errno != EINTR)
+                pipe_open = 0;
+        }
+        escaped = 1;
+    }
+    rl__unregister(slot);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFEXITED(status))
+        res->exit_status = WEXITSTATUS(status);
+    else if (WIFSIGNALED(status))
+        res->term_signal = WTERMSIG(status);
+    if (pidfd >= 0)
+        close(pidfd);
+    close(rd);
+    if (escaped && !helper) {
+        pthread_mutex_lock(&rl__spawn_lock);
+        rl__sweep_orphans_locked();
+        pthread_mutex_unlock(&rl__spawn_lock);
+    }
+    res->output = rl__cap_finish(&cap, &res->output_len);
+    res->output_total = cap.total;
+    if (!res->output) {
+        snprintf(res->errmsg, sizeof res->errmsg, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+int rl_spawn_run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res)
+{
+    return rl__run(opts, res, 0);
+}
+
+void rl_spawn_result_free(rl_spawn_result_t *res)
+{
+    free(res->output);
+    free(res->stacks);
+    free(res->dump_path);
+    res->output = res->stacks = res->dump_path = NULL;
+}
+
+const char *rl_signal_name(int sig, char *buf, size_t len)
+{
+    static const struct { int sig; const char *name; } names[] = {
+        { SIGHUP, "SIGHUP" }, { SIGINT, "SIGINT" }, { SIGQUIT, "SIGQUIT" },
+        { SIGILL, "SIGILL" }, { SIGTRAP, "SIGTRAP" }, { SIGABRT, "SIGABRT" },
+        { SIGBUS, "SIGBUS" }, { SIGFPE, "SIGFPE" }, { SIGKILL, "SIGKILL" },
+        { SIGUSR1, "SIGUSR1" }, { SIGSEGV, "SIGSEGV" }, { SIGUSR2, "SIGUSR2" },
+        { SIGPIPE, "SIGPIPE" }, { SIGALRM, "SIGALRM" }, { SIGTERM, "SIGTERM" },
+        { SIGCHLD, "SIGCHLD" }, { SIGCONT, "SIGCONT" }, { SIGSTOP, "SIGSTOP" },
+        { SIGTSTP, "SIGTSTP" }, { SIGTTIN, "SIGTTIN" }, { SIGTTOU, "SIGTTOU" },
+        { SIGURG, "SIGURG" }, { SIGXCPU, "SIGXCPU" }, { SIGXFSZ, "SIGXFSZ" },
+        { SIGVTALRM, "SIGVTALRM" }, { SIGPROF, "SIGPROF" }, { SIGWINCH, "SIGWINCH" },
+        { SIGIO, "SIGIO" }, { SIGSYS, "SIGSYS" },
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].sig == sig)
+            return names[i].name;
+    snprintf(buf, len, "signal %d", sig);
+    return buf;
+}
+
+const char *rl_exception_name(uint32_t code, char *buf, size_t len)
+{
+    static const struct { uint32_t code; const char *name; } names[] = {
+        { 0xC0000005u, "EXCEPTION_ACCESS_VIOLATION" },
+        { 0xC000001Du, "EXCEPTION_ILLEGAL_INSTRUCTION" },
+        { 0xC0000094u, "EXCEPTION_INT_DIVIDE_BY_ZERO" },
+        { 0xC00000FDu, "EXCEPTION_STACK_OVERFLOW" },
+        { 0xC0000409u, "STATUS_STACK_BUFFER_OVERRUN" },
+        { 0x80000003u, "EXCEPTION_BREAKPOINT" },
+        { 0xC000013Au, "STATUS_CONTROL_C_EXIT" },
+        { 0xC0000374u, "STATUS_HEAP_CORRUPTION" },
+        { 0xC0000008u, "EXCEPTION_INVALID_HANDLE" },
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].code == code)
+            return names[i].name;
+    snprintf(buf, len, "exception 0x%08X", (unsigned)code);
+    return buf;
+}
