@@ -45,9 +45,9 @@ uint64_t rl_trial_seed(uint64_t base, long index)
 
 uint64_t rl_random_seed(void)
 {
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    uint64_t x = (uint64_t)ts.tv_sec * 1000000007ull ^ (uint64_t)ts.tv_nsec;
+    /* time() and the monotonic clock, not timespec_get: mingw's msvcrt
+     * lacks the latter. */
+    uint64_t x = (uint64_t)time(NULL) * 1000000007ull ^ (uint64_t)(rl_now() * 1e9);
     x ^= (uint64_t)(uintptr_t)&x;
     /* Keep it short enough to type back in with --seed. */
     return rl_trial_seed(x, 1) % 1000000000ull;

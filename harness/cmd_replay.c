@@ -1,5 +1,6 @@
 /* cmd_replay.c - racelab replay DIR TRIAL: rerun one recorded trial with
  * its exact argv and seed, and say whether it did the same again. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,7 @@ int rl_cmd_replay(int argc, char **argv)
     long index;
     if (!dir || !idx)
         return rl_usage("replay: usage: racelab replay DIR TRIAL");
-    if (rl_parse_long(idx, 0, 1L << 40, &index))
+    if (rl_parse_long(idx, 0, LONG_MAX, &index))
         return rl_usage("replay: TRIAL must be a trial index, not '%s'", idx);
     rl_trial_list_t list = { 0 };
     char err[1024];

@@ -75,8 +75,10 @@ static char *capture_finish(capture_t *c, size_t *len)
 {
     size_t omitted = c->total - c->head_len - c->tail_len;
     char marker[96] = "";
+    /* The same marker spawn_posix.c writes, on a line of its own. */
     if (omitted > 0)
-        snprintf(marker, sizeof marker, "\n[racelab: %zu bytes omitted]\n", omitted);
+        snprintf(marker, sizeof marker, "%s[racelab: %zu bytes omitted]\n",
+                 c->head_len && c->head[c->head_len - 1] != '\n' ? "\n" : "", omitted);
     size_t mlen = strlen(marker);
     char *out = malloc(c->head_len + mlen + c->tail_len + 1);
     if (out == NULL)
@@ -141,6 +143,11 @@ void rl_spawn_kill_all(void)
     for (job_node_t *n = jobs; n; n = n->next)
         TerminateJobObject(n->job, 1);
     ReleaseSRWLockShared(&jobs_lock);
+}
+
+/* KILL_ON_JOB_CLOSE already took every descendant with its trial. */
+void rl_spawn_cleanup(void)
+{
 }
 
 static BOOL WINAPI on_console_ctrl(DWORD type)
