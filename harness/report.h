@@ -28,6 +28,14 @@ typedef struct {
     int (*write)(FILE *out, const rl_summary_t *const *summaries, int n);
 } rl_report_writer_t;
 
+/* Completes a summary whose spec, tallies and results are filled in: sets
+ * passed (every expectation HOLDS, and there is at least one), Fisher's
+ * one-sided p that the first crash-expected variant crashes more often
+ * than the first no-crash-expected one (fisher_p < 0 when the spec has no
+ * such pair or either ran no trials), and fixed_n_plan (when <= 0) to
+ * trials x variants. */
+void rl_summary_finish(rl_summary_t *s);
+
 /* The writer with that name, or NULL. */
 const rl_report_writer_t *rl_report_writer(const char *name);
 /* Writes with the named writer to path ("-" = stdout).  0, or -1 with

@@ -1,0 +1,209 @@
+/* report.c - the writer table, the file wrapper, summary completion and
+ * the helpers the writers share. */
+#include "report.h"
+
+#include "report_impl.h"
+#include "stats.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const rl_report_writer_t writers[] = {
+    {"html", rl_report_html},
+    {"json", rl_report_json},
+    {"junit", rl_report_junit},
+    {"markdown", rl_report_markdown},
+    {"text", rl_report_text},
+};
+
+const rl_report_writer_t *rl_report_writer(const char *name)
+{
+    for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++)
+        if (!strcmp(writers[i].name, name))
+            return &writers[i];
+    return NULL;
+}
+
+int rl_report_write_file(const char *name, const char *path, const rl_summary_t *const *summaries, int n)
+{
+    const rl_report_writer_t *w = rl_report_writer(name);
+    if (w == NULL) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (!strcmp(path, "-")) {
+        int rc = w->write(stdout, summaries, n);
+        return fflush(stdout) == 0 ? rc : -1;
+    }
+    /* "wb": the same bytes on every OS, so reports compare equal. */
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return -1;
+    int rc = w->write(f, summaries, n);
+    int saved = errno;
+    if (fclose(f) != 0 && rc == 0)
+        return -1;
+    errno = saved;
+    return rc;
+}
+
+void rl_summary_finish(rl_summary_t *s)
+{
+    int a = -1, b = -1;
+    s->passed = s->nresults > 0;
+    for (int i = 0; i < s->nresults; i++) {
+        const rl_expect_t *e = s->results[i].expect;
+        if (s->results[i].result != RL_JUDGE_HOLDS)
+            s->passed = 0;
+        int v = e ? rl_spec_variant(s->spec, e->variant) : -1;
+        if (v < 0 || v >= s->ntallies)
+            continue;
+        if (e->kind == RL_EXPECT_CRASH && a < 0)
+            a = v;
+        if (e->kind == RL_EXPECT_NO_CRASH && b < 0)
+            b = v;
+    }
+    s->fisher_p = -1.0;
+    s->fisher_a = s->fisher_b = NULL;
+    if (a >= 0 && b >= 0 && s->tallies[a].n > 0 && s->tallies[b].n > 0) {
+        const rl_tally_t *ta = &s->tallies[a], *tb = &s->tallies[b];
+        s->fisher_p = rl_fisher_greater(ta->outcomes[RL_OUTCOME_CRASH], ta->n,
+                                        tb->outcomes[RL_OUTCOME_CRASH], tb->n);
+        s->fisher_a = s->spec->variants[a].name;
+        s->fisher_b = s->spec->variants[b].name;
+    }
+    if (s->fixed_n_plan <= 0)
+        s->fixed_n_plan = s->spec->trials * (long)s->spec->nvariants;
+}
+
+static int by_count(const void *x, const void *y)
+{
+    const rl_bucket_t *a = *(const rl_bucket_t *const *)x, *b = *(const rl_bucket_t *const *)y;
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    return strcmp(a->signature, b->signature);
+}
+
+int rl_report_buckets(const rl_tally_t *t, const rl_bucket_t ***out)
+{
+    *out = NULL;
+    if (t->nbuckets == 0)
+        return 0;
+    const rl_bucket_t **v = malloc((size_t)t->nbuckets * sizeof *v);
+    if (v == NULL)
+        return -1;
+    for (int i = 0; i < t->nbuckets; i++)
+        v[i] = &t->buckets[i];
+    qsort(v, (size_t)t->nbuckets, sizeof *v, by_count);
+    *out = v;
+    return t->nbuckets;
+}
+
+const char *rl_report_judgement(rl_judgement_t j)
+{
+    return j == RL_JUDGE_HOLDS ? "holds" : j == RL_JUDGE_FAILS ? "fails" : "undecided";
+}
+
+char *rl_report_conf(char *buf, size_t len, double confidence)
+{
+    snprintf(buf, len, "%g%%", confidence * 100.0);
+    return buf;
+}
+
+long rl_report_trials(const rl_summary_t *s)
+{
+    long n = 0;
+    for (int i = 0; i < s->ntallies; i++)
+        n += s->tallies[i].n;
+    return n;
+}
+
+/* Length of the valid UTF-8 sequence at s, 0 when invalid. */
+static size_t utf8_len(const unsigned char *s)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        return (s[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+        return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 ? 3 : 0;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+        return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80 ? 4 : 0;
+    }
+    return 0;
+}
+
+void rl_report_xml(FILE *out, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)(str ? str : "");
+    while (*s) {
+        unsigned c = *s;
+        size_t n = utf8_len(s);
+        if (c == '&')
+            fputs("&amp;", out);
+        else if (c == '<')
+            fputs("&lt;", out);
+        else if (c == '>')
+            fputs("&gt;", out);
+        else if (c == '"')
+            fputs("&quot;", out);
+        else if (c == '\'')
+            fputs("&apos;", out);
+        else if (c == '\n' || c == '\t' || c == '\r')
+            fprintf(out, "&#%u;", c); /* kept even inside attributes */
+        else if (c < 0x20 || c == 0x7F || n == 0)
+            fprintf(out, "\\x%02X", c);
+        else {
+            fwrite(s, 1, n, out);
+            s += n;
+            continue;
+        }
+        s++;
+    }
+}
+
+void rl_report_json_str(FILE *out, const char *str)
+{
+    if (str == NULL) {
+        fputs("null", out);
+        return;
+    }
+    const unsigned char *s = (const unsigned char *)str;
+    fputc('"', out);
+    while (*s) {
+        unsigned c = *s;
+        size_t n = utf8_len(s);
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", out);
+        else if (c == '\t')
+            fputs("\\t", out);
+        else if (c == '\r')
+            fputs("\\r", out);
+        else if (c < 0x20 || c == 0x7F || n == 0)
+            fprintf(out, "\\u%04x", c);
+        else {
+            fwrite(s, 1, n, out);
+            s += n;
+            continue;
+        }
+        s++;
+    }
+    fputc('"', out);
+}
+
+int rl_report_status(FILE *out)
+{
+    if (ferror(out)) {
+        if (errno == 0)
+            errno = EIO;
+        return -1;
+    }
+    return 0;
+}
