@@ -5,11 +5,40 @@
  * A handle here is the kernel HANDLE value itself, with no table or record
  * behind it: once rt_thandle_close has run, a profiler that loaded the value
  * earlier uses a closed handle, or one the process has since reused for
- * something else, exactly as in Go.  The kernel, not this file, decides what
- * happens then (usually ERROR_INVALID_HANDLE -> RT_SUSPEND_EBADH). */
+ * another thread or object, exactly as in Go.  The kernel, not this file,
+ * decides what happens then (usually ERROR_INVALID_HANDLE -> EBADH).
+ *
+ * One thing differs from Go 1.7, on purpose: rt_suspend first duplicates the
+ * value it was given and suspends, reads and resumes through that private
+ * duplicate (the "pin").  SuspendThread is asynchronous; a target inside
+ * CloseHandle(its own handle) completes the close before it stops, after
+ * which ResumeThread on the original value fails and the thread stays
+ * suspended for ever.  Under Wine that happened in about half of all 1 s
+ * runs, a hang that would hide the crash being reproduced.  The pin keeps
+ * every stale-handle effect at the moment of the load (closed: EBADH;
+ * reused for another thread: that thread is suspended) but guarantees that a
+ * suspension which succeeded can be undone. */
 #include "suspend.h"
 
 #include <windows.h>
+
+/* The pins of the suspensions the calling thread holds.  Thread-local and
+ * fixed: the suspender must not call malloc while a target is stopped (the
+ * target may hold the heap lock). */
+enum { MAX_HELD = 8 };
+typedef struct {
+    rt_thandle_t h;
+    HANDLE pin;
+} held_t;
+static _Thread_local held_t held[MAX_HELD];
+
+static held_t *find_held(rt_thandle_t h)
+{
+    for (int i = 0; i < MAX_HELD; i++)
+        if (held[i].pin != NULL && held[i].h == h)
+            return &held[i];
+    return NULL;
+}
 
 int rt_suspend_init(void)
 {
@@ -56,32 +85,59 @@ int rt_suspend(rt_thandle_t h, uint32_t timeout_ms)
     (void)timeout_ms;
     if (h == 0)
         return RT_SUSPEND_EBADH;
-    DWORD tid = GetThreadId((HANDLE)h);
-    if (tid == 0)
+    if (find_held(h) != NULL)
+        return RT_SUSPEND_ESTATE;
+    held_t *slot = NULL;
+    for (int i = 0; slot == NULL && i < MAX_HELD; i++)
+        if (held[i].pin == NULL)
+            slot = &held[i];
+    if (slot == NULL)
+        return RT_SUSPEND_ESYS;
+
+    /* The value is used as loaded: closed -> fails here; reused for some
+     * other object -> the pin names that object. */
+    HANDLE pin = NULL;
+    if (!DuplicateHandle(GetCurrentProcess(), (HANDLE)h, GetCurrentProcess(), &pin, 0, FALSE,
+                         DUPLICATE_SAME_ACCESS))
         return from_error(GetLastError());
-    if (tid == GetCurrentThreadId())
+    DWORD tid = GetThreadId(pin);
+    if (tid == 0) {
+        DWORD err = GetLastError();
+        CloseHandle(pin);
+        return from_error(err);   /* not a thread (any more) */
+    }
+    if (tid == GetCurrentThreadId()) {
+        CloseHandle(pin);
         return RT_SUSPEND_ESELF;
-    DWORD prev = SuspendThread((HANDLE)h);
-    if (prev == (DWORD)-1)
-        return from_error(GetLastError());
+    }
+    DWORD prev = SuspendThread(pin);
+    if (prev == (DWORD)-1) {
+        DWORD err = GetLastError();
+        CloseHandle(pin);
+        return from_error(err);
+    }
     if (prev != 0) {
         /* Someone else holds it suspended: undo ours, refuse. */
-        ResumeThread((HANDLE)h);
+        ResumeThread(pin);
+        CloseHandle(pin);
         return RT_SUSPEND_ESTATE;
     }
+    slot->h = h;
+    slot->pin = pin;
     return RT_SUSPEND_OK;
 }
 
 int rt_suspend_get_context(rt_thandle_t h, rt_context_t *ctx)
 {
     ctx->pc = ctx->sp = 0;
-    if (h == 0)
-        return RT_SUSPEND_EBADH;
+    held_t *hd = find_held(h);
+    if (hd == NULL)
+        return h == 0 ? RT_SUSPEND_EBADH : RT_SUSPEND_ESTATE;
     /* CONTEXT must be 16-byte aligned; the type's declaration says so. */
     CONTEXT c;
     ZeroMemory(&c, sizeof c);
     c.ContextFlags = CONTEXT_CONTROL;
-    if (!GetThreadContext((HANDLE)h, &c))
+    if (!GetThreadContext(hd->pin, &c))
         return from_error(GetLastError());
     ctx->pc = (uintptr_t)c.Rip;
     ctx->sp = (uintptr_t)c.Rsp;
@@ -90,11 +146,16 @@ int rt_suspend_get_context(rt_thandle_t h, rt_context_t *ctx)
 
 int rt_suspend_resume(rt_thandle_t h)
 {
-    if (h == 0)
-        return RT_SUSPEND_EBADH;
-    DWORD prev = ResumeThread((HANDLE)h);
+    held_t *hd = find_held(h);
+    if (hd == NULL)
+        return h == 0 ? RT_SUSPEND_EBADH : RT_SUSPEND_ESTATE;
+    DWORD prev = ResumeThread(hd->pin);
+    DWORD err = GetLastError();
+    CloseHandle(hd->pin);
+    hd->pin = NULL;
+    hd->h = 0;
     if (prev == (DWORD)-1)
-        return from_error(GetLastError());
+        return from_error(err);
     return prev == 0 ? RT_SUSPEND_ESTATE : RT_SUSPEND_OK;
 }
 
