@@ -16,7 +16,7 @@ mkdir -p "$build" "$reports"
 export WINEPREFIX=$PWD/$build/wineprefix
 export WINEDEBUG=-all
 
-bash ci/wine-prefix.sh "$WINEPREFIX"
+sh ci/wine-prefix.sh "$WINEPREFIX" >/dev/null
 # One wineserver for the whole run: each Wine process start then costs
 # milliseconds instead of most of a second.  It is this prefix's own server,
 # so stopping it at the end touches no other Wine user.
