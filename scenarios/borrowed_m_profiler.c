@@ -50,7 +50,7 @@ static const config_t defaults = {
     .seed = 1,
     .workers = 4,
     .extra_ms = 2,
-    .allocs = 8,
+    .allocs = 64,
     .alloc_size = 256,
     .profiler_hz = 1000,
     .sample_work = 20000,
@@ -79,7 +79,7 @@ static void usage(FILE *f)
         "                          profiler, max = back to back          [1000]\n"
         "  --workers=N             non-runtime threads doing callbacks (1..%d) [4]\n"
         "  --extra-ms=N            extra Ms to lend them (1..1024)         [2]\n"
-        "  --allocs=N              rt_malloc calls per callback (0..100000) [8]\n"
+        "  --allocs=N              rt_malloc calls per callback (0..100000) [64]\n"
         "  --alloc-size=N          bytes per allocation (1..1048576)       [256]\n"
         "  --callback-work=N       extra passes over each block between\n"
         "                          allocations (0..100000)                 [0]\n"
@@ -92,7 +92,8 @@ static void usage(FILE *f)
         "  --suspend-timeout-ms=N  bound on one suspend handshake (1..60000) [1000]\n"
         "  --help                  this text\n"
         "\n"
-        "Summary keys: samples (sigprof calls), migrations (needm giving an M to\n"
+        "Summary keys: samples (sigprof calls), moved (samples of an M that had\n"
+        "left the suspended thread: the 17165 window), migrations (needm giving an M to\n"
         "a thread other than its last owner), callbacks, allocations, and the\n"
         "knobs that shaped the run.  A crash prints a 'runtime: m=...' line naming\n"
         "the M, its mallocing value and whether the collision was live or a\n"
@@ -260,7 +261,7 @@ int main(int argc, char **argv)
     }
     /* The profiler goes first: suspending a worker that has exited can only
      * time out (see suspend.h). */
-    rt_prof_stats_t ps = { 0, 0, 0, 0, 0 };
+    rt_prof_stats_t ps = { 0, 0, 0, 0, 0, 0, 0 };
     if (prof != NULL) {
         rt_prof_stop(prof);
         rt_prof_stats(prof, &ps);
@@ -281,12 +282,14 @@ int main(int argc, char **argv)
         snprintf(hz, sizeof hz, "%llu", (unsigned long long)cfg.profiler_hz);
     printf("scenario=borrowed-m-profiler issue=17165 mode=natural guard=%s seed=%llu "
            "duration_ms=%llu elapsed_ms=%llu workers=%llu extra_ms=%llu profiler_hz=%s "
-           "samples=%llu migrations=%llu callbacks=%llu allocations=%llu passes=%llu "
+           "samples=%llu moved=%llu moved_busy=%llu migrations=%llu callbacks=%llu allocations=%llu passes=%llu "
            "skipped=%llu suspend_timeouts=%llu suspend_failures=%llu self_resumes=%llu\n",
            guard_name(cfg.guard), (unsigned long long)cfg.seed,
            (unsigned long long)cfg.duration_ms, (unsigned long long)elapsed_ms,
            (unsigned long long)cfg.workers, (unsigned long long)cfg.extra_ms, hz,
-           (unsigned long long)ps.samples, (unsigned long long)rt_migrations(),
+           (unsigned long long)ps.samples, (unsigned long long)ps.moved,
+           (unsigned long long)ps.moved_busy,
+           (unsigned long long)rt_migrations(),
            (unsigned long long)callbacks, (unsigned long long)allocations,
            (unsigned long long)ps.passes, (unsigned long long)ps.skipped,
            (unsigned long long)ps.suspend_timeouts,

@@ -35,8 +35,9 @@ static _Noreturn void malloc_deadlock(rt_m_t *mp, int32_t v)
         why = "stale: counter left non-zero by a lost update";
     char detail[256];
     snprintf(detail, sizeof detail,
-             "runtime: m=%d mallocing=%d os_thread=%llu (%s)",
-             (int)mp->id, (int)v, (unsigned long long)rt_os_thread_id(), why);
+             "runtime: m=%d mallocing=%d os_thread=%llu migrations=%llu (%s)",
+             (int)mp->id, (int)v, (unsigned long long)rt_os_thread_id(),
+             (unsigned long long)rt_migrations(), why);
     rt_throw("malloc deadlock", detail);
 }
 

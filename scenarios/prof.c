@@ -18,7 +18,7 @@ struct rt_prof {
     bool started;
     rt_sample_t *buf;   /* cfg.max_samples slots, preallocated */
     uint32_t *frames;   /* WALK_FRAMES links of a single cycle */
-    _Atomic uint64_t passes, samples, skipped, timeouts, failures;
+    _Atomic uint64_t passes, samples, skipped, timeouts, failures, moved, moved_busy;
 };
 
 static void count(_Atomic uint64_t *c)
@@ -133,6 +133,14 @@ rt_visit_t rt_prof_visit(rt_prof_t *p, rt_m_t *mp)
     rt_context_t ctx = { 0, 0 };
     if (rc == 0)
         rt_suspend_get_context(thread, &ctx);
+    /* The thread we stopped no longer runs mp: whatever sigprof does to mp
+     * now happens under the feet of its new owner (or of nobody). */
+    rt_thandle_t now_on = atomic_load_explicit(&mp->thread, memory_order_relaxed);
+    if (now_on != thread) {
+        count(&p->moved);
+        if (now_on != 0)
+            count(&p->moved_busy);
+    }
     if (atomic_load_explicit(&mp->profilehz, memory_order_relaxed) != 0 &&
         !atomic_load_explicit(&mp->blocked, memory_order_relaxed))
         rt_sigprof(p, ctx.pc, ctx.sp, mp);
@@ -197,6 +205,8 @@ void rt_prof_stats(const rt_prof_t *p, rt_prof_stats_t *st)
     st->skipped = atomic_load(&p->skipped);
     st->suspend_timeouts = atomic_load(&p->timeouts);
     st->suspend_failures = atomic_load(&p->failures);
+    st->moved = atomic_load(&p->moved);
+    st->moved_busy = atomic_load(&p->moved_busy);
 }
 
 size_t rt_prof_samples(const rt_prof_t *p, rt_sample_t *out, size_t max)

@@ -43,6 +43,10 @@ typedef struct rt_prof_stats {
     uint64_t suspend_timeouts; /* suspends that timed out (not sampled) */
     uint64_t suspend_failures; /* suspends that failed otherwise (sampled
                                   anyway, as Go 1.7 ignored the error) */
+    uint64_t moved;            /* samples taken after the M had left the
+                                  suspended thread: the 17165 window hit */
+    uint64_t moved_busy;       /* of those, samples where another thread
+                                  already ran the M when it was checked */
 } rt_prof_stats_t;
 
 typedef struct rt_prof rt_prof_t;
