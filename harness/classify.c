@@ -69,7 +69,8 @@ char *rl_signature_normalise(const char *line, size_t len)
             size_t j = i;
             while (j < len && isdigit((unsigned char)line[j]))
                 j++;
-            int volatile_num = j - i >= 5;
+            /* sanitizers print "==PID==" before their reports */
+            int volatile_num = j - i >= 5 || (i >= 2 && line[i - 1] == '=' && line[i - 2] == '=');
             if (!volatile_num && i > 0 && strchr("=:# ", line[i - 1])) {
                 size_t w = i - 1;   /* the word ends right before the separator */
                 for (int k = 0; idwords[k] && !volatile_num; k++)

@@ -29,6 +29,7 @@ extern const char *const rl_default_patterns[];
 /* Normalises one output line into a signature (malloc'd, NULL when out of
  * memory): surrounding white space trimmed and inner runs collapsed;
  * "0x" + hex digits -> "0x?"; a run of 5 or more decimal digits -> "N";
+ * a number right after "==" (a sanitizer's "==PID==") -> "N";
  * the number after pid, tid, thread, goroutine, m, M, P or id (separated by
  * '=', ':', '#' or one space) -> "N"; at most 200 bytes kept.  Short numbers
  * elsewhere (counter values, line numbers, exit codes) are kept, since they

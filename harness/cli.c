@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include "platform.h"
 
@@ -218,7 +219,23 @@ char *rl_default_results_dir(const char *stem)
         tm = *p;
         strftime(ts, sizeof ts, "%Y%m%d-%H%M%S", &tm);
     }
-    return rl_aprintf("results/%s-%s", stem, ts);
+    char *dir = rl_aprintf("results/%s-%s", stem, ts);
+    /* Two runs started in the same second get different directories. */
+    for (int n = 2; dir && rl_dir_in_use(dir) && n < 1000; n++) {
+        free(dir);
+        dir = rl_aprintf("results/%s-%s-%d", stem, ts, n);
+    }
+    return dir;
+}
+
+int rl_dir_in_use(const char *dir)
+{
+    char *p = rl_aprintf("%s/trials.jsonl", dir);
+    struct stat st;
+    /* Only a regular file holds trials (a device such as /dev/full does not). */
+    int used = p && stat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+    free(p);
+    return used;
 }
 
 int rl_write_log(const char *dir, rl_trial_t *t, const rl_spawn_result_t *res)

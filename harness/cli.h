@@ -53,7 +53,10 @@ int rl_parse_double(const char *s, double *out);
 /* Parses a duration: "90", "90s", "500ms", "5m", "2h"; 0 or -1. */
 int rl_parse_duration(const char *s, double *out);
 
-/* "results/<stem>-YYYYmmdd-HHMMSS" (malloc'd). */
+/* 1 when DIR/trials.jsonl exists and is not empty. */
+int rl_dir_in_use(const char *dir);
+/* "results/<stem>-YYYYmmdd-HHMMSS" (UTC; "-2", "-3"... appended when that
+ * directory is in use), malloc'd. */
 char *rl_default_results_dir(const char *stem);
 /* malloc'd copy of s (NULL-safe). */
 char *rl_strdup(const char *s);

@@ -65,7 +65,7 @@ static int rl__check_next(void *ctx, rl_job_t *job)
     return 0;
 }
 
-static int rl__check_done(void *ctx, rl_job_t *job, const rl_spawn_result_t *res)
+static int rl__check_record(void *ctx, rl_job_t *job, const rl_spawn_result_t *res)
 {
     rl__check_t *c = ctx;
     rl_trial_t *t = &job->trial;
@@ -76,6 +76,14 @@ static int rl__check_done(void *ctx, rl_job_t *job, const rl_spawn_result_t *res
         fprintf(stderr, "racelab: %s\n", err);
         return -1;
     }
+    return 0;
+}
+
+static int rl__check_done(void *ctx, rl_job_t *job, const rl_spawn_result_t *res)
+{
+    rl__check_t *c = ctx;
+    rl_trial_t *t = &job->trial;
+    (void)res;
     c->recorded[t->index] = 1;
     c->ran++;
     int v = rl_eval_add(&c->ev, t);
@@ -162,7 +170,8 @@ static int rl__check_spec(rl__check_t *c, const rl__check_opts_t *o, const rl_tr
     if (c->resumed)
         fprintf(stderr, "racelab: %s: resuming with %ld recorded trials\n", c->spec.name, c->resumed);
     rl_engine_t e = {
-        .jobs = o->jobs, .ctx = c, .next = rl__check_next, .done = rl__check_done,
+        .jobs = o->jobs, .ctx = c, .next = rl__check_next, .record = rl__check_record,
+        .done = rl__check_done,
         .progress = rl_stderr_isatty() && !o->quiet ? rl__check_progress : NULL,
     };
     e.t0 = rl_now();
@@ -266,6 +275,9 @@ int rl_cmd_check(int argc, char **argv)
     char *owned_dir = NULL;
     if (rc == 0 && !dir)
         dir = owned_dir = rl_default_results_dir(n == 1 ? cs[0].spec.name : "check");
+    if (rc == 0 && !o.resume && rl_dir_in_use(dir))
+        rc = rl_usage("check: %s already holds trials; continue them with --resume %s "
+                      "or give another --results directory", dir, dir);
     rl_trial_list_t prior = { 0 };
     rl_results_t results = { 0 };
     uint64_t seed = o.seed;

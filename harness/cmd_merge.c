@@ -9,6 +9,13 @@
 #include "results.h"
 #include "resultsdir.h"
 
+static int rl__by_spec_index(const void *a, const void *b)
+{
+    const rl_trial_t *x = *(const rl_trial_t *const *)a, *y = *(const rl_trial_t *const *)b;
+    int c = strcmp(x->spec, y->spec);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
 int rl_cmd_merge(int argc, char **argv)
 {
     const char *json = NULL, *junit = NULL, *markdown = NULL, *html = NULL, *out = NULL, *v;
@@ -50,18 +57,23 @@ int rl_cmd_merge(int argc, char **argv)
     char err[1024];
     rl_trial_list_t all = { 0 };
     int rc = 0;
-    for (int d = 0; d < ndirs && rc == 0; d++) {
-        size_t before = all.n;
+    for (int d = 0; d < ndirs && rc == 0; d++)
         if (rl_results_read(dirs[d], &all, err, sizeof err) != 0)
             rc = rl_usage("%s", err);
-        /* A trial index may appear once per spec across all the dirs. */
-        for (size_t k = before; k < all.n && rc == 0; k++)
-            for (size_t j = 0; j < k && rc == 0; j++)
-                if (all.trials[j].index == all.trials[k].index &&
-                    strcmp(all.trials[j].spec, all.trials[k].spec) == 0)
-                    rc = rl_usage("merge: trial %ld of %s is in %s twice (overlapping results)",
-                                  all.trials[k].index, all.trials[k].spec, dirs[d]);
+    /* A trial index may appear once per spec across all the dirs. */
+    const rl_trial_t **order = calloc(all.n + 1, sizeof *order);
+    if (!order && rc == 0)
+        rc = rl_internal("out of memory");
+    for (size_t k = 0; order && k < all.n; k++)
+        order[k] = &all.trials[k];
+    if (order && rc == 0 && all.n > 1) {
+        qsort(order, all.n, sizeof *order, rl__by_spec_index);
+        for (size_t k = 1; k < all.n && rc == 0; k++)
+            if (rl__by_spec_index(&order[k - 1], &order[k]) == 0)
+                rc = rl_usage("merge: trial %ld of %s appears twice in the given directories "
+                              "(overlapping results)", order[k]->index, order[k]->spec);
     }
+    free(order);
     /* The specs, in order of first appearance; each from the first dir that
      * saved a copy. */
     int nspecs = 0;

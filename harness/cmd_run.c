@@ -49,7 +49,7 @@ static int rl__run_next(void *ctx, rl_job_t *job)
     return 1;
 }
 
-static int rl__run_done(void *ctx, rl_job_t *job, const rl_spawn_result_t *res)
+static int rl__run_record(void *ctx, rl_job_t *job, const rl_spawn_result_t *res)
 {
     rl__run_t *r = ctx;
     rl_trial_t *t = &job->trial;
@@ -60,6 +60,14 @@ static int rl__run_done(void *ctx, rl_job_t *job, const rl_spawn_result_t *res)
         fprintf(stderr, "racelab: %s\n", err);
         return -1;
     }
+    return 0;
+}
+
+static int rl__run_done(void *ctx, rl_job_t *job, const rl_spawn_result_t *res)
+{
+    rl__run_t *r = ctx;
+    rl_trial_t *t = &job->trial;
+    (void)res;
     r->counts[t->outcome]++;
     r->done++;
     if (t->signature) {
@@ -180,6 +188,11 @@ int rl_cmd_run(int argc, char **argv)
     if (!dir)
         dir = owned_dir = rl_default_results_dir("run");
     r.dir = dir;
+    if (rl_dir_in_use(dir)) {
+        rl_usage("run: %s already holds trials; give another --results directory", dir);
+        free(owned_dir);
+        return RL_EXIT_USAGE;
+    }
     char err[512];
     if (rl_results_open(&r.results, dir, err, sizeof err) != 0) {
         free(owned_dir);
@@ -187,7 +200,8 @@ int rl_cmd_run(int argc, char **argv)
     }
     rl_install_signal_handlers();
     rl_engine_t e = {
-        .jobs = jobs, .ctx = &r, .next = rl__run_next, .done = rl__run_done,
+        .jobs = jobs, .ctx = &r, .next = rl__run_next, .record = rl__run_record,
+        .done = rl__run_done,
         .progress = rl_stderr_isatty() ? rl__run_progress : NULL,
     };
     r.t0 = e.t0 = rl_now();

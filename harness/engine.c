@@ -16,6 +16,7 @@
 typedef struct {
     rl_engine_t *e;
     rl_mutex_t *lock;
+    rl_mutex_t *record_lock;   /* fsync of the results file happens here */
     int stop;            /* done() failed: start nothing more */
     int failed;
     double last_progress;
@@ -70,8 +71,9 @@ static void rl__worker(void *arg)
         rl_spawn_result_t res;
         job.trial.started_s = rl_now() - e->t0;
         int rc = rl_spawn_run(&opts, &res);
-        if (atomic_load(&rl_interrupted)) {
-            /* Killed by racelab, not by itself: not a result. */
+        if (atomic_load(&rl_interrupted) && (rc != 0 || res.interrupted)) {
+            /* Killed by racelab's interrupt, not by itself: not a result.  A
+             * trial that ended on its own before the signal is still kept. */
             rl_spawn_result_free(&res);
             rl_trial_free(&job.trial);
             return;
@@ -87,8 +89,14 @@ static void rl__worker(void *arg)
         job.trial.exception = res.exception;
         job.trial.duration_s = res.duration_s;
 
+        int bad = 0;
+        if (e->record) {
+            rl_mutex_lock(s->record_lock);
+            bad = e->record(e->ctx, &job, &res) != 0;
+            rl_mutex_unlock(s->record_lock);
+        }
         rl_mutex_lock(s->lock);
-        if (e->done(e->ctx, &job, &res) != 0) {
+        if (bad || e->done(e->ctx, &job, &res) != 0) {
             s->stop = 1;
             s->failed = 1;
         }
@@ -101,9 +109,12 @@ static void rl__worker(void *arg)
 
 int rl_engine_run(rl_engine_t *e)
 {
-    rl__shared_t s = { .e = e, .lock = rl_mutex_new(), .last_progress = 0 };
-    if (!s.lock)
+    rl__shared_t s = { .e = e, .lock = rl_mutex_new(), .record_lock = rl_mutex_new() };
+    if (!s.lock || !s.record_lock) {
+        rl_mutex_free(s.lock);
+        rl_mutex_free(s.record_lock);
         return -1;
+    }
     int jobs = e->jobs < 1 ? 1 : e->jobs;
     rl_thread_t **th = calloc((size_t)jobs, sizeof *th);
     if (!th) {
@@ -125,6 +136,7 @@ int rl_engine_run(rl_engine_t *e)
     rl__progress(&s, 1);
     rl_mutex_unlock(s.lock);
     rl_mutex_free(s.lock);
+    rl_mutex_free(s.record_lock);
     rl_spawn_cleanup();
     if (atomic_load(&rl_interrupted))
         return 1;

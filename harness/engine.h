@@ -21,6 +21,11 @@ typedef struct {
     /* Under the engine lock: fills *job with the next trial to run and
      * returns 1, or returns 0 when there is nothing (more) to run. */
     int (*next)(void *ctx, rl_job_t *job);
+    /* Under a lock of its own (not the engine lock, so other workers keep
+     * starting trials meanwhile): makes the finished, classified trial
+     * durable (log, results file).  Called before done().  Returns 0, or -1
+     * to stop the run.  May be NULL. */
+    int (*record)(void *ctx, rl_job_t *job, const rl_spawn_result_t *res);
     /* Under the engine lock: the finished, classified trial (job->trial has
      * outcome, signature, statuses, times; res the raw capture).  Returns 0,
      * or -1 to stop the run (a fatal error the callback reported). */

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "stats.h"
 
 int rl_eval_init(rl_eval_t *ev, const rl_spec_t *spec)
 {
@@ -90,14 +89,6 @@ void rl_eval_finish(rl_eval_t *ev, int sequential, double wall_s)
     if (spec->nexpects == 0)
         passed = 0;
 
-    int a = -1, b = -1;
-    for (int x = 0; x < spec->nexpects; x++) {
-        int v = rl_spec_variant(spec, spec->expects[x].variant);
-        if (spec->expects[x].kind == RL_EXPECT_CRASH && a < 0)
-            a = v;
-        if (spec->expects[x].kind == RL_EXPECT_NO_CRASH && b < 0)
-            b = v;
-    }
     rl_summary_t *s = &ev->summary;
     memset(s, 0, sizeof *s);
     s->spec = spec;
@@ -107,15 +98,9 @@ void rl_eval_finish(rl_eval_t *ev, int sequential, double wall_s)
     s->results = ev->results;
     s->sequential = sequential;
     s->fixed_n_plan = spec->trials * spec->nvariants;
-    s->fisher_p = -1;
-    if (a >= 0 && b >= 0 && a != b && ev->vt[a].n > 0 && ev->vt[b].n > 0) {
-        s->fisher_p = rl_fisher_greater(ev->vt[a].outcomes[RL_OUTCOME_CRASH], ev->vt[a].n,
-                                        ev->vt[b].outcomes[RL_OUTCOME_CRASH], ev->vt[b].n);
-        s->fisher_a = spec->variants[a].name;
-        s->fisher_b = spec->variants[b].name;
-    }
     s->wall_s = wall_s;
-    s->passed = passed;
+    rl_summary_finish(s);     /* passed, Fisher's test: as every report sees them */
+    s->passed = s->passed && passed;
 }
 
 void rl_eval_free(rl_eval_t *ev)

@@ -17,7 +17,11 @@ static void cell(FILE *out, const char *s)
         case '&': fputs("&amp;", out); break;
         case '`': fputs("\\`", out); break;
         case '*': case '_': case '[': case ']': case '\\': fputc('\\', out); fputc(*s, out); break;
-        default: fputc(*s, out);
+        default:
+            if ((unsigned char)*s < 0x20 || *s == 0x7F)
+                fprintf(out, "\\\\x%02X", (unsigned char)*s); /* renders as \xNN */
+            else
+                fputc(*s, out);
         }
     }
 }

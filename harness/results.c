@@ -246,6 +246,8 @@ static char *jstring(jp_t *j)
     j->p++;
     sb_t b = {0};
     sb_grow(&b, 16);
+    if (b.s)
+        b.s[0] = '\0'; /* "" must come back as a string, not garbage */
     while (!j->failed) {
         unsigned char c = (unsigned char)*j->p;
         if (c == '"') {

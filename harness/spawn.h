@@ -29,6 +29,8 @@ typedef struct {
     int term_signal;         /* POSIX signal that ended it, 0 if none */
     uint32_t exception;      /* Windows NTSTATUS that ended it, 0 if none */
     int timed_out;           /* killed (with its whole tree) at the timeout */
+    int interrupted;         /* killed by rl_spawn_kill_all (or never started
+                                because it had run): not the trial's doing */
     double duration_s;
     char *output;            /* merged stdout+stderr: the head, a marker line
                                 "[racelab: N bytes omitted]", the tail */

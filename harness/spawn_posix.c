@@ -47,9 +47,10 @@ extern char **environ;
  * signal handler path (rl_spawn_kill_all) only reads atomics and kills. */
 static atomic_int rl__slots[RL__SLOTS];
 static atomic_int rl__killing;
-/* Held across posix_spawn + registration and by the orphan sweep, so the
- * sweep never mistakes a just-started trial for an orphan. */
-static pthread_mutex_t rl__spawn_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Read-held across posix_spawn + registration (spawns run concurrently),
+ * write-held by the orphan sweep, so the sweep never mistakes a
+ * just-started trial for an orphan. */
+static pthread_rwlock_t rl__spawn_lock = PTHREAD_RWLOCK_INITIALIZER;
 static pthread_once_t rl__once = PTHREAD_ONCE_INIT;
 
 static void rl__init(void)
@@ -312,7 +313,7 @@ static int rl__group_members(pid_t pgid, pid_t *out, int max)
             continue;
         char path[64], comm[64], st;
         int ppid, pgrp;
-        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        snprintf(path, sizeof path, "/proc/%.20s/stat", e->d_name);
         if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) == 0 && pgrp == pgid)
             out[n++] = (pid_t)atoi(e->d_name);
     }
@@ -338,22 +339,22 @@ static void rl__proc_tasks(rl__sb_t *s, pid_t pid)
         if (!rl__is_pid_name(e->d_name))
             continue;
         char tpath[128];
-        snprintf(tpath, sizeof tpath, "/proc/%d/task/%s/stat", (int)pid, e->d_name);
+        snprintf(tpath, sizeof tpath, "/proc/%d/task/%.20s/stat", (int)pid, e->d_name);
         if (rl__parse_stat(tpath, comm, sizeof comm, &st, &ppid, &pgrp) != 0)
             continue;
         char wchan[128] = "?", sc[256] = "?";
-        snprintf(tpath, sizeof tpath, "/proc/%d/task/%s/wchan", (int)pid, e->d_name);
+        snprintf(tpath, sizeof tpath, "/proc/%d/task/%.20s/wchan", (int)pid, e->d_name);
         if (rl__read_small(tpath, buf, sizeof buf))
-            snprintf(wchan, sizeof wchan, "%s", buf[0] ? buf : "0");
-        snprintf(tpath, sizeof tpath, "/proc/%d/task/%s/syscall", (int)pid, e->d_name);
+            snprintf(wchan, sizeof wchan, "%.100s", buf[0] ? buf : "0");
+        snprintf(tpath, sizeof tpath, "/proc/%d/task/%.20s/syscall", (int)pid, e->d_name);
         if (rl__read_small(tpath, buf, sizeof buf)) {
             /* "nr arg1 .. arg6 sp pc": keep the number and the pc */
             char *last = strrchr(buf, ' ');
             int nr;
             if (sscanf(buf, "%d", &nr) == 1)
-                snprintf(sc, sizeof sc, "%d pc %s", nr, last ? last + 1 : "?");
+                snprintf(sc, sizeof sc, "%d pc %.100s", nr, last ? last + 1 : "?");
             else
-                snprintf(sc, sizeof sc, "%s", buf);
+                snprintf(sc, sizeof sc, "%.200s", buf);
         }
         rl__sb_printf(s, "  task %s (%s) state %c wchan %s syscall %s\n",
                       e->d_name, comm, st, wchan, sc);
@@ -432,7 +433,7 @@ static void rl__sweep_orphans_locked(void)
                 continue;
             char path[64], comm[64], st;
             int ppid, pgrp;
-            snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+            snprintf(path, sizeof path, "/proc/%.20s/stat", e->d_name);
             if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) != 0 || ppid != self)
                 continue;
             pid_t pid = (pid_t)atoi(e->d_name);
@@ -455,9 +456,9 @@ static void rl__sweep_orphans_locked(void)
 void rl_spawn_cleanup(void)
 {
     pthread_once(&rl__once, rl__init);
-    pthread_mutex_lock(&rl__spawn_lock);
+    pthread_rwlock_wrlock(&rl__spawn_lock);
     rl__sweep_orphans_locked();
-    pthread_mutex_unlock(&rl__spawn_lock);
+    pthread_rwlock_unlock(&rl__spawn_lock);
 }
 
 /* ---- the run ------------------------------------------------------------ */
@@ -506,7 +507,7 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
     double t0 = 0;
     pid_t pid = -1;
     int slot = -1, err;
-    pthread_mutex_lock(&rl__spawn_lock);
+    pthread_rwlock_rdlock(&rl__spawn_lock);
     if (!env) {
         err = ENOMEM;
     } else if (atomic_load(&rl__killing) && !helper) {
@@ -520,7 +521,7 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
         if (err == 0)
             slot = rl__register(pid);
     }
-    pthread_mutex_unlock(&rl__spawn_lock);
+    pthread_rwlock_unlock(&rl__spawn_lock);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&at);
     free(env);
@@ -529,6 +530,7 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
         close(p[0]);
         free(cap.head);
         free(cap.tail);
+        res->interrupted = err == EINTR;
         snprintf(res->errmsg, sizeof res->errmsg, "%s: %s", opts->argv[0],
                  err == EINTR ? "interrupted" : strerror(err));
         return 0;
@@ -599,14 +601,16 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
     int escaped = pipe_open;   /* someone outside the group holds the pipe */
     if (timed_out) {
         res->timed_out = 1;
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        /* The trial's time is up to the timeout, not the diagnostics. */
+        res->duration_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - t0;
         if (opts->capture_stacks)
             res->stacks = rl__capture_stacks(pid);
         kill(-pid, SIGKILL);
-        struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
-        res->duration_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - t0;
         /* Drain what the dying group still writes, briefly. */
-        double end = res->duration_s + t0 + RL__EOF_GRACE_S;
+        double end = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 + RL__EOF_GRACE_S;
         while (pipe_open) {
             clock_gettime(CLOCK_MONOTONIC, &ts);
             double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
@@ -631,13 +635,15 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
         res->exit_status = WEXITSTATUS(status);
     else if (WIFSIGNALED(status))
         res->term_signal = WTERMSIG(status);
+    if (!helper && atomic_load(&rl__killing) && res->term_signal == SIGKILL && !res->timed_out)
+        res->interrupted = 1;
     if (pidfd >= 0)
         close(pidfd);
     close(rd);
     if (escaped && !helper) {
-        pthread_mutex_lock(&rl__spawn_lock);
+        pthread_rwlock_wrlock(&rl__spawn_lock);
         rl__sweep_orphans_locked();
-        pthread_mutex_unlock(&rl__spawn_lock);
+        pthread_rwlock_unlock(&rl__spawn_lock);
     }
     res->output = rl__cap_finish(&cap, &res->output_len);
     res->output_total = cap.total;

@@ -164,16 +164,23 @@ double rl_fisher_greater(long ka, long na, long kb, long nb)
     if (na <= 0 || nb <= 0 || ka < 0 || kb < 0 || ka > na || kb > nb)
         return 1.0;
     long K = ka + kb, N = na + nb;
-    long xmax = K < na ? K : na;
+    long xmin = K - nb > 0 ? K - nb : 0, xmax = K < na ? K : na;
     double lden = log_choose(N, na);
-    /* Sum from the far tail inwards so small terms are not lost. */
+    if (ka <= xmin)
+        return 1.0;
+    /* Sum whichever tail is the small one, from its far end inwards, so
+     * tiny p-values keep their digits and large ones are 1 - small. */
+    double mode = ((double)K + 1.0) * ((double)na + 1.0) / ((double)N + 2.0);
     double sum = 0.0;
-    for (long x = xmax; x >= ka; x--) {
-        if (K - x > nb)
-            break;
-        sum += exp(log_choose(K, x) + log_choose(N - K, na - x) - lden);
+    if ((double)ka >= mode) {
+        for (long x = xmax; x >= ka; x--)
+            sum += exp(log_choose(K, x) + log_choose(N - K, na - x) - lden);
+    } else {
+        for (long x = xmin; x < ka; x++)
+            sum += exp(log_choose(K, x) + log_choose(N - K, na - x) - lden);
+        sum = 1.0 - sum;
     }
-    return sum > 1.0 ? 1.0 : sum;
+    return sum > 1.0 ? 1.0 : sum < 0.0 ? 0.0 : sum;
 }
 
 void rl_sprt_init(rl_sprt_t *s, double p0, double p1, double alpha, double beta)

@@ -37,7 +37,8 @@ rl_sprt_state_t rl_sprt_state(const rl_sprt_t *s);
 /* Trials needed so that zero crashes bound the rate below max_rate at the
  * confidence: ceil(ln(1-c)/ln(1-max_rate)). */
 long rl_plan_zero_crash(double max_rate, double confidence);
-/* Trials needed to see at least one crash with probability c at rate p. */
+/* Trials needed to see at least one crash with probability c at rate p.
+ * Both plans return -1 for a rate <= 0 or a confidence outside (0, 1). */
 long rl_plan_first_crash(double rate, double confidence);
 
 #endif

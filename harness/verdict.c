@@ -6,13 +6,18 @@
  *
  * "crash /re/ rate >= r" HOLDS when the exact one-sided lower confidence
  * bound of the matching-crash rate is >= r.  Under sequential stopping it
- * may be decided early by Wald's SPRT of H0: p = r against
- * H1: p = r + (1-r)/2 with alpha = beta = 1 - confidence; the likelihood
- * ratio is recomputed from (k, n), and by Ville's inequality the chance
- * that it ever reaches (1-beta)/alpha when p <= r is at most
- * alpha/(1-beta), so looking after every trial keeps the error rate.  An
- * early HOLDS also needs the lower bound >= r, an early FAILS the lower
- * bound < r, so the decision always matches the printed bound.
+ * may be decided early by two one-sided SPRTs with alpha = beta =
+ * 1 - confidence, their likelihood ratios recomputed from (k, n):
+ *   HOLDS early: p = r + (1-r)/2 against p = r reaches (1-beta)/alpha,
+ *                and the exact lower bound is >= r;
+ *   FAILS early: p = r/2 against p = r reaches (1-alpha)/beta, and the
+ *                exact upper bound is < r.
+ * By Ville's inequality a likelihood ratio ever reaching A under the null
+ * has probability <= 1/A, so looking after every trial keeps the error
+ * rates, and the bound conditions keep the decision in line with the
+ * printed numbers.  Rates between r/2 and r + (1-r)/2 run to the cap and
+ * are decided there: a variant that crashes 59% of the time is not failed
+ * early against "rate >= 50%". 
  *
  * "no-crash upper <= u" FAILS at the first trial that does not pass
  * (crash, hang and error all count: a fix that hangs is no fix) and HOLDS
@@ -146,12 +151,19 @@ static rl_judgement_t judge_crash(const rl_expect_t *e, const rl_tally_t *t, dou
     if (at_cap) {
         res = bound_ok ? RL_JUDGE_HOLDS : RL_JUDGE_FAILS;
     } else if (sequential) {
-        double p1 = r + (1.0 - r) / 2.0, alpha = 1.0 - c, beta = 1.0 - c;
-        double llr = (double)k * log(p1 / r) + (double)(n - k) * (log1p(-p1) - log1p(-r));
-        if (llr >= log((1.0 - beta) / alpha) && bound_ok)
+        double hi = r + (1.0 - r) / 2.0, lo = r / 2.0, alpha = 1.0 - c, beta = 1.0 - c;
+        double llr_hi = (double)k * log(hi / r) + (double)(n - k) * (log1p(-hi) - log1p(-r));
+        double llr_lo = (double)k * log(lo / r) + (double)(n - k) * (log1p(-lo) - log1p(-r));
+        double ub = rl_upper_bound(k, n, c);
+        if (llr_hi >= log((1.0 - beta) / alpha) && bound_ok) {
             res = RL_JUDGE_HOLDS;
-        else if (llr <= log(beta / (1.0 - alpha)) && !bound_ok)
-            res = RL_JUDGE_FAILS;
+        } else if (llr_lo >= log((1.0 - alpha) / beta) && ub < r) {
+            char ub_s[16];
+            snprintf(why, whylen, "%ld/%ld %s: rate %s [%s, %s], upper bound %s < %s, decided early by SPRT%s",
+                     k, n, what, rl_fmt_pct(a, sizeof a, (double)k / (double)n), rl_fmt_pct(b, sizeof b, w.lo),
+                     rl_fmt_pct(d, sizeof d, w.hi), rl_fmt_pct(ub_s, sizeof ub_s, ub), r_s, extra);
+            return RL_JUDGE_FAILS;
+        }
         how = ", decided early by SPRT";
     }
     if (res == RL_JUDGE_UNDECIDED)
@@ -159,7 +171,7 @@ static rl_judgement_t judge_crash(const rl_expect_t *e, const rl_tally_t *t, dou
     snprintf(why, whylen, "%ld/%ld %s: rate %s [%s, %s], lower bound %s %s %s%s%s", k, n, what,
              rl_fmt_pct(a, sizeof a, (double)k / (double)n), rl_fmt_pct(b, sizeof b, w.lo),
              rl_fmt_pct(d, sizeof d, w.hi), rl_fmt_pct(lb_s, sizeof lb_s, lb), bound_ok ? ">=" : "<", r_s,
-             res == RL_JUDGE_HOLDS || n < cap ? how : "", extra);
+             how, extra);
     if (res == RL_JUDGE_FAILS && cap < need && n >= cap) {
         size_t len = strlen(why);
         snprintf(why + len, whylen - len, "; needs %ld trials, cap is %ld", need, cap);

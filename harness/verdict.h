@@ -23,14 +23,17 @@ typedef struct {
                                            expectation's regex, if any */
     rl_bucket_t *buckets;               /* non-pass outcomes by signature */
     int nbuckets;
-    double first_crash_s;               /* started_s+duration_s of the first crash
-                                           by trial index; < 0 when none */
+    double first_crash_s;               /* started_s+duration_s of the crash that
+                                           finished first (ties: lower index);
+                                           < 0 when none */
     long first_crash_index;             /* -1 when none */
     double busy_s;                      /* sum of durations */
 } rl_tally_t;
 
 void rl_tally_init(rl_tally_t *t, const char *variant);
-/* Counts one trial; sig_re (may be NULL) decides crashes_matching. */
+/* Counts one trial; sig_re (may be NULL = any crash) decides
+ * crashes_matching.  Returns 0, or -1 for a bad regex, an out-of-range
+ * outcome or no memory. */
 int rl_tally_add(rl_tally_t *t, const rl_trial_t *trial, const char *sig_re);
 void rl_tally_free(rl_tally_t *t);
 

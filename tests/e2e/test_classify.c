@@ -1,0 +1,175 @@
+/* test_classify.c - rl_spawn_run and rl_classify on real processes and on
+ * constructed results: outcomes, signatures, normalisation, the capture
+ * bound, the environment. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include "classify.h"
+#include "spawn.h"
+
+static rl_spawn_result_t fake(int started, int status, int sig, int timed_out, const char *out)
+{
+    rl_spawn_result_t r;
+    memset(&r, 0, sizeof r);
+    r.started = started;
+    r.exit_status = status;
+    r.term_signal = sig;
+    r.timed_out = timed_out;
+    r.output = (char *)out;
+    r.output_len = out ? strlen(out) : 0;
+    if (!started)
+        strcpy(r.errmsg, "nosuch: No such file or directory");
+    return r;
+}
+
+static char *classify(rl_spawn_result_t r, rl_outcome_t want, char *const *pats, int npats)
+{
+    char *sig = NULL;
+    rl_outcome_t o = rl_classify(&r, 2.5, pats, npats, &sig);
+    cr_assert_eq(o, want, "outcome %s, want %s", rl_outcome_name(o), rl_outcome_name(want));
+    return sig;
+}
+
+Test(classify, outcomes)
+{
+    char *s;
+    s = classify(fake(1, 0, 0, 0, "fatal error: ignored on exit 0\n"), RL_OUTCOME_PASS, NULL, 0);
+    cr_assert_null(s);
+    s = classify(fake(1, 7, 0, 0, "nothing to see\n"), RL_OUTCOME_CRASH, NULL, 0);
+    cr_assert_str_eq(s, "exit status 7");
+    free(s);
+    s = classify(fake(1, -1, SIGSEGV, 0, ""), RL_OUTCOME_CRASH, NULL, 0);
+    cr_assert_str_eq(s, "signal SIGSEGV");
+    free(s);
+    s = classify(fake(1, -1, SIGKILL, 1, "fatal error: late\n"), RL_OUTCOME_HANG, NULL, 0);
+    cr_assert_str_eq(s, "timeout after 2.5s");
+    free(s);
+    s = classify(fake(0, -1, 0, 0, NULL), RL_OUTCOME_ERROR, NULL, 0);
+    cr_assert_str_eq(s, "could not start: nosuch: No such file or directory");
+    free(s);
+}
+
+Test(classify, first_matching_line_wins)
+{
+    char *s = classify(fake(1, 2, 0, 0,
+                            "starting\nruntime: m=3 mallocing=1\nfatal error: malloc deadlock\n"
+                            "panic: later\n"),
+                       RL_OUTCOME_CRASH, NULL, 0);
+    cr_assert_str_eq(s, "fatal error: malloc deadlock");
+    free(s);
+    s = classify(fake(1, 2, 0, 0, "panic: first\r\nfatal error: second\n"), RL_OUTCOME_CRASH, NULL, 0);
+    cr_assert_str_eq(s, "fatal error: second", "patterns are tried in order, not lines");
+    free(s);
+}
+
+Test(classify, spec_patterns_come_first)
+{
+    char *pats[] = { "^runtime: m=", NULL };
+    char *s = classify(fake(1, 2, 0, 0, "fatal error: malloc deadlock\nruntime: m=3 mallocing=1\n"),
+                       RL_OUTCOME_CRASH, pats, 1);
+    cr_assert_str_eq(s, "runtime: m=N mallocing=1");
+    free(s);
+}
+
+Test(classify, defaults_cover_sanitizers_and_go)
+{
+    static const struct { const char *out, *sig; } cases[] = {
+        { "==31337==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000010 at pc 0x4a1b2c\n",
+          "==N==ERROR: AddressSanitizer: heap-use-after-free on address 0x? at pc 0x?" },
+        { "x.c:3:5: runtime error: signed integer overflow: 2147483647 + 1\n",
+          "x.c:3:5: runtime error: signed integer overflow: N + 1" },
+        { "WARNING: ThreadSanitizer: data race (pid=12345)\n", "WARNING: ThreadSanitizer: data race (pid=N)" },
+        { "ok\nunexpected signal during runtime execution\n", "unexpected signal during runtime execution" },
+        { "SIGSEGV: segmentation violation\nPC=0x45 m=3 sigcode=1\n", "SIGSEGV: segmentation violation" },
+        { "panic: runtime error: index out of range [5] with length 3\n\ngoroutine 1 [running]:\n",
+          "panic: runtime error: index out of range [5] with length 3" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *s = classify(fake(1, 2, 0, 0, cases[i].out), RL_OUTCOME_CRASH, NULL, 0);
+        cr_assert_str_eq(s, cases[i].sig);
+        free(s);
+    }
+}
+
+Test(classify, normalisation_merges_volatile_parts_only)
+{
+    static const struct { const char *in, *out; } cases[] = {
+        { "  fatal error:   malloc deadlock  \t", "fatal error: malloc deadlock" },
+        { "goroutine 17 [running]: tid 4242 thread 3", "goroutine N [running]: tid N thread N" },
+        { "M3 mallocing=-1 m=7", "M3 mallocing=-1 m=N" },
+        { "counter 2 at line 120, pid:99", "counter 2 at line 120, pid:N" },
+        { "addr 0xDEADbeef and 123456 and abc12345", "addr 0x? and N and abc12345" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *s = rl_signature_normalise(cases[i].in, strlen(cases[i].in));
+        cr_assert_str_eq(s, cases[i].out);
+        free(s);
+    }
+}
+
+Test(spawn, capture_keeps_head_and_tail_within_the_bound, .timeout = 60)
+{
+    char *argv[] = { (char *)getenv("RL_CHILD"), "flood", "10000000", NULL };
+    cr_assert_not_null(argv[0]);
+    rl_spawn_opts_t o = { .argv = argv, .capture_limit = 4096 };
+    rl_spawn_result_t r;
+    cr_assert_eq(rl_spawn_run(&o, &r), 0);
+    cr_assert(r.started);
+    cr_assert_eq(r.exit_status, 0);
+    cr_assert_eq(r.output_total, 10000000);
+    cr_assert_leq(r.output_len, 4096 + 64);
+    cr_assert(strstr(r.output, "[racelab: 9995904 bytes omitted]"), "%s", r.output);
+    cr_assert_eq(strncmp(r.output, "abcdef", 6), 0, "head lost");
+    cr_assert_eq(r.output[r.output_len - 1], '\n', "tail lost");
+    rl_spawn_result_free(&r);
+}
+
+Test(spawn, environment_is_added_and_path_searched, .timeout = 60)
+{
+    char *argv[] = { "env", NULL };
+    char *add[] = { "RACELAB_SEED=123", "HOME=/nowhere", NULL };
+    rl_spawn_opts_t o = { .argv = argv, .env_add = add, .capture_limit = 1 << 20 };
+    rl_spawn_result_t r;
+    cr_assert_eq(rl_spawn_run(&o, &r), 0);
+    cr_assert(r.started, "%s", r.errmsg);
+    cr_assert(strstr(r.output, "RACELAB_SEED=123\n"));
+    cr_assert(strstr(r.output, "HOME=/nowhere\n"));
+    cr_assert(strstr(r.output, "PATH="), "inherited environment lost");
+    rl_spawn_result_free(&r);
+}
+
+Test(spawn, missing_program_is_not_started, .timeout = 60)
+{
+    char *argv[] = { "racelab-no-such-program", NULL };
+    rl_spawn_opts_t o = { .argv = argv };
+    rl_spawn_result_t r;
+    cr_assert_eq(rl_spawn_run(&o, &r), 0);
+    cr_assert_eq(r.started, 0);
+    cr_assert(strstr(r.errmsg, "No such file"), "%s", r.errmsg);
+    rl_spawn_result_free(&r);
+}
+
+Test(spawn, timeout_kills_and_reports, .timeout = 60)
+{
+    char *argv[] = { (char *)getenv("RL_CHILD"), "hang", NULL };
+    rl_spawn_opts_t o = { .argv = argv, .timeout_s = 0.3, .capture_stacks = 1 };
+    rl_spawn_result_t r;
+    cr_assert_eq(rl_spawn_run(&o, &r), 0);
+    cr_assert(r.timed_out);
+    cr_assert_eq(r.term_signal, SIGKILL);
+    cr_assert_not_null(r.stacks);
+    cr_assert(strstr(r.stacks, "task "), "%s", r.stacks);
+    cr_assert(strstr(r.output, "hanging"));
+    rl_spawn_result_free(&r);
+}
+
+Test(spawn, signal_names)
+{
+    char buf[32];
+    cr_assert_str_eq(rl_signal_name(SIGSEGV, buf, sizeof buf), "SIGSEGV");
+    cr_assert_str_eq(rl_signal_name(SIGABRT, buf, sizeof buf), "SIGABRT");
+    cr_assert_str_eq(rl_signal_name(200, buf, sizeof buf), "signal 200");
+    cr_assert_str_eq(rl_exception_name(0xC0000005u, buf, sizeof buf), "EXCEPTION_ACCESS_VIOLATION");
+    cr_assert_str_eq(rl_exception_name(0x12345678u, buf, sizeof buf), "exception 0x12345678");
+}

@@ -1,0 +1,407 @@
+/* test_cli.c - racelab run/check/replay/merge on real child processes
+ * (rl-child), checked through exit codes, results files, logs and /proc. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#include "e2e_util.h"
+#include "results.h"
+
+#define R (char *)e2e_racelab()
+#define C (char *)e2e_child()
+
+static rl_trial_list_t read_trials(const char *dir)
+{
+    rl_trial_list_t l = { 0 };
+    char err[512];
+    cr_assert(rl_results_read(dir, &l, err, sizeof err) == 0, "%s", err);
+    return l;
+}
+
+static pid_t read_pid(const char *file)
+{
+    char *s = e2e_slurp(file, NULL);
+    cr_assert(s != NULL, "no pid file %s", file);
+    pid_t p = (pid_t)atoi(s);
+    free(s);
+    cr_assert(p > 1);
+    return p;
+}
+
+Test(cli, hang_is_killed_at_timeout_with_stacks, .timeout = 60)
+{
+    e2e_tmpdir();
+    char *argv[] = { R, "run", "--trials", "1", "--timeout", "1", "--results", "res", "--",
+                     C, "hang", "--pidfile", "pids", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 1);
+    pid_t p = read_pid("pids");
+    cr_assert(!e2e_alive(p), "hung child %d still running", (int)p);
+    rl_trial_list_t l = read_trials("res");
+    cr_assert_eq(l.n, 1);
+    cr_assert_eq(l.trials[0].outcome, RL_OUTCOME_HANG);
+    cr_assert_str_eq(l.trials[0].signature, "timeout after 1s");
+    cr_assert(l.trials[0].log != NULL);
+    char *log = e2e_slurp(l.trials[0].log, NULL);
+    cr_assert(log && strstr(log, "== stacks at the timeout =="), "no stacks in the log");
+    char want[64];
+    snprintf(want, sizeof want, "process %d (rl-child)", (int)p);
+    cr_assert(strstr(log, want), "the /proc task list misses the hung process");
+    cr_assert(strstr(log, "  task "), "no per-task lines");
+    free(log);
+    rl_trial_list_free(&l);
+}
+
+Test(cli, sleeping_grandchild_is_killed_when_the_trial_ends, .timeout = 60)
+{
+    e2e_tmpdir();
+    char *argv[] = { R, "run", "--trials", "1", "--timeout", "20", "--results", "res", "--",
+                     C, "forksleep", "--pidfile", "pids", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 0);
+    pid_t p = read_pid("pids");
+    cr_assert(!e2e_alive(p), "grandchild %d left running", (int)p);
+}
+
+Test(cli, grandchild_of_a_hang_is_killed_at_the_timeout, .timeout = 60)
+{
+    e2e_tmpdir();
+    char *argv[] = { R, "run", "--trials", "1", "--timeout", "1", "--results", "res", "--",
+                     C, "forksleep", "--hang", "--pidfile", "pids", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 1);
+    pid_t p = read_pid("pids");
+    cr_assert(!e2e_alive(p), "grandchild %d left running", (int)p);
+}
+
+Test(cli, setsid_escapee_is_killed, .timeout = 60)
+{
+    e2e_tmpdir();
+    char *argv[] = { R, "run", "--trials", "1", "--timeout", "1", "--results", "res", "--",
+                     C, "forksleep", "--setsid", "--hang", "--pidfile", "pids", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 1);
+    pid_t p = read_pid("pids");
+    cr_assert(getsid(p) != getsid(0) || !e2e_alive(p), "escapee did not leave the session");
+    cr_assert(!e2e_alive(p), "setsid grandchild %d left running", (int)p);
+}
+
+Test(cli, flood_of_100MB_stays_within_the_capture_bound, .timeout = 120)
+{
+    e2e_tmpdir();
+    char *argv[] = { R, "run", "--trials", "1", "--results", "res", "--",
+                     C, "flood", "100000000", "--exit", "3", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 1);
+    rl_trial_list_t l = read_trials("res");
+    cr_assert_eq(l.n, 1);
+    cr_assert_str_eq(l.trials[0].signature, "exit status 3");
+    size_t len;
+    char *log = e2e_slurp(l.trials[0].log, &len);
+    char *out = log ? strstr(log, "== output ==\n") : NULL;
+    cr_assert(out != NULL);
+    size_t captured = len - (size_t)(out + 13 - log);
+    cr_assert_leq(captured, 64 * 1024 + 64, "captured %zu bytes", captured);
+    cr_assert(strstr(out, "bytes omitted]"), "no omission marker");
+    struct rusage ru;
+    getrusage(RUSAGE_CHILDREN, &ru);
+    cr_assert_lt(ru.ru_maxrss, 48 * 1024, "racelab grew to %ld KiB", ru.ru_maxrss);
+    free(log);
+    rl_trial_list_free(&l);
+}
+
+static const char *sig_of(const char *mode, const char *arg, const char *arg2, const char *arg3)
+{
+    static char sig[256];
+    char *argv[] = { R, "run", "--trials", "1", "--results", "res", "--", C, (char *)mode,
+                     (char *)arg, (char *)arg2, (char *)arg3, NULL };
+    system("rm -rf res");
+    int rc = e2e_run(argv, "out");
+    cr_assert(rc == 0 || rc == 1, "racelab exited %d", rc);
+    rl_trial_list_t l = read_trials("res");
+    cr_assert_eq(l.n, 1);
+    snprintf(sig, sizeof sig, "%s|%s", rl_outcome_name(l.trials[0].outcome),
+             l.trials[0].signature ? l.trials[0].signature : "");
+    rl_trial_list_free(&l);
+    return sig;
+}
+
+Test(cli, exit_codes_and_signals_are_classified, .timeout = 60)
+{
+    e2e_tmpdir();
+    cr_assert_str_eq(sig_of("exit", "0", NULL, NULL), "pass|");
+    cr_assert_str_eq(sig_of("exit", "3", NULL, NULL), "crash|exit status 3");
+    cr_assert_str_eq(sig_of("signal", "11", NULL, NULL), "crash|signal SIGSEGV");
+    cr_assert_str_eq(sig_of("signal", "9", NULL, NULL), "crash|signal SIGKILL");
+    cr_assert_str_eq(sig_of("abort", NULL, NULL, NULL), "crash|signal SIGABRT");
+    cr_assert_str_eq(sig_of("print", "panic: boom", "--exit", "2"), "crash|panic: boom");
+    cr_assert_str_eq(sig_of("print", "all fine", "--exit", "0"), "pass|");
+    cr_assert_str_eq(sig_of("print", "fatal error: malloc deadlock (m=12 addr 0x7f00aa)", "--exit", "2"),
+                     "crash|fatal error: malloc deadlock (m=N addr 0x?)");
+    cr_assert_str_eq(sig_of("print", "==4242==ERROR: AddressSanitizer: heap-use-after-free", "--exit", "1"),
+                     "crash|==N==ERROR: AddressSanitizer: heap-use-after-free");
+}
+
+Test(cli, seed_and_arguments_reach_the_child_verbatim, .timeout = 60)
+{
+    e2e_tmpdir();
+    char *argv[] = { R, "run", "--trials", "3", "--jobs", "1", "--seed", "42", "--keep-logs",
+                     "--results", "res", "--", C, "args", "s={seed}", "$(touch pwned)", "; rm -rf x",
+                     "`touch pwned2`", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 0);
+    cr_assert(access("pwned", F_OK) != 0 && access("pwned2", F_OK) != 0, "a shell ran the arguments");
+    rl_trial_list_t l = read_trials("res");
+    cr_assert_eq(l.n, 3);
+    for (size_t i = 0; i < l.n; i++) {
+        const rl_trial_t *t = &l.trials[i];
+        char *log = e2e_slurp(t->log, NULL);
+        cr_assert(log);
+        char want[128];
+        snprintf(want, sizeof want, "arg[2]=s=%llu\n", (unsigned long long)t->seed);
+        cr_assert(strstr(log, want), "missing %s", want);
+        snprintf(want, sizeof want, "env RACELAB_SEED=%llu\n", (unsigned long long)t->seed);
+        cr_assert(strstr(log, want), "missing %s", want);
+        cr_assert(strstr(log, "arg[3]=$(touch pwned)\n"));
+        cr_assert(strstr(log, "arg[4]=; rm -rf x\n"));
+        cr_assert(strstr(log, "arg[5]=`touch pwned2`\n"));
+        snprintf(want, sizeof want, "s=%llu", (unsigned long long)t->seed);
+        cr_assert_str_eq(t->argv[2], want, "recorded argv is not the substituted one");
+        free(log);
+    }
+    cr_assert(l.trials[0].seed != l.trials[1].seed);
+    /* The same base seed gives the same trial seeds. */
+    char *again[] = { R, "run", "--trials", "3", "--jobs", "1", "--seed", "42", "--results", "res2",
+                      "--", C, "exit", "0", NULL };
+    cr_assert_eq(e2e_run(again, "out2"), 0);
+    rl_trial_list_t l2 = read_trials("res2");
+    for (size_t i = 0; i < l.n; i++)
+        for (size_t j = 0; j < l2.n; j++)
+            if (l.trials[i].index == l2.trials[j].index)
+                cr_assert_eq(l.trials[i].seed, l2.trials[j].seed);
+    rl_trial_list_free(&l);
+    rl_trial_list_free(&l2);
+}
+
+static void write_spec(const char *path, const char *fixed_args, long trials, const char *extra)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "name tiny\nissue https://example.invalid/tiny\ncommand %s\ntimeout 10\ntrials %ld\n"
+             "variant buggy print \"fatal error: malloc deadlock\" --exit 2\n"
+             "variant fixed %s\n"
+             "expect buggy crash /malloc deadlock/ rate >= 0.5\n"
+             "expect fixed no-crash upper <= 0.6\n%s",
+             e2e_child(), trials, fixed_args, extra ? extra : "");
+    e2e_write(path, text);
+}
+
+Test(cli, check_exit_status_follows_the_expectations, .timeout = 120)
+{
+    e2e_tmpdir();
+    write_spec("good.repro", "exit 0", 40, NULL);
+    write_spec("bad.repro", "exit 5", 40, NULL);
+    char *good[] = { R, "check", "--jobs", "2", "--results", "g", "--junit", "g.xml", "good.repro", NULL };
+    char *bad[] = { R, "check", "--jobs", "2", "--results", "b", "bad.repro", NULL };
+    cr_assert_eq(e2e_run(good, "gout"), 0);
+    cr_assert_eq(e2e_run(bad, "bout"), 1);
+    char *x = e2e_slurp("g.xml", NULL);
+    cr_assert(x && strstr(x, "<testsuite"), "no JUnit report");
+    free(x);
+    char *o = e2e_slurp("bout", NULL);
+    cr_assert(o && strstr(o, "FAIL"));
+    free(o);
+}
+
+Test(cli, variants_interleave, .timeout = 120)
+{
+    e2e_tmpdir();
+    write_spec("t.repro", "exit 0", 10, NULL);
+    char *argv[] = { R, "check", "--jobs", "1", "--fixed-n", "--results", "r", "t.repro", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 0);
+    rl_trial_list_t l = read_trials("r");
+    cr_assert_eq(l.n, 20);
+    for (size_t i = 0; i < l.n; i++) {
+        cr_assert_eq(l.trials[i].index, (long)i, "file order is not index order");
+        cr_assert_str_eq(l.trials[i].variant, i % 2 ? "fixed" : "buggy");
+    }
+    rl_trial_list_free(&l);
+}
+
+static void assert_complete(const char *dir, long n)
+{
+    rl_trial_list_t l = read_trials(dir);
+    cr_assert_eq((long)l.n, n, "%zu trials, want %ld", l.n, n);
+    char *seen = calloc((size_t)n, 1);
+    for (size_t i = 0; i < l.n; i++) {
+        long x = l.trials[i].index;
+        cr_assert(x >= 0 && x < n, "index %ld out of range", x);
+        cr_assert(!seen[x], "trial %ld recorded twice", x);
+        seen[x] = 1;
+        cr_assert_str_eq(l.trials[i].variant, x % 2 ? "b" : "a");
+    }
+    free(seen);
+    rl_trial_list_free(&l);
+}
+
+static void slow_spec(const char *path, long trials, const char *mode)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "name slow\nissue https://example.invalid/slow\ncommand %s\nargs %s\ntimeout 30\n"
+             "trials %ld\nvariant a\nvariant b\n"
+             "expect a no-crash upper <= 0.5\nexpect b no-crash upper <= 0.5\n",
+             e2e_child(), mode, trials);
+    e2e_write(path, text);
+}
+
+Test(cli, resume_after_sigkill_has_no_duplicates_or_gaps, .timeout = 120)
+{
+    e2e_tmpdir();
+    slow_spec("s.repro", 30, "sleepms 40");
+    char *argv[] = { R, "check", "--jobs", "2", "--fixed-n", "--results", "r", "s.repro", NULL };
+    pid_t p = e2e_start(argv, "out1");
+    for (int i = 0; i < 1000 && e2e_count_lines("r/trials.jsonl") < 6; i++)
+        usleep(10000);
+    kill(p, SIGKILL);
+    e2e_wait(p);
+    long before = e2e_count_lines("r/trials.jsonl");
+    cr_assert(before >= 6 && before < 60, "%ld trials before the kill", before);
+    char *resume[] = { R, "check", "--jobs", "2", "--fixed-n", "--resume", "r", NULL };
+    cr_assert_eq(e2e_run(resume, "out2"), 0);
+    assert_complete("r", 60);
+}
+
+static void interrupt_check(int sig)
+{
+    e2e_tmpdir();
+    char mode[256], cwd[200];
+    cr_assert(getcwd(cwd, sizeof cwd));
+    snprintf(mode, sizeof mode, "hang --pidfile %s/pids", cwd);
+    slow_spec("h.repro", 5, mode);
+    char *argv[] = { R, "check", "--jobs", "2", "--fixed-n", "--results", "r", "h.repro", NULL };
+    pid_t p = e2e_start(argv, "out");
+    for (int i = 0; i < 1000 && e2e_count_lines("pids") < 2; i++)
+        usleep(10000);
+    cr_assert_geq(e2e_count_lines("pids"), 2, "trials did not start");
+    kill(p, sig);
+    cr_assert_eq(e2e_wait(p), 128 + sig);
+    char *s = e2e_slurp("pids", NULL);
+    int n = 0;
+    for (char *q = s; q && *q; q = strchr(q, '\n') ? strchr(q, '\n') + 1 : q + strlen(q)) {
+        if (atoi(q) > 1) {
+            n++;
+            cr_assert(!e2e_alive(atoi(q)), "trial %d survived signal %d", atoi(q), sig);
+        }
+    }
+    cr_assert_geq(n, 2);
+    free(s);
+    rl_trial_list_t l = read_trials("r");  /* valid, and holds no half-killed trial */
+    cr_assert_eq(l.n, 0);
+    rl_trial_list_free(&l);
+    char *o = e2e_slurp("out", NULL);
+    cr_assert(o && strstr(o, "--resume r"), "no hint how to continue: %s", o ? o : "");
+    free(o);
+}
+
+Test(cli, sigint_kills_trials_and_keeps_results, .timeout = 120)
+{
+    interrupt_check(SIGINT);
+}
+
+Test(cli, sigterm_kills_trials_and_keeps_results, .timeout = 120)
+{
+    interrupt_check(SIGTERM);
+}
+
+Test(cli, bad_spec_exits_64_naming_file_and_line, .timeout = 30)
+{
+    e2e_tmpdir();
+    e2e_write("bad.repro", "name x\nissue https://example.invalid\nfrobnicate 3\n");
+    char *argv[] = { R, "check", "bad.repro", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 64);
+    char *o = e2e_slurp("out", NULL);
+    cr_assert(o && strstr(o, "bad.repro:3:"), "message lacks file:line: %s", o ? o : "");
+    free(o);
+}
+
+Test(cli, bad_arguments_exit_64, .timeout = 30)
+{
+    e2e_tmpdir();
+    char *a[] = { R, "run", "--trials", "many", "--", C, "exit", "0", NULL };
+    char *b[] = { R, "frobnicate", NULL };
+    char *c[] = { R, "check", NULL };
+    char *d[] = { R, "run", "--trials", "2", NULL };
+    cr_assert_eq(e2e_run(a, "o1"), 64);
+    cr_assert_eq(e2e_run(b, "o2"), 64);
+    cr_assert_eq(e2e_run(c, "o3"), 64);
+    cr_assert_eq(e2e_run(d, "o4"), 64);
+}
+
+Test(cli, a_used_results_directory_is_refused, .timeout = 60)
+{
+    e2e_tmpdir();
+    write_spec("t.repro", "exit 0", 6, NULL);
+    char *argv[] = { R, "check", "--results", "r", "t.repro", NULL };
+    cr_assert_eq(e2e_run(argv, "o1"), 0);
+    long n = e2e_count_lines("r/trials.jsonl");
+    cr_assert_eq(e2e_run(argv, "o2"), 64, "a second run would mix its trials into r");
+    cr_assert_eq(e2e_count_lines("r/trials.jsonl"), n);
+    char *o = e2e_slurp("o2", NULL);
+    cr_assert(o && strstr(o, "--resume"), "%s", o);
+    free(o);
+}
+
+Test(cli, results_that_cannot_be_written_exit_70, .timeout = 60)
+{
+    e2e_tmpdir();
+    write_spec("t.repro", "exit 0", 6, NULL);
+    cr_assert(system("mkdir -p r && ln -s /dev/full r/trials.jsonl") == 0);
+    char *argv[] = { R, "check", "--quiet", "--results", "r", "t.repro", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 70);
+    char *o = e2e_slurp("out", NULL);
+    cr_assert(o && strstr(o, "No space left on device"), "%s", o ? o : "");
+    free(o);
+}
+
+Test(cli, nothing_run_is_never_success, .timeout = 30)
+{
+    e2e_tmpdir();
+    write_spec("one.repro", "exit 0", 1, NULL);
+    /* one trial per variant = one round; shard 1 of 2 gets none */
+    char *argv[] = { R, "check", "--shard", "1/2", "--results", "r", "one.repro", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 1);
+}
+
+Test(cli, shards_merge_to_the_whole_run, .timeout = 120)
+{
+    e2e_tmpdir();
+    write_spec("t.repro", "exit 0", 20, NULL);
+    char *s0[] = { R, "check", "--shard", "0/2", "--results", "s0", "t.repro", NULL };
+    char *s1[] = { R, "check", "--shard", "1/2", "--results", "s1", "t.repro", NULL };
+    e2e_run(s0, "o0");
+    e2e_run(s1, "o1");
+    rl_trial_list_t a = read_trials("s0"), b = read_trials("s1");
+    cr_assert_eq(a.n + b.n, 40);
+    for (size_t i = 0; i < a.n; i++)
+        for (size_t j = 0; j < b.n; j++)
+            cr_assert_neq(a.trials[i].index, b.trials[j].index, "shards overlap");
+    char *m[] = { R, "merge", "--json", "m.json", "s0", "s1", NULL };
+    cr_assert_eq(e2e_run(m, "om"), 0);
+    char *again[] = { R, "merge", "s0", "s0", NULL };
+    cr_assert_eq(e2e_run(again, "oa"), 64, "overlapping merge accepted");
+    rl_trial_list_free(&a);
+    rl_trial_list_free(&b);
+}
+
+Test(cli, replay_reruns_a_recorded_trial, .timeout = 60)
+{
+    e2e_tmpdir();
+    write_spec("t.repro", "exit 0", 6, NULL);
+    char *argv[] = { R, "check", "--fixed-n", "--results", "r", "t.repro", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 0);
+    char *rp[] = { R, "replay", "r", "0", NULL };
+    cr_assert_eq(e2e_run(rp, "rout"), 0);
+    char *o = e2e_slurp("rout", NULL);
+    cr_assert(o && strstr(o, "fatal error: malloc deadlock") && strstr(o, "reproduced: yes"), "%s", o);
+    free(o);
+    char *missing[] = { R, "replay", "r", "999", NULL };
+    cr_assert_eq(e2e_run(missing, "mout"), 64);
+}

@@ -1,0 +1,321 @@
+/* test_report.c - the report writers on one fixed summary: text compared
+ * byte for byte, XML and HTML checked for well-formedness, JSON for shape. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+static rl_spec_t spec;
+static rl_tally_t tallies[2];
+static rl_expect_result_t results[2];
+static rl_summary_t sum;
+
+static void add(rl_tally_t *t, long n, rl_outcome_t o, const char *sig, const char *re)
+{
+    for (long i = 0; i < n; i++) {
+        rl_trial_t tr = {.index = 2 * t->n, .outcome = o, .signature = (char *)sig,
+                         .started_s = 0.5 * (double)t->n, .duration_s = 1.0};
+        cr_assert_eq(rl_tally_add(t, &tr, re), 0);
+    }
+}
+
+/* buggy: 9 matching crashes, 1 odd crash (with XML/Markdown specials), 2
+ * passes; fixed: 299 passes.  Judged with sequential = 0, as a check does
+ * for whatever is still undecided when it stops. */
+static void setup(void)
+{
+    char err[256];
+    const char *text = "name go-17165\n"
+                       "issue https://github.com/golang/go/issues/17165\n"
+                       "description guard <on> the wrong M & more\n"
+                       "command prog --seed={seed}\n"
+                       "variant buggy --guard=target\n"
+                       "variant fixed --guard=self\n"
+                       "expect buggy crash /malloc deadlock/ rate >= 0.5\n"
+                       "expect fixed no-crash upper <= 0.01\n";
+    cr_assert_eq(rl_spec_parse("go.repro", text, &spec, err, sizeof err), 0, "%s", err);
+    rl_tally_init(&tallies[0], "buggy");
+    rl_tally_init(&tallies[1], "fixed");
+    const char *re = spec.expects[0].signature_re;
+    add(&tallies[0], 9, RL_OUTCOME_CRASH, "fatal error: malloc deadlock", re);
+    add(&tallies[0], 1, RL_OUTCOME_CRASH, "signal <SIGSEGV> & \"x\" | y\x01", re);
+    add(&tallies[0], 2, RL_OUTCOME_PASS, NULL, re);
+    add(&tallies[1], 299, RL_OUTCOME_PASS, NULL, NULL);
+    for (int i = 0; i < 2; i++) {
+        results[i].expect = &spec.expects[i];
+        results[i].result = rl_judge(&spec.expects[i], &tallies[i], &spec, 0, results[i].why, sizeof results[i].why);
+    }
+    sum = (rl_summary_t){.spec = &spec, .ntallies = 2, .tallies = tallies, .nresults = 2, .results = results,
+                         .sequential = 1, .wall_s = 151.25};
+    rl_summary_finish(&sum);
+}
+
+static void teardown(void)
+{
+    rl_tally_free(&tallies[0]);
+    rl_tally_free(&tallies[1]);
+    rl_spec_free(&spec);
+}
+
+TestSuite(report, .init = setup, .fini = teardown);
+
+/* Runs a writer into a malloc'd string. */
+static char *render(const char *name)
+{
+    const rl_report_writer_t *w = rl_report_writer(name);
+    cr_assert_not_null(w, "writer %s", name);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    const rl_summary_t *s[1] = {&sum};
+    cr_assert_eq(w->write(f, s, 1), 0);
+    fclose(f);
+    return buf;
+}
+
+Test(report, summary_finish)
+{
+    cr_assert_eq(results[0].result, RL_JUDGE_FAILS, "9/12 has a lower bound below 50%%");
+    cr_assert_eq(results[1].result, RL_JUDGE_HOLDS);
+    cr_assert_eq(sum.passed, 0);
+    cr_assert_str_eq(sum.fisher_a, "buggy");
+    cr_assert_str_eq(sum.fisher_b, "fixed");
+    cr_assert_float_eq(sum.fisher_p, 5.0e-17, 5e-17); /* tiny, well below 1e-15 */
+    cr_assert_eq(sum.fixed_n_plan, 600);
+}
+
+Test(report, text_exact)
+{
+    char *out = render("text");
+    const char *want =
+        "go-17165: guard <on> the wrong M & more\n"
+        "  https://github.com/golang/go/issues/17165\n"
+        "  buggy: 12 trials: 2 pass, 10 crash, 0 hang, 0 error\n"
+        "    crash rate 83.3%, Wilson 95% [55.2%, 95.3%]\n"
+        "    first crash after 1.00 s (trial 0)\n"
+        "         9  fatal error: malloc deadlock\n"
+        "         1  signal <SIGSEGV> & \"x\" | y\x01\n"
+        "  fixed: 299 trials: 299 pass, 0 crash, 0 hang, 0 error\n"
+        "    crash rate 0.0%, Wilson 95% [0.0%, 1.27%], exact one-sided upper bound 0.997%\n"
+        "  Fisher's exact test, buggy crashes more often than fixed: one-sided p = %P\n"
+        "  \xE2\x9C\x98 buggy crash /malloc deadlock/ rate >= 0.5\n"
+        "      %W0\n"
+        "  \xE2\x9C\x94 fixed no-crash upper <= 0.01\n"
+        "      0/299 crashes: rate 0.0% [0.0%, 1.27%], exact upper bound 0.997% <= 1.00%\n"
+        "  sequential stopping: 311 trials instead of the fixed-N plan's 600, saved 289 (48.2%)\n"
+        "  FAIL in 151.2 s\n";
+    /* The two values computed elsewhere are spliced in rather than
+     * retyped, so this compares layout and every other number. */
+    char p[32], expected[4096];
+    snprintf(p, sizeof p, "%.3g", sum.fisher_p);
+    const char *a = strstr(want, "%P"), *b = strstr(want, "%W0");
+    snprintf(expected, sizeof expected, "%.*s%s%.*s%s%s", (int)(a - want), want, p, (int)(b - a - 2), a + 2,
+             results[0].why, b + 3);
+    cr_assert_str_eq(out, expected);
+    free(out);
+}
+
+Test(report, verdict_sentence_in_text)
+{
+    cr_assert_str_eq(results[0].why, "9/12 crashes matched /malloc deadlock/: rate 75.0% [46.8%, 91.1%], lower bound "
+                                     "47.3% < 50.0% (not counted: 1 other crash, 0 hangs, 0 errors)");
+}
+
+/* A small XML well-formedness check: matched tags, quoted attributes,
+ * known entities, no raw control characters. */
+static int xml_ok(const char *s, char *why, size_t len)
+{
+    const char *stack[64];
+    size_t sl[64];
+    int depth = 0, root_seen = 0;
+    while (*s) {
+        if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t' && *s != '\r')
+            return snprintf(why, len, "control character"), 0;
+        if (*s == '&') {
+            const char *e = strchr(s, ';');
+            if (!e || !(strncmp(s, "&amp;", 5) == 0 || strncmp(s, "&lt;", 4) == 0 || strncmp(s, "&gt;", 4) == 0 ||
+                        strncmp(s, "&quot;", 6) == 0 || strncmp(s, "&apos;", 6) == 0 || s[1] == '#'))
+                return snprintf(why, len, "bad entity at %.10s", s), 0;
+            s = e + 1;
+            continue;
+        }
+        if (*s != '<') {
+            s++;
+            continue;
+        }
+        if (!strncmp(s, "<?", 2) || !strncmp(s, "<!", 2)) {
+            s = strchr(s, '>');
+            if (!s)
+                return snprintf(why, len, "unclosed declaration"), 0;
+            s++;
+            continue;
+        }
+        int closing = s[1] == '/';
+        const char *name = s + 1 + closing;
+        size_t nl = strcspn(name, " \t\n/>");
+        const char *p = name + nl;
+        while (*p && *p != '>' && !(*p == '/' && p[1] == '>')) {
+            if (*p == '"') {
+                p = strchr(p + 1, '"');
+                if (!p)
+                    return snprintf(why, len, "unterminated attribute"), 0;
+                for (const char *q = name; q < p; q++)
+                    if (*q == '<')
+                        return snprintf(why, len, "< inside a tag"), 0;
+            }
+            p++;
+        }
+        if (!*p)
+            return snprintf(why, len, "unclosed tag"), 0;
+        int empty = *p == '/';
+        if (closing) {
+            if (depth == 0 || sl[depth - 1] != nl || strncmp(stack[depth - 1], name, nl))
+                return snprintf(why, len, "mismatched </%.*s>", (int)nl, name), 0;
+            depth--;
+        } else if (!empty) {
+            if (depth == 0 && root_seen)
+                return snprintf(why, len, "second root"), 0;
+            root_seen = 1;
+            stack[depth] = name;
+            sl[depth++] = nl;
+        }
+        s = p + (empty ? 2 : 1);
+    }
+    if (depth != 0)
+        return snprintf(why, len, "unclosed <%.*s>", (int)sl[depth - 1], stack[depth - 1]), 0;
+    return root_seen;
+}
+
+Test(report, xml_checker_catches_errors)
+{
+    char why[128];
+    cr_assert(xml_ok("<a><b x=\"1\"/>t &amp; u</a>", why, sizeof why));
+    cr_assert_not(xml_ok("<a><b></a></b>", why, sizeof why));
+    cr_assert_not(xml_ok("<a>x & y</a>", why, sizeof why));
+    cr_assert_not(xml_ok("<a>\x01</a>", why, sizeof why));
+}
+
+Test(report, junit_is_well_formed_with_signatures)
+{
+    char *out = render("junit");
+    char why[128] = "";
+    cr_assert(xml_ok(out, why, sizeof why), "%s\n%s", why, out);
+    cr_assert(strstr(out, "<testsuites name=\"racelab\" tests=\"2\" failures=\"1\"") != NULL);
+    cr_assert(strstr(out, "<testsuite name=\"go-17165\" tests=\"2\" failures=\"1\"") != NULL);
+    cr_assert(strstr(out, "name=\"buggy crash /malloc deadlock/ rate &gt;= 0.5\"") != NULL);
+    cr_assert(strstr(out, "signatures: 9x fatal error: malloc deadlock, 1x signal &lt;SIGSEGV&gt; &amp; "
+                          "&quot;x&quot; | y\\x01") != NULL, "%s", out);
+    cr_assert_eq(strstr(out, "<failure") - strstr(out, "buggy crash") > 0, 1);
+    cr_assert(strstr(out, "<system-out>0/299 crashes") != NULL);
+    free(out);
+}
+
+Test(report, html_is_self_contained_with_chart)
+{
+    char *out = render("html");
+    char why[128] = "";
+    cr_assert(xml_ok(out, why, sizeof why), "%s", why);
+    cr_assert(strstr(out, "<svg xmlns=\"http://www.w3.org/2000/svg\"") != NULL);
+    cr_assert(strstr(out, "class=\"errbar\"") != NULL, "interval drawn as an error bar");
+    cr_assert(strstr(out, "<rect") != NULL, "stacked outcome bars");
+    cr_assert(strstr(out, "guard &lt;on&gt; the wrong M &amp; more") != NULL);
+    cr_assert_null(strstr(out, "src="), "no external resources");
+    cr_assert_null(strstr(out, "<script"));
+    cr_assert_null(strstr(out, "stylesheet"));
+    free(out);
+}
+
+Test(report, json_shape)
+{
+    char *out = render("json");
+    const char *head = "{\"racelab\":1,\"passed\":false,\"specs\":[{\"name\":\"go-17165\"";
+    cr_assert_eq(strncmp(out, head, strlen(head)), 0, "%s", out);
+    cr_assert(strstr(out, "\"outcomes\":{\"pass\":2,\"crash\":10,\"hang\":0,\"error\":0}") != NULL);
+    cr_assert(strstr(out, "{\"signature\":\"signal <SIGSEGV> & \\\"x\\\" | y\\u0001\",\"count\":1}") != NULL, "%s",
+              out);
+    cr_assert(strstr(out, "\"result\":\"holds\"") != NULL);
+    cr_assert(strstr(out, "\"fisher\":{\"a\":\"buggy\",\"b\":\"fixed\",\"p\":") != NULL);
+    int depth = 0, in_str = 0;
+    for (const char *p = out; *p; p++) {
+        if (in_str) {
+            if (*p == '\\')
+                p++;
+            else if (*p == '"')
+                in_str = 0;
+        } else if (*p == '"') {
+            in_str = 1;
+        } else if (*p == '{' || *p == '[') {
+            depth++;
+        } else if (*p == '}' || *p == ']') {
+            depth--;
+        }
+        cr_assert_geq(depth, 0);
+    }
+    cr_assert_eq(depth, 0);
+    cr_assert_eq(in_str, 0);
+    free(out);
+}
+
+Test(report, markdown_table)
+{
+    char *out = render("markdown");
+    const char *head = "### \xE2\x9C\x98 go-17165: FAILED\n";
+    cr_assert_eq(strncmp(out, head, strlen(head)), 0, "%s", out);
+    cr_assert(strstr(out, "| buggy | 12 | 2 | 10 | 0 | 0 | 83.3% | [55.2%, 95.3%] | 1.00 s |") != NULL, "%s",
+              out);
+    cr_assert(strstr(out, "| fixed | 299 | 299 | 0 | 0 | 0 | 0.0% | [0.0%, 1.27%] | none |") != NULL);
+    cr_assert(strstr(out, "signal &lt;SIGSEGV&gt; &amp; \"x\" \\| y\\\\x01") != NULL, "| is escaped in a cell");
+    free(out);
+}
+
+Test(report, writer_table_and_files)
+{
+    const char *names[] = {"text", "json", "junit", "markdown", "html"};
+    for (int i = 0; i < 5; i++)
+        cr_assert_not_null(rl_report_writer(names[i]), "%s", names[i]);
+    cr_assert_null(rl_report_writer("pdf"));
+    const rl_summary_t *s[1] = {&sum};
+    cr_assert_eq(rl_report_write_file("pdf", "/tmp/x", s, 1), -1);
+    cr_assert_eq(rl_report_write_file("json", "/nonexistent/dir/r.json", s, 1), -1);
+    char path[] = "/tmp/rl-report-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(rl_report_write_file("junit", path, s, 1), 0);
+    FILE *f = fopen(path, "rb");
+    char buf[64] = "";
+    cr_assert_not_null(fgets(buf, sizeof buf, f));
+    fclose(f);
+    remove(path);
+    cr_assert_str_eq(buf, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+}
+
+Test(report, several_specs_in_one_report)
+{
+    const rl_summary_t *s[2] = {&sum, &sum};
+    const char *names[] = {"junit", "html", "json", "text", "markdown"};
+    for (int i = 0; i < 5; i++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        cr_assert_eq(rl_report_writer(names[i])->write(f, s, 2), 0);
+        fclose(f);
+        char why[128] = "";
+        if (i < 2)
+            cr_assert(xml_ok(buf, why, sizeof why), "%s: %s", names[i], why);
+        /* Each spec appears once per summary. */
+        const char *p = buf;
+        int count = 0;
+        while ((p = strstr(p, "go-17165")) != NULL) {
+            count++;
+            p++;
+        }
+        cr_assert_geq(count, 2, "%s", names[i]);
+        if (i == 0)
+            cr_assert(strstr(buf, "<testsuites name=\"racelab\" tests=\"4\" failures=\"2\"") != NULL);
+        if (i == 2)
+            cr_assert(strstr(buf, "]},{\"name\":\"go-17165\"") != NULL, "two spec objects");
+        free(buf);
+    }
+}

@@ -1,0 +1,176 @@
+/* test_spec.c - the .repro format: what it accepts and every way it says
+ * no, each with file:line. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "spec.h"
+
+#define HEAD \
+    "name t\n" \
+    "issue https://example.org/1\n" \
+    "command prog --seed={seed}\n"
+#define VARIANTS \
+    "variant buggy --guard=target\n" \
+    "variant fixed --guard=self\n"
+#define EXPECTS \
+    "expect buggy crash /malloc deadlock/ rate >= 0.5\n" \
+    "expect fixed no-crash upper <= 0.01\n"
+
+Test(spec, go_17165_loads)
+{
+    rl_spec_t s;
+    char err[512] = "";
+    int rc = rl_spec_load(SOURCE_ROOT "/reproducers/go-17165.repro", &s, err, sizeof err);
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_assert_str_eq(s.name, "go-17165");
+    cr_assert_str_eq(s.issue, "https://github.com/golang/go/issues/17165");
+    cr_assert_str_eq(s.argv[0], "{build}/scenarios/borrowed-m-profiler{exe}");
+    cr_assert_eq(s.nvariants, 2);
+    cr_assert_str_eq(s.variants[0].name, "buggy");
+    cr_assert_str_eq(s.variants[0].argv[0], "--guard=target");
+    cr_assert_str_eq(s.variants[1].argv[0], "--guard=self");
+    cr_assert_eq(s.nexpects, 2);
+    cr_assert_eq(s.expects[0].kind, RL_EXPECT_CRASH);
+    cr_assert_str_eq(s.expects[0].signature_re, "malloc deadlock");
+    cr_assert_float_eq(s.expects[0].min_rate, 0.5, 1e-12);
+    cr_assert_eq(s.expects[1].kind, RL_EXPECT_NO_CRASH);
+    cr_assert_float_eq(s.expects[1].max_upper, 0.01, 1e-12);
+    cr_assert_float_eq(s.timeout_s, 10.0, 1e-12);
+    cr_assert_float_eq(s.confidence, 0.95, 1e-12);
+    cr_assert_geq(s.trials, 299, "the cap must allow the 1%% bound");
+    int seed = 0;
+    for (int i = 0; i < s.argc; i++)
+        seed |= strcmp(s.argv[i], "--seed={seed}") == 0;
+    cr_assert(seed, "{seed} reaches the trial");
+    rl_spec_free(&s);
+}
+
+Test(spec, quoting_defaults_and_options)
+{
+    const char *text = "# comment\n"
+                       "  # indented comment\n"
+                       "name q.t-1\n"
+                       "issue https://example.org/i#c2\n"
+                       "description two words  here\n"
+                       "command 'a b' \"c \\\"d\\\"\" e\\ f {build}/x{exe}\n"
+                       "args --more 'it''s'\n"
+                       "timeout 500ms\n"
+                       "trials 42\n"
+                       "confidence 99%\n"
+                       "signature /^boom: .*/\n"
+                       "signature /a\\/b/\r\n"
+                       "variant a\n"
+                       "variant b -x\n"
+                       "expect a crash rate >= 25%\n"
+                       "expect b no-crash upper <= 0.05\n";
+    rl_spec_t s;
+    char err[512] = "";
+    cr_assert_eq(rl_spec_parse("q.repro", text, &s, err, sizeof err), 0, "%s", err);
+    cr_assert_str_eq(s.description, "two words  here");
+    cr_assert_str_eq(s.issue, "https://example.org/i#c2");
+    cr_assert_eq(s.argc, 6);
+    cr_assert_str_eq(s.argv[0], "a b");
+    cr_assert_str_eq(s.argv[1], "c \"d\"");
+    cr_assert_str_eq(s.argv[2], "e f");
+    cr_assert_str_eq(s.argv[3], "{build}/x{exe}");
+    cr_assert_str_eq(s.argv[4], "--more");
+    cr_assert_str_eq(s.argv[5], "its");
+    cr_assert_null(s.argv[6]);
+    cr_assert_float_eq(s.timeout_s, 0.5, 1e-12);
+    cr_assert_eq(s.trials, 42);
+    cr_assert_float_eq(s.confidence, 0.99, 1e-12);
+    cr_assert_eq(s.npatterns, 2);
+    cr_assert_str_eq(s.patterns[0], "^boom: .*");
+    cr_assert_str_eq(s.patterns[1], "a/b");
+    cr_assert_eq(s.variants[0].argc, 0);
+    cr_assert_null(s.expects[0].signature_re);
+    cr_assert_float_eq(s.expects[0].min_rate, 0.25, 1e-12);
+    cr_assert_str_eq(s.expects[0].text, "a crash rate >= 25%");
+    cr_assert_eq(s.expects[1].line, 16);
+    cr_assert_eq(rl_spec_variant(&s, "b"), 1);
+    cr_assert_eq(rl_spec_variant(&s, "c"), -1);
+    rl_spec_free(&s);
+}
+
+Test(spec, defaults)
+{
+    rl_spec_t s;
+    char err[512] = "";
+    cr_assert_eq(rl_spec_parse("d.repro", HEAD VARIANTS EXPECTS, &s, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(s.trials, 300);
+    cr_assert_float_eq(s.timeout_s, 60.0, 1e-12);
+    cr_assert_float_eq(s.confidence, 0.95, 1e-12);
+    cr_assert_null(s.description);
+    rl_spec_free(&s);
+}
+
+typedef struct {
+    const char *text;
+    const char *error; /* the exact message */
+} bad_spec_t;
+
+/* One test over the table: Criterion's parameterized tests copy their
+ * parameters into a fresh process, where string pointers are not valid. */
+Test(spec, rejects)
+{
+    static const bad_spec_t cases[] = {
+        {HEAD "frobnicate 1\n" VARIANTS EXPECTS,
+         "t.repro:4: unknown keyword 'frobnicate' (known: name issue description command args timeout trials "
+         "confidence signature variant expect)"},
+        {HEAD VARIANTS "variant buggy -y\n" EXPECTS, "t.repro:6: duplicate variant 'buggy' (first at line 4)"},
+        {HEAD VARIANTS "expect slow crash rate >= 0.5\n", "t.repro:6: expect: unknown variant 'slow'"},
+        {HEAD VARIANTS EXPECTS "expect buggy crash rate >= 0.9\n",
+         "t.repro:8: variant 'buggy' already has an expectation (line 6)"},
+        {HEAD "trials many\n" VARIANTS EXPECTS,
+         "t.repro:4: trials: wants a whole number from 1 to 100000000, not 'many'"},
+        {HEAD "timeout -1\n" VARIANTS EXPECTS,
+         "t.repro:4: timeout: wants seconds > 0, e.g. 10, 10s or 500ms, not '-1'"},
+        {HEAD "confidence 1.5\n" VARIANTS EXPECTS,
+         "t.repro:4: confidence: wants a number in [0.5, 1), e.g. 0.95 or 95%, not '1.5'"},
+        {HEAD VARIANTS "expect buggy crash /malloc (deadlock/ rate >= 0.5\n",
+         "t.repro:6: bad regular expression /malloc (deadlock/: unmatched ("},
+        {HEAD "signature /x{2}/\n" VARIANTS EXPECTS,
+         "t.repro:4: bad regular expression /x{2}/: counted repetition {m,n} is not supported"},
+        {HEAD VARIANTS "expect buggy crash /x/ rate >= 2\n",
+         "t.repro:6: expect buggy crash: rate must be a number in (0, 1), e.g. 0.5 or 50%"},
+        {HEAD VARIANTS "expect fixed no-crash upper <= 0.0.1\n",
+         "t.repro:6: expect fixed no-crash: upper must be a number in (0, 1), e.g. 0.01 or 1%"},
+        {HEAD VARIANTS "expect fixed survives\n", "t.repro:6: expect fixed: 'survives' is neither 'crash' nor 'no-crash'"},
+        {HEAD VARIANTS "expect fixed no-crash upper <= 0.01 please\n",
+         "t.repro:6: expect fixed: unexpected 'please' at the end"},
+        {HEAD "command again\n" VARIANTS EXPECTS,
+         "t.repro:4: 'command' given twice (first at line 3); use 'args' to add arguments"},
+        {"name t\nissue https://example.org/1\nargs x\n" VARIANTS EXPECTS, "t.repro:3: 'args' before 'command'"},
+        {HEAD "variant 'x' y\n" VARIANTS EXPECTS,
+         "t.repro:4: variant: wants a name (letters, digits, _ - .) then its arguments"},
+        {HEAD "variant z 'open\n" VARIANTS EXPECTS, "t.repro:4: unterminated ' quote"},
+        {HEAD "args --seed={sede}\n" VARIANTS EXPECTS,
+         "t.repro:4: unknown placeholder {sede} (known: {seed}, {build}, {exe})"},
+        {"name t\nissue example.org/1\n", "t.repro:2: issue: wants a http(s):// link to the upstream issue"},
+        {"name t\nname u\n", "t.repro:2: 'name' given twice (first at line 1)"},
+        {"issue https://example.org/1\ncommand p\n" VARIANTS EXPECTS, "t.repro: missing 'name'"},
+        {"name t\ncommand p\n" VARIANTS EXPECTS, "t.repro: missing 'issue' (the upstream issue this reproduces)"},
+        {"name t\nissue https://example.org/1\n" VARIANTS EXPECTS, "t.repro: missing 'command'"},
+        {HEAD "variant only\nexpect only no-crash upper <= 0.1\n",
+         "t.repro: needs at least two 'variant' lines (e.g. buggy and fixed), has 1"},
+        {HEAD VARIANTS, "t.repro: needs at least one 'expect' line"},
+        {"", "t.repro: missing 'name'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const bad_spec_t *c = &cases[i];
+        rl_spec_t s;
+        char err[512] = "";
+        cr_expect_eq(rl_spec_parse("t.repro", c->text, &s, err, sizeof err), -1, "accepted:\n%s", c->text);
+        cr_expect_str_eq(err, c->error, "case %zu", i);
+        cr_expect_null(s.name, "a failed parse leaves the spec empty");
+        cr_expect_eq(s.nvariants, 0);
+    }
+}
+
+Test(spec, missing_file)
+{
+    rl_spec_t s;
+    char err[512] = "";
+    cr_assert_eq(rl_spec_load("/nonexistent/x.repro", &s, err, sizeof err), -1);
+    cr_assert_str_eq(err, "/nonexistent/x.repro: cannot open: No such file or directory");
+}

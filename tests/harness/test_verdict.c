@@ -1,0 +1,223 @@
+/* test_verdict.c - rl_judge on constructed tallies: both kinds of
+ * expectation, sequential and fixed N. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "verdict.h"
+
+static rl_spec_t spec;
+static rl_expect_t crash_e = {.variant = "buggy", .kind = RL_EXPECT_CRASH, .signature_re = "malloc deadlock",
+                              .min_rate = 0.5, .text = "buggy crash /malloc deadlock/ rate >= 0.5"};
+static rl_expect_t clean_e = {.variant = "fixed", .kind = RL_EXPECT_NO_CRASH, .max_upper = 0.01,
+                              .text = "fixed no-crash upper <= 0.01"};
+
+static void setup(void)
+{
+    memset(&spec, 0, sizeof spec);
+    spec.trials = 300;
+    spec.confidence = 0.95;
+}
+
+/* Adds n trials of one kind; sig NULL for a pass. */
+static void add(rl_tally_t *t, long n, rl_outcome_t o, const char *sig, const char *re)
+{
+    for (long i = 0; i < n; i++) {
+        rl_trial_t tr = {.index = t->n, .outcome = o, .signature = (char *)sig,
+                         .started_s = (double)t->n, .duration_s = 1.0};
+        cr_assert_eq(rl_tally_add(t, &tr, re), 0);
+    }
+}
+
+TestSuite(verdict, .init = setup);
+
+Test(verdict, tally_counts_buckets_and_first_crash)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "buggy");
+    add(&t, 2, RL_OUTCOME_PASS, NULL, "malloc deadlock");
+    add(&t, 3, RL_OUTCOME_CRASH, "fatal error: malloc deadlock", "malloc deadlock");
+    add(&t, 1, RL_OUTCOME_CRASH, "SIGSEGV", "malloc deadlock");
+    add(&t, 1, RL_OUTCOME_HANG, NULL, "malloc deadlock");
+    cr_assert_eq(t.n, 7);
+    cr_assert_eq(t.outcomes[RL_OUTCOME_CRASH], 4);
+    cr_assert_eq(t.crashes_matching, 3);
+    cr_assert_eq(t.nbuckets, 3);
+    cr_assert_str_eq(t.buckets[0].signature, "fatal error: malloc deadlock");
+    cr_assert_eq(t.buckets[0].count, 3);
+    cr_assert_str_eq(t.buckets[2].signature, "hang", "unsigned failures bucket by class");
+    cr_assert_eq(t.first_crash_index, 2);
+    cr_assert_float_eq(t.first_crash_s, 3.0, 1e-12); /* started 2 + 1 s */
+    cr_assert_float_eq(t.busy_s, 7.0, 1e-12);
+    rl_tally_free(&t);
+}
+
+Test(verdict, first_crash_is_earliest_in_time_not_index)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "v");
+    rl_trial_t late = {.index = 0, .outcome = RL_OUTCOME_CRASH, .signature = "x", .started_s = 0, .duration_s = 9};
+    rl_trial_t early = {.index = 1, .outcome = RL_OUTCOME_CRASH, .signature = "x", .started_s = 0, .duration_s = 2};
+    rl_tally_add(&t, &late, NULL);
+    rl_tally_add(&t, &early, NULL);
+    cr_assert_eq(t.first_crash_index, 1);
+    cr_assert_float_eq(t.first_crash_s, 2.0, 1e-12);
+    rl_tally_free(&t);
+}
+
+Test(verdict, crash_fixed_n_holds_with_the_brief_sentence)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "buggy");
+    spec.trials = 200;
+    add(&t, 198, RL_OUTCOME_CRASH, "fatal error: malloc deadlock", crash_e.signature_re);
+    add(&t, 2, RL_OUTCOME_PASS, NULL, crash_e.signature_re);
+    char why[512];
+    cr_assert_eq(rl_judge(&crash_e, &t, &spec, 0, why, sizeof why), RL_JUDGE_HOLDS);
+    cr_assert_str_eq(why, "198/200 crashes matched /malloc deadlock/: rate 99.0% [96.4%, 99.7%], "
+                          "lower bound 96.9% >= 50.0%");
+    rl_tally_free(&t);
+}
+
+Test(verdict, crash_sequential_decides_early_and_agrees_with_the_bound)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "buggy");
+    char why[512];
+    long decided = -1;
+    for (long i = 0; i < 300 && decided < 0; i++) {
+        add(&t, 1, RL_OUTCOME_CRASH, "fatal error: malloc deadlock", crash_e.signature_re);
+        rl_judgement_t j = rl_judge(&crash_e, &t, &spec, 1, why, sizeof why);
+        if (j != RL_JUDGE_UNDECIDED) {
+            cr_assert_eq(j, RL_JUDGE_HOLDS);
+            decided = t.n;
+        }
+    }
+    /* ln(19)/ln(1.5) = 7.26 -> 8 crashes; and 8/8 has lower bound
+     * 0.05^(1/8) = 68.8% >= 50%. */
+    cr_assert_eq(decided, 8);
+    cr_assert_str_eq(why, "8/8 crashes matched /malloc deadlock/: rate 100.0% [67.6%, 100.0%], lower bound "
+                          "68.8% >= 50.0%, decided early by SPRT");
+    rl_tally_free(&t);
+}
+
+Test(verdict, crash_sequential_fails_early_when_it_does_not_reproduce)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "buggy");
+    char why[512];
+    rl_judgement_t j = RL_JUDGE_UNDECIDED;
+    while (j == RL_JUDGE_UNDECIDED && t.n < 300) {
+        add(&t, 1, RL_OUTCOME_PASS, NULL, crash_e.signature_re);
+        j = rl_judge(&crash_e, &t, &spec, 1, why, sizeof why);
+    }
+    cr_assert_eq(j, RL_JUDGE_FAILS);
+    /* Each pass adds ln(0.75/0.5) = 0.405 for p = 25% over p = 50%;
+     * ln 19 = 2.94 needs 8; and 0/8 has upper bound 31.2% < 50%. */
+    cr_assert_eq(t.n, 8);
+    cr_assert_str_eq(why, "0/8 crashes matched /malloc deadlock/: rate 0.0% [0.0%, 32.4%], upper bound 31.2% < "
+                          "50.0%, decided early by SPRT");
+    rl_tally_free(&t);
+}
+
+/* A true rate just above the threshold is in neither SPRT's reach: it
+ * must not be failed early, and at the cap the bound decides. */
+Test(verdict, crash_near_threshold_runs_to_the_cap)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "buggy");
+    char why[512];
+    for (long i = 0; i < 300; i++) {
+        /* 3 of every 5 trials crash: 60%. */
+        if (i % 5 < 3)
+            add(&t, 1, RL_OUTCOME_CRASH, "fatal error: malloc deadlock", crash_e.signature_re);
+        else
+            add(&t, 1, RL_OUTCOME_PASS, NULL, crash_e.signature_re);
+        rl_judgement_t j = rl_judge(&crash_e, &t, &spec, 1, why, sizeof why);
+        if (t.n < 300)
+            cr_assert_neq(j, RL_JUDGE_FAILS, "failed early at %ld: %s", t.n, why);
+        if (j == RL_JUDGE_HOLDS)
+            break;
+    }
+    cr_assert_eq(rl_judge(&crash_e, &t, &spec, 1, why, sizeof why), RL_JUDGE_HOLDS, "%s", why);
+    cr_assert_geq(rl_lower_bound(t.crashes_matching, t.n, 0.95), 0.5);
+    rl_tally_free(&t);
+}
+
+Test(verdict, other_signatures_do_not_count_but_are_named)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "buggy");
+    add(&t, 30, RL_OUTCOME_CRASH, "SIGSEGV", crash_e.signature_re);
+    add(&t, 2, RL_OUTCOME_HANG, "timeout", crash_e.signature_re);
+    char why[512];
+    cr_assert_eq(rl_judge(&crash_e, &t, &spec, 0, why, sizeof why), RL_JUDGE_FAILS);
+    cr_assert_str_eq(why, "0/32 crashes matched /malloc deadlock/: rate 0.0% [0.0%, 10.7%], lower bound 0.0% < "
+                          "50.0% (not counted: 30 other crashes, 2 hangs, 0 errors)");
+    rl_tally_free(&t);
+}
+
+Test(verdict, crash_cap_too_small_says_so)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "buggy");
+    spec.trials = 3;
+    add(&t, 3, RL_OUTCOME_CRASH, "malloc deadlock", NULL);
+    char why[512];
+    cr_assert_eq(rl_judge(&crash_e, &t, &spec, 1, why, sizeof why), RL_JUDGE_FAILS);
+    cr_assert(strstr(why, "; needs 5 trials, cap is 3") != NULL, "%s", why);
+    rl_tally_free(&t);
+}
+
+Test(verdict, no_crash_holds_exactly_at_the_plan)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "fixed");
+    char why[512];
+    add(&t, 298, RL_OUTCOME_PASS, NULL, NULL);
+    cr_assert_eq(rl_judge(&clean_e, &t, &spec, 1, why, sizeof why), RL_JUDGE_UNDECIDED);
+    add(&t, 1, RL_OUTCOME_PASS, NULL, NULL);
+    cr_assert_eq(rl_judge(&clean_e, &t, &spec, 1, why, sizeof why), RL_JUDGE_HOLDS);
+    cr_assert_str_eq(why, "0/299 crashes: rate 0.0% [0.0%, 1.27%], exact upper bound 0.997% <= 1.00%");
+    rl_tally_free(&t);
+}
+
+Test(verdict, no_crash_fails_at_the_first_failure)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "fixed");
+    add(&t, 10, RL_OUTCOME_PASS, NULL, NULL);
+    add(&t, 1, RL_OUTCOME_HANG, "timeout after 10 s", NULL);
+    char why[512];
+    cr_assert_eq(rl_judge(&clean_e, &t, &spec, 1, why, sizeof why), RL_JUDGE_FAILS);
+    cr_assert_str_eq(why, "1/11 trials did not pass (0 crash, 1 hang, 0 error): rate 9.09% [1.62%, 37.7%]; "
+                          "most common: timeout after 10 s");
+    rl_tally_free(&t);
+}
+
+Test(verdict, no_crash_fixed_n_short_fails_with_needs)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "fixed");
+    spec.trials = 100;
+    add(&t, 100, RL_OUTCOME_PASS, NULL, NULL);
+    char why[512];
+    cr_assert_eq(rl_judge(&clean_e, &t, &spec, 1, why, sizeof why), RL_JUDGE_FAILS);
+    cr_assert_str_eq(why, "0/100 crashes: rate 0.0% [0.0%, 3.70%], exact upper bound 2.95% > 1.00%; needs 299 "
+                          "trials, cap is 100");
+    spec.trials = 1000;
+    cr_assert_eq(rl_judge(&clean_e, &t, &spec, 0, why, sizeof why), RL_JUDGE_FAILS);
+    cr_assert(strstr(why, "needs 299 trials, ran 100") != NULL, "%s", why);
+    rl_tally_free(&t);
+}
+
+Test(verdict, nothing_run_never_holds)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "fixed");
+    char why[512];
+    cr_assert_eq(rl_judge(&clean_e, &t, &spec, 1, why, sizeof why), RL_JUDGE_UNDECIDED);
+    cr_assert_eq(rl_judge(&clean_e, &t, &spec, 0, why, sizeof why), RL_JUDGE_FAILS);
+    cr_assert_eq(rl_judge(&crash_e, &t, &spec, 0, why, sizeof why), RL_JUDGE_FAILS);
+    cr_assert_str_eq(why, "no trials were run");
+    rl_tally_free(&t);
+}
