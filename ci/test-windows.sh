@@ -16,11 +16,16 @@ mkdir -p "$build" "$reports"
 export WINEPREFIX=$PWD/$build/wineprefix
 export WINEDEBUG=-all
 
-sh ci/wine-prefix.sh "$WINEPREFIX" >/dev/null
+# Prepare the prefix only when it is not ready: ci/wine-prefix.sh ends with
+# `wineserver -w`, which would wait for ever on a persistent server.
+if ! grep -qs '"Debugger"=""' "$WINEPREFIX/system.reg"; then
+    wineserver -k 2>/dev/null || true
+    sh ci/wine-prefix.sh "$WINEPREFIX" >/dev/null
+fi
 # One wineserver for the whole run: each Wine process start then costs
 # milliseconds instead of most of a second.  It is this prefix's own server,
 # so stopping it at the end touches no other Wine user.
-wineserver -p
+wineserver -p 2>/dev/null || true   # already running: reuse it
 trap 'wineserver -k 2>/dev/null || true' EXIT
 
 if [[ ! -f $build/build.ninja ]]; then

@@ -13,7 +13,7 @@ shift 2
 build=$(cd "$build" && pwd)
 export WINEPREFIX=${WINEPREFIX:-$build/wineprefix}
 export WINEDEBUG=${WINEDEBUG:--all}
-if [[ ! -f $WINEPREFIX/system.reg ]]; then
+if ! grep -qs '"Debugger"=""' "$WINEPREFIX/system.reg"; then
     sh "$(dirname "$0")/wine-prefix.sh" "$WINEPREFIX" >&2
 fi
 exec wine "$build/$prog" "$@"
