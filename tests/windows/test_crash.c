@@ -44,5 +44,18 @@ int main(void)
            "a throw exits 2, like Go's");
     tap_ok(strncmp(r.output, "fatal error: malloc deadlock", 28) == 0, "with its message");
     rl_spawn_result_free(&r);
+
+    run("trap", &r);
+    tap_ok(!r.timed_out && r.exit_status == 2 && r.exception == 0,
+           "the model's allocator trap exits 2 on Windows");
+    tap_ok(strncmp(r.output, "fatal error: malloc deadlock\n", 29) == 0 &&
+               strstr(r.output, "mallocing=1") != NULL,
+           "with Go's message and the M's counter");
+    rl_spawn_result_free(&r);
+
+    run("alloc", &r);
+    tap_ok(!r.timed_out && r.exit_status == 0 && r.output_len == 0,
+           "with the guard down the same allocation succeeds silently");
+    rl_spawn_result_free(&r);
     return tap_done();
 }
