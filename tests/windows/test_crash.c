@@ -1,8 +1,9 @@
 /* test_crash.c - a process linked with the model's Win32 platform code
  * crashes as on Linux and never waits on a dialog: an access violation is
  * one line with the NTSTATUS code and address and that exit code; abort()
- * exits 3; a throw exits 2 with its message.  The children run under the
- * Windows process backend with a timeout, so a dialog would show as a hang. */
+ * exits 3; a throw, and the model's real allocator trap, exit 2 with Go's
+ * message.  The children run under the Windows process backend with a
+ * timeout, so a dialog would show as a hang. */
 #include "tap.h"
 #include "spawn.h"
 
