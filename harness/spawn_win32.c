@@ -405,7 +405,34 @@ int rl_spawn_run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res)
     job_node_t node = { 0 };
     int have_cap = 0;
 
-    if ((line = rl_win_quote_argv(opts->argv)) == NULL) {
+    /* Specs spell programs with '/' ("{build}/scenarios/x.exe"); CreateProcess's
+     * search for the program wants the native separator. */
+    char *prog = NULL;
+    char **argv = NULL;
+    size_t argc = 0;
+    while (opts->argv && opts->argv[argc])
+        argc++;
+    if (argc > 0) {
+        prog = malloc(strlen(opts->argv[0]) + 1);
+        argv = malloc((argc + 1) * sizeof *argv);
+        if (prog == NULL || argv == NULL) {
+            free(prog);
+            free(argv);
+            snprintf(res->errmsg, sizeof res->errmsg, "out of memory");
+            return -1;
+        }
+        strcpy(prog, opts->argv[0]);
+        for (char *p = prog; *p; p++)
+            if (*p == '/')
+                *p = '\\';
+        argv[0] = prog;
+        for (size_t i = 1; i <= argc; i++)
+            argv[i] = opts->argv[i];
+    }
+    line = rl_win_quote_argv(argv);
+    free(prog);
+    free(argv);
+    if (line == NULL) {
         snprintf(res->errmsg, sizeof res->errmsg, "cannot build a command line: %s",
                  errno == EINVAL ? "empty argv or a quote in the program name"
                                  : "out of memory");
