@@ -26,6 +26,10 @@ fi
 # milliseconds instead of most of a second.  It is this prefix's own server,
 # so stopping it at the end touches no other Wine user.
 wineserver -p 2>/dev/null || true   # already running: reuse it
+# Start Wine's services now, detached and without pipes: started by the
+# first trial or test they would hold its output pipe open and share its
+# process group (and be killed with it).
+setsid wine cmd /c exit </dev/null >/dev/null 2>&1 || true
 trap 'wineserver -k 2>/dev/null || true' EXIT
 
 if [[ ! -f $build/build.ninja ]]; then

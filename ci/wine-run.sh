@@ -16,4 +16,12 @@ export WINEDEBUG=${WINEDEBUG:--all}
 if ! grep -qs '"Debugger"=""' "$WINEPREFIX/system.reg"; then
     sh "$(dirname "$0")/wine-prefix.sh" "$WINEPREFIX" >&2
 fi
+# The first Wine process of a server session starts Wine's own services
+# (services.exe, winedevice.exe, ...).  Started from a trial they would join
+# its process group and hold its output pipe open, so racelab would wait for
+# them and then kill them with the trial.  When this call is what starts the
+# server, start them here instead, detached and with no pipes.
+if wineserver -p30 2>/dev/null; then
+    setsid wine cmd /c exit </dev/null >/dev/null 2>&1 || true
+fi
 exec wine "$build/$prog" "$@"
