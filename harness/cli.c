@@ -271,6 +271,8 @@ int rl_write_log(const char *dir, rl_trial_t *t, const rl_spawn_result_t *res)
         fputs("\n== stacks at the timeout ==\n", f);
         fputs(res->stacks, f);
     }
+    if (res->dump_path)
+        fprintf(f, "\n== minidump: %s ==\n", res->dump_path);
     int bad = ferror(f);
     if (fclose(f) != 0 || bad) {
         free(path);

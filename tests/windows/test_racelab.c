@@ -1,7 +1,7 @@
 /* test_racelab.c - racelab.exe itself on Windows (or under Wine): its
  * CreateProcess/Job-object path end to end through the real CLI.  A trial
- * that hangs after starting a grandchild is a hang and takes the grandchild
- * with it; awkward arguments reach the trial unchanged; an access violation
+ * that hangs after starting a grandchild is a hang, gets a minidump kept
+ * with its log, and takes the grandchild with it; awkward arguments reach the trial unchanged; an access violation
  * is recorded as exception 0xC0000005 in the results file. */
 #include "tap.h"
 #include "spawn.h"
@@ -76,6 +76,18 @@ static void test_hang_tree(void)
     char *j = slurp(jsonl);
     tap_ok(j && strstr(j, "\"outcome\":\"hang\"") != NULL, "the results file records the hang");
     free(j);
+
+    char log[MAX_PATH + 32], dump[MAX_PATH + 32];
+    snprintf(log, sizeof log, "%s\\logs\\run-0.log", results);
+    snprintf(dump, sizeof dump, "%s\\logs\\run-0.dmp", results);
+    char *l = slurp(log);
+    tap_ok(l && strstr(l, "== minidump: ") != NULL && strstr(l, "rip=0x") != NULL,
+           "the hang's log lists each thread's RIP and names its minidump");
+    free(l);
+    WIN32_FILE_ATTRIBUTE_DATA fa;
+    tap_ok(GetFileAttributesExA(dump, GetFileExInfoStandard, &fa) &&
+               (fa.nFileSizeLow > 0 || fa.nFileSizeHigh > 0),
+           "the minidump is kept next to the log");
 }
 
 static void test_quoting(void)
