@@ -18,7 +18,7 @@ for ((i = 0; i < n; i++)); do
     rc=$?
     set -e
     times+=($(( ($(date +%s%N) - t0) / 1000000 )))
-    mig=$(grep -o 'migrations=[0-9]*' <<<"$out" | head -1 | cut -d= -f2)
+    mig=$(grep -o 'migrations=[0-9]*' <<<"$out" | head -1 | cut -d= -f2 || true)
     [[ -z "$mig" || "$mig" == 0 ]] && nomig=$((nomig + 1))
     if [[ $rc == 2 ]] && grep -q '^fatal error: malloc deadlock' <<<"$out"; then
         crash=$((crash + 1))

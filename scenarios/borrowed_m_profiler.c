@@ -15,9 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "forced.h"
 #include "knob.h"
 #include "m.h"
 #include "malloc.h"
+#include "perturb.h"
 #include "prof.h"
 #include "suspend.h"
 #include "thread.h"
@@ -26,18 +28,25 @@
 #define MAX_WORKERS 256
 
 enum pause_kind { PAUSE_NONE, PAUSE_YIELD, PAUSE_SLEEP };
+enum mode { MODE_NATURAL, MODE_PERTURB, MODE_FORCED };
+
+/* Exit status when --mode=forced could not complete its script. */
+#define EXIT_NOT_FORCED 3
 
 typedef struct config {
+    enum mode mode;
     rt_guard_t guard;
     uint64_t duration_ms, seed, workers, extra_ms, allocs, alloc_size;
     uint64_t profiler_hz; /* 0 off, RT_PROF_HZ_MAX back-to-back */
     uint64_t sample_work, window_ns, callback_work, suspend_timeout_ms;
     enum pause_kind pause;
     uint64_t pause_us;
+    uint64_t perturb_depth, perturb_max_delay_us, forced_timeout_ms;
 } config_t;
 
 typedef struct worker {
     const config_t *cfg;
+    uint32_t index;
     rt_thread_t *thread;
     uint64_t callbacks, allocations, checksum;
 } worker_t;
@@ -45,10 +54,11 @@ typedef struct worker {
 static atomic_bool stop_workers;
 
 static const config_t defaults = {
+    .mode = MODE_NATURAL,
     .guard = RT_GUARD_TARGET,
     .duration_ms = 1000,
     .seed = 1,
-    .workers = 4,
+    .workers = 8,
     .extra_ms = 2,
     .allocs = 64,
     .alloc_size = 256,
@@ -59,6 +69,9 @@ static const config_t defaults = {
     .suspend_timeout_ms = 1000,
     .pause = PAUSE_YIELD,
     .pause_us = 0,
+    .perturb_depth = 3,
+    .perturb_max_delay_us = 20,
+    .forced_timeout_ms = 2000,
 };
 
 static void usage(FILE *f)
@@ -77,7 +90,7 @@ static void usage(FILE *f)
         "                          Default: $RACELAB_SEED, else 1\n"
         "  --profiler-hz=N|max     profiler passes over allm per second; 0 = no\n"
         "                          profiler, max = back to back          [1000]\n"
-        "  --workers=N             non-runtime threads doing callbacks (1..%d) [4]\n"
+        "  --workers=N             non-runtime threads doing callbacks (1..%d) [8]\n"
         "  --extra-ms=N            extra Ms to lend them (1..1024)         [2]\n"
         "  --allocs=N              rt_malloc calls per callback (0..100000) [64]\n"
         "  --alloc-size=N          bytes per allocation (1..1048576)       [256]\n"
@@ -90,6 +103,17 @@ static void usage(FILE *f)
         "  --window-ns=N           busy delay between the profiler's load of\n"
         "                          mp->thread and its suspend (0..1000000000) [0]\n"
         "  --suspend-timeout-ms=N  bound on one suspend handshake (1..60000) [1000]\n"
+        "  --mode=natural|perturb|forced\n"
+        "                          natural: nothing injected; perturb: seeded\n"
+        "                          yields/delays with PCT-style priority change\n"
+        "                          points at the schedule points (same seed, same\n"
+        "                          decisions); forced: the 17165 interleaving\n"
+        "                          scripted across the real threads, the run ends\n"
+        "                          when the script does (exit 3 if it cannot)\n"
+        "                                                                  [natural]\n"
+        "  --perturb-depth=N       PCT priority change points per thread (0..8) [3]\n"
+        "  --perturb-max-delay-us=N  longest injected delay (1..100000)     [20]\n"
+        "  --forced-timeout-ms=N   bound on each forced handshake (1..60000) [2000]\n"
         "  --help                  this text\n"
         "\n"
         "Summary keys: samples (sigprof calls), moved (samples of an M that had\n"
@@ -125,6 +149,17 @@ static void parse(int argc, char **argv, config_t *cfg)
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             usage(stdout);
             exit(0);
+        }
+        if (rt_knob_match(arg, "mode", &v)) {
+            if (strcmp(v, "natural") == 0)
+                cfg->mode = MODE_NATURAL;
+            else if (strcmp(v, "perturb") == 0)
+                cfg->mode = MODE_PERTURB;
+            else if (strcmp(v, "forced") == 0)
+                cfg->mode = MODE_FORCED;
+            else
+                bad("mode", v, "'natural', 'perturb' or 'forced'");
+            continue;
         }
         if (rt_knob_match(arg, "guard", &v)) {
             if (strcmp(v, "target") == 0)
@@ -168,6 +203,9 @@ static void parse(int argc, char **argv, config_t *cfg)
         NUM("sample-work", sample_work, 0, 100000000)
         NUM("window-ns", window_ns, 0, 1000000000)
         NUM("suspend-timeout-ms", suspend_timeout_ms, 1, 60000)
+        NUM("perturb-depth", perturb_depth, 0, 8)
+        NUM("perturb-max-delay-us", perturb_max_delay_us, 1, 100000)
+        NUM("forced-timeout-ms", forced_timeout_ms, 1, 60000)
         char msg[256];
         snprintf(msg, sizeof msg, "unknown knob '%s'", arg);
         rt_knob_usage_error(PROG, msg);
@@ -178,6 +216,10 @@ static void parse(int argc, char **argv, config_t *cfg)
             !rt_knob_u64(PROG, "seed (from RACELAB_SEED)", env, 0, UINT64_MAX, &cfg->seed))
             exit(RT_EXIT_USAGE);
     }
+    if (cfg->mode == MODE_FORCED &&
+        (cfg->profiler_hz == 0 || cfg->allocs == 0 || cfg->workers <= cfg->extra_ms))
+        rt_knob_usage_error(PROG, "--mode=forced needs the profiler on (--profiler-hz), "
+                                  "--allocs >= 1 and more --workers than --extra-ms");
 }
 
 static void worker_main(void *arg)
@@ -186,6 +228,7 @@ static void worker_main(void *arg)
     const config_t *cfg = w->cfg;
     if (rt_suspend_register_self() != 0)
         rt_throw("cannot register worker for suspension", NULL);
+    rt_perturb_set_role(w->index + 1);
     uint64_t sum = 0;
     while (!atomic_load_explicit(&stop_workers, memory_order_relaxed)) {
         rt_needm();
@@ -214,6 +257,26 @@ static const char *guard_name(rt_guard_t g)
     return g == RT_GUARD_TARGET ? "target" : "self";
 }
 
+static const char *mode_name(enum mode m)
+{
+    return m == MODE_NATURAL ? "natural" : m == MODE_PERTURB ? "perturb" : "forced";
+}
+
+/* Sleeps until the run's end: its duration, or in forced mode the end of
+ * the script (whichever comes first).  Returns the forced phase reached. */
+static rt_forced_phase_t wait_for_end(const config_t *cfg, uint64_t t0)
+{
+    uint64_t end = t0 + cfg->duration_ms * 1000000u;
+    uint64_t now = rt_now_ns();
+    if (cfg->mode == MODE_FORCED)
+        return rt_forced_wait(now < end ? (uint32_t)((end - now) / 1000000u) : 0);
+    for (; now < end; now = rt_now_ns()) {
+        uint64_t left_us = (end - now) / 1000u;
+        rt_sleep_us(left_us > 100000 ? 100000 : (uint32_t)left_us + 1);
+    }
+    return RT_FORCED_IDLE;
+}
+
 int main(int argc, char **argv)
 {
     config_t cfg;
@@ -240,10 +303,23 @@ int main(int argc, char **argv)
         }
     }
 
+    if (cfg.mode == MODE_PERTURB) {
+        rt_perturb_config_t pc = { .seed = cfg.seed, .depth = (uint32_t)cfg.perturb_depth,
+                                   .horizon = 10000000,
+                                   .max_delay_us = (uint32_t)cfg.perturb_max_delay_us };
+        if (rt_perturb_install(&pc) != 0) {
+            fprintf(stderr, PROG ": cannot install the perturbation\n");
+            return 1;
+        }
+    } else if (cfg.mode == MODE_FORCED) {
+        rt_forced_install((uint32_t)cfg.forced_timeout_ms);
+    }
+
     static worker_t workers[MAX_WORKERS];
     uint64_t t0 = rt_now_ns();
     for (uint64_t i = 0; i < cfg.workers; i++) {
         workers[i].cfg = &cfg;
+        workers[i].index = (uint32_t)i;
         if (rt_thread_start(&workers[i].thread, worker_main, &workers[i]) != 0) {
             fprintf(stderr, PROG ": cannot start worker %llu\n", (unsigned long long)i);
             return 1;
@@ -254,11 +330,7 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    uint64_t end = t0 + cfg.duration_ms * 1000000u;
-    for (uint64_t now = rt_now_ns(); now < end; now = rt_now_ns()) {
-        uint64_t left_us = (end - now) / 1000u;
-        rt_sleep_us(left_us > 100000 ? 100000 : (uint32_t)left_us + 1);
-    }
+    rt_forced_phase_t forced = wait_for_end(&cfg, t0);
     /* The profiler goes first: suspending a worker that has exited can only
      * time out (see suspend.h). */
     rt_prof_stats_t ps = { 0, 0, 0, 0, 0, 0, 0 };
@@ -266,6 +338,9 @@ int main(int argc, char **argv)
         rt_prof_stop(prof);
         rt_prof_stats(prof, &ps);
     }
+    /* Unscripted from here on: no thread may wait for a script step while
+     * the others shut down. */
+    rt_schedpt_install(NULL, NULL);
     atomic_store(&stop_workers, true);
     uint64_t callbacks = 0, allocations = 0;
     for (uint64_t i = 0; i < cfg.workers; i++) {
@@ -280,21 +355,31 @@ int main(int argc, char **argv)
         snprintf(hz, sizeof hz, "max");
     else
         snprintf(hz, sizeof hz, "%llu", (unsigned long long)cfg.profiler_hz);
-    printf("scenario=borrowed-m-profiler issue=17165 mode=natural guard=%s seed=%llu "
+    typedef unsigned long long ull;
+    printf("scenario=borrowed-m-profiler issue=17165 mode=%s guard=%s seed=%llu "
            "duration_ms=%llu elapsed_ms=%llu workers=%llu extra_ms=%llu profiler_hz=%s "
-           "samples=%llu moved=%llu moved_busy=%llu migrations=%llu callbacks=%llu allocations=%llu passes=%llu "
-           "skipped=%llu suspend_timeouts=%llu suspend_failures=%llu self_resumes=%llu\n",
-           guard_name(cfg.guard), (unsigned long long)cfg.seed,
-           (unsigned long long)cfg.duration_ms, (unsigned long long)elapsed_ms,
-           (unsigned long long)cfg.workers, (unsigned long long)cfg.extra_ms, hz,
-           (unsigned long long)ps.samples, (unsigned long long)ps.moved,
-           (unsigned long long)ps.moved_busy,
-           (unsigned long long)rt_migrations(),
-           (unsigned long long)callbacks, (unsigned long long)allocations,
-           (unsigned long long)ps.passes, (unsigned long long)ps.skipped,
-           (unsigned long long)ps.suspend_timeouts,
-           (unsigned long long)ps.suspend_failures,
-           (unsigned long long)rt_suspend_self_resumes());
+           "samples=%llu moved=%llu moved_busy=%llu migrations=%llu callbacks=%llu "
+           "allocations=%llu passes=%llu skipped=%llu suspend_timeouts=%llu "
+           "suspend_failures=%llu self_resumes=%llu",
+           mode_name(cfg.mode), guard_name(cfg.guard), (ull)cfg.seed,
+           (ull)cfg.duration_ms, (ull)elapsed_ms, (ull)cfg.workers, (ull)cfg.extra_ms, hz,
+           (ull)ps.samples, (ull)ps.moved, (ull)ps.moved_busy, (ull)rt_migrations(),
+           (ull)callbacks, (ull)allocations, (ull)ps.passes, (ull)ps.skipped,
+           (ull)ps.suspend_timeouts, (ull)ps.suspend_failures, (ull)rt_suspend_self_resumes());
+    if (cfg.mode == MODE_PERTURB)
+        printf(" perturb_actions=%llu", (ull)rt_perturb_actions());
+    if (cfg.mode == MODE_FORCED)
+        printf(" forced=%s", rt_forced_phase_name(forced));
+    printf("\n");
     rt_prof_free(prof);
+    if (cfg.mode == MODE_FORCED && forced != RT_FORCED_DONE) {
+        if (forced == RT_FORCED_ABORTED)
+            fprintf(stderr, PROG ": --mode=forced: a handshake timed out in phase '%s'\n",
+                    rt_forced_phase_name(rt_forced_aborted_at()));
+        else
+            fprintf(stderr, PROG ": --mode=forced: the run ended in phase '%s' before the "
+                            "script completed\n", rt_forced_phase_name(forced));
+        return EXIT_NOT_FORCED;
+    }
     return 0;
 }

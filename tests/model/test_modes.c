@@ -1,0 +1,137 @@
+/* The scenario's modes (issue 5): perturbation decisions are a function of
+ * the seed; --mode=forced kills the buggy guard every time and never the
+ * fixed one; --mode=perturb runs and perturbs. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "perturb.h"
+#include "scenario_run.h"
+
+#define STEPS 20000
+
+static unsigned count_actions(const rt_perturb_config_t *cfg, uint32_t role)
+{
+    unsigned n = 0;
+    for (uint64_t k = 0; k < STEPS; k++)
+        n += rt_perturb_decide(cfg, role, k, (rt_schedpt_id_t)(k % RT_SP_COUNT)).kind != RT_PERTURB_NONE;
+    return n;
+}
+
+Test(perturb, same_seed_gives_the_same_decisions)
+{
+    rt_perturb_config_t a = { .seed = 12345, .depth = 3, .horizon = 5000, .max_delay_us = 20 };
+    rt_perturb_config_t b = a;
+    for (uint32_t role = 0; role < 5; role++)
+        for (uint64_t k = 0; k < STEPS; k++) {
+            rt_schedpt_id_t pt = (rt_schedpt_id_t)(k % RT_SP_COUNT);
+            rt_perturb_action_t x = rt_perturb_decide(&a, role, k, pt);
+            rt_perturb_action_t y = rt_perturb_decide(&b, role, k, pt);
+            cr_assert(x.kind == y.kind && x.us == y.us, "role %u step %llu differs", role,
+                      (unsigned long long)k);
+        }
+}
+
+Test(perturb, different_seeds_or_roles_give_different_decisions)
+{
+    rt_perturb_config_t a = { .seed = 1, .depth = 3, .horizon = 5000, .max_delay_us = 20 };
+    rt_perturb_config_t b = a;
+    b.seed = 2;
+    unsigned seed_diff = 0, role_diff = 0;
+    for (uint64_t k = 0; k < STEPS; k++) {
+        rt_schedpt_id_t pt = (rt_schedpt_id_t)(k % RT_SP_COUNT);
+        rt_perturb_action_t x = rt_perturb_decide(&a, 1, k, pt);
+        rt_perturb_action_t y = rt_perturb_decide(&b, 1, k, pt);
+        rt_perturb_action_t z = rt_perturb_decide(&a, 2, k, pt);
+        seed_diff += x.kind != y.kind || x.us != y.us;
+        role_diff += x.kind != z.kind || x.us != z.us;
+    }
+    cr_assert_gt(seed_diff, STEPS / 20, "seeds 1 and 2 agree almost everywhere");
+    cr_assert_gt(role_diff, STEPS / 20, "roles 1 and 2 agree almost everywhere");
+}
+
+Test(perturb, actions_are_varied_and_in_range)
+{
+    rt_perturb_config_t c = { .seed = 99, .depth = 3, .horizon = 5000, .max_delay_us = 7 };
+    unsigned kinds[4] = { 0 };
+    for (uint64_t k = 0; k < STEPS; k++) {
+        rt_perturb_action_t x = rt_perturb_decide(&c, 0, k, RT_SP_PROF_AFTER_LOAD);
+        kinds[x.kind]++;
+        if (x.kind == RT_PERTURB_SPIN || x.kind == RT_PERTURB_SLEEP)
+            cr_assert(x.us >= 1 && x.us <= 7, "delay %u out of range", x.us);
+        else
+            cr_assert_eq(x.us, 0);
+    }
+    for (int i = 0; i < 4; i++)
+        cr_assert_gt(kinds[i], 0, "action kind %d never chosen", i);
+}
+
+Test(perturb, change_points_lower_priority)
+{
+    /* PCT: after its change points a thread is held back more often. */
+    rt_perturb_config_t none = { .seed = 7, .depth = 0, .horizon = 1000, .max_delay_us = 5 };
+    rt_perturb_config_t deep = none;
+    deep.depth = 3;
+    for (uint32_t role = 0; role < 8; role++)
+        cr_assert_gt(count_actions(&deep, role), count_actions(&none, role), "role %u", role);
+}
+
+Test(perturb, bad_configuration_is_refused)
+{
+    rt_perturb_config_t c = { .seed = 1, .depth = 9, .horizon = 10, .max_delay_us = 5 };
+    cr_assert_eq(rt_perturb_install(&c), -1);
+    c.depth = 1;
+    c.horizon = 0;
+    cr_assert_eq(rt_perturb_install(&c), -1);
+}
+
+Test(modes, forced_target_crashes_every_time, .timeout = 60)
+{
+    for (int i = 0; i < 5; i++) {
+        const char *args[] = { "--mode=forced", "--guard=target", "--duration-ms=5000", NULL };
+        run_t r;
+        run_scenario(&r, args, NULL);
+        cr_assert_eq(r.status, 2, "trial %d: exit %d, stdout %s stderr %s", i, r.status, r.out, r.err);
+        cr_assert_not_null(strstr(r.err, "fatal error: malloc deadlock"), "%s", r.err);
+        cr_assert_not_null(strstr(r.err, "(live"), "not the live collision: %s", r.err);
+    }
+}
+
+Test(modes, forced_self_never_crashes, .timeout = 60)
+{
+    for (int i = 0; i < 5; i++) {
+        const char *args[] = { "--mode=forced", "--guard=self", "--duration-ms=5000", NULL };
+        run_t r;
+        run_scenario(&r, args, NULL);
+        cr_assert_eq(r.status, 0, "trial %d: exit %d, stderr %s", i, r.status, r.err);
+        cr_assert_not_null(strstr(r.out, " mode=forced "), "%s", r.out);
+        cr_assert_not_null(strstr(r.out, " forced=done"), "script did not complete: %s", r.out);
+        cr_assert_null(strstr(r.out, " moved=0 "), "the sample was not of a moved M: %s", r.out);
+    }
+}
+
+Test(modes, perturb_runs_and_perturbs, .timeout = 60)
+{
+    const char *args[] = { "--mode=perturb", "--guard=self", "--duration-ms=200", "--seed=3", NULL };
+    run_t r;
+    run_scenario(&r, args, NULL);
+    cr_assert_eq(r.status, 0, "stderr %s", r.err);
+    cr_assert_not_null(strstr(r.out, " mode=perturb "), "%s", r.out);
+    const char *a = strstr(r.out, " perturb_actions=");
+    cr_assert_not_null(a, "%s", r.out);
+    cr_assert_gt(strtoull(a + 17, NULL, 10), 0, "nothing was perturbed: %s", r.out);
+}
+
+Test(modes, forced_needs_a_profiler_and_a_free_worker, .timeout = 20)
+{
+    const char *bad[][2] = { { "--mode=forced", "--profiler-hz=0" },
+                             { "--mode=forced", "--workers=2" },
+                             { "--mode=forced", "--allocs=0" } };
+    for (size_t i = 0; i < 3; i++) {
+        const char *args[] = { bad[i][0], bad[i][1], NULL };
+        run_t r;
+        run_scenario(&r, args, NULL);
+        cr_assert_eq(r.status, 64, "%s %s: exit %d", bad[i][0], bad[i][1], r.status);
+        cr_assert_not_null(strstr(r.err, "--mode=forced"), "%s", r.err);
+    }
+}
