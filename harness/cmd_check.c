@@ -309,6 +309,10 @@ int rl_cmd_check(int argc, char **argv)
         if (rl_dir_save_spec(dir, &cs[s].spec) != 0 && nspecs)
             rc = rl_internal("%s/specs: cannot save a copy of %s", dir, cs[s].spec.path);
     if (rc == 0) {
+        int stale = rl_spawn_reap_abandoned();
+        if (stale > 0)
+            fprintf(stderr, "racelab: killed %d trial process%s left running by a racelab that "
+                            "was killed\n", stale, stale == 1 ? "" : "es");
         rl_install_signal_handlers();
         if (!o.quiet)
             fprintf(stderr, "racelab: results in %s (base seed %llu)\n", dir, (unsigned long long)seed);

@@ -198,6 +198,10 @@ int rl_cmd_run(int argc, char **argv)
         free(owned_dir);
         return rl_internal("%s", err);
     }
+    int stale = rl_spawn_reap_abandoned();
+    if (stale > 0)
+        fprintf(stderr, "racelab: killed %d trial process%s left running by a racelab that was killed\n",
+                stale, stale == 1 ? "" : "es");
     rl_install_signal_handlers();
     rl_engine_t e = {
         .jobs = jobs, .ctx = &r, .next = rl__run_next, .record = rl__run_record,

@@ -45,11 +45,12 @@ int rl_dir_save_spec(const char *dir, const rl_spec_t *spec)
         return -1;
     }
     char *dst = rl_aprintf("%s/%s.repro", sd, spec->name);
+    char *tmp = rl_aprintf("%s/.%s.repro.tmp", sd, spec->name);
     free(sd);
+    /* Through a temporary file: the spec may be that very copy (--resume). */
     FILE *in = fopen(spec->path, "rb");
-    FILE *out = dst ? fopen(dst, "wb") : NULL;
-    free(dst);
-    int rc = in && out ? 0 : -1;
+    FILE *out = tmp ? fopen(tmp, "wb") : NULL;
+    int rc = in && out && dst ? 0 : -1;
     char buf[8192];
     size_t n;
     while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
@@ -59,6 +60,14 @@ int rl_dir_save_spec(const char *dir, const rl_spec_t *spec)
         fclose(in);
     if (out && fclose(out) != 0)
         rc = -1;
+    if (rc == 0) {
+        remove(dst);   /* rename does not replace a file on Windows */
+        rc = rename(tmp, dst) == 0 ? 0 : -1;
+    } else if (tmp) {
+        remove(tmp);
+    }
+    free(dst);
+    free(tmp);
     return rc;
 }
 

@@ -29,8 +29,9 @@ typedef struct {
     int term_signal;         /* POSIX signal that ended it, 0 if none */
     uint32_t exception;      /* Windows NTSTATUS that ended it, 0 if none */
     int timed_out;           /* killed (with its whole tree) at the timeout */
-    int interrupted;         /* killed by rl_spawn_kill_all (or never started
-                                because it had run): not the trial's doing */
+    int interrupted;         /* killed by rl_spawn_kill_all, or not started
+                                because it had already run: the trial's end
+                                was not its own doing */
     double duration_s;
     char *output;            /* merged stdout+stderr: the head, a marker line
                                 "[racelab: N bytes omitted]", the tail */
@@ -57,6 +58,15 @@ void rl_spawn_kill_all(void);
  * racelab, which is a child subreaper).  Call at the end of a run; not
  * async-signal-safe.  A no-op where a Job object already guarantees it. */
 void rl_spawn_cleanup(void);
+
+/* Kills trial process trees left running by an earlier racelab that was
+ * itself killed (SIGKILL, a crash) before it could end them.  On Linux each
+ * trial's environment carries RACELAB_OWNER=<pid>.<start time> of its
+ * racelab; a process whose owner no longer exists is killed with its
+ * process group.  Trials of a racelab still running are never touched.
+ * Returns how many processes were killed.  A no-op (0) where a Job object
+ * already kills the trials with racelab. */
+int rl_spawn_reap_abandoned(void);
 
 /* Name of a POSIX signal ("SIGSEGV") or of a well-known NTSTATUS
  * ("EXCEPTION_ACCESS_VIOLATION"); never NULL (falls back to a number). */

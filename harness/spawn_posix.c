@@ -53,11 +53,36 @@ static atomic_int rl__killing;
 static pthread_rwlock_t rl__spawn_lock = PTHREAD_RWLOCK_INITIALIZER;
 static pthread_once_t rl__once = PTHREAD_ONCE_INIT;
 
+/* "RACELAB_OWNER=<pid>.<start time in ticks>": names this racelab uniquely
+ * (a pid alone may be reused), so abandoned trials can be recognised. */
+static char rl__owner[64];
+
+static unsigned long long rl__start_time(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')');
+    /* after ") ": field 3 (state) ... field 22 (starttime) */
+    for (int field = 2; p && field < 22; field++)
+        p = strchr(p + 1, ' ');
+    return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
 static void rl__init(void)
 {
 #ifdef PR_SET_CHILD_SUBREAPER
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 #endif
+    snprintf(rl__owner, sizeof rl__owner, "RACELAB_OWNER=%d.%llu", (int)getpid(),
+             rl__start_time(getpid()));
 }
 
 static int rl__register(pid_t pid)
@@ -176,21 +201,21 @@ static char *rl__cap_finish(rl__capture_t *c, size_t *len)
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static char **rl__make_env(char *const *add)
+static char **rl__make_env(char *const *add, const char *owner)
 {
     size_t n = 0, nadd = 0;
     while (environ && environ[n])
         n++;
     while (add && add[nadd])
         nadd++;
-    char **env = calloc(n + nadd + 1, sizeof *env);
+    char **env = calloc(n + nadd + 2, sizeof *env);
     if (!env)
         return NULL;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         const char *eq = strchr(environ[i], '=');
         size_t klen = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
-        int overridden = 0;
+        int overridden = strncmp(environ[i], "RACELAB_OWNER=", 14) == 0;
         for (size_t j = 0; j < nadd && !overridden; j++)
             overridden = strncmp(add[j], environ[i], klen) == 0 && add[j][klen] == '=';
         if (!overridden)
@@ -198,6 +223,8 @@ static char **rl__make_env(char *const *add)
     }
     for (size_t j = 0; j < nadd; j++)
         env[k++] = add[j];
+    if (owner)
+        env[k++] = (char *)owner;
     env[k] = NULL;
     return env;
 }
@@ -461,6 +488,71 @@ void rl_spawn_cleanup(void)
     pthread_rwlock_unlock(&rl__spawn_lock);
 }
 
+/* The value of RACELAB_OWNER in /proc/pid/environ, or 0. */
+static int rl__owner_of(const char *pid, char *out, size_t len)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%.20s/environ", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    ssize_t k;
+    while (buf && (k = read(fd, buf + n, cap - n)) > 0) {
+        n += (size_t)k;
+        if (n == cap && cap < (1 << 22)) {
+            char *b = realloc(buf, cap * 2 + 1);
+            if (!b)
+                break;
+            buf = b;
+            cap *= 2;
+        }
+    }
+    close(fd);
+    int found = 0;
+    for (size_t i = 0; buf && i < n && !found; i += strlen(buf + i) + 1) {
+        buf[n] = '\0';
+        if (strncmp(buf + i, "RACELAB_OWNER=", 14) == 0) {
+            snprintf(out, len, "%.60s", buf + i + 14);
+            found = 1;
+        }
+    }
+    free(buf);
+    return found;
+}
+
+int rl_spawn_reap_abandoned(void)
+{
+    pthread_once(&rl__once, rl__init);
+    const char *self = rl__owner + 14;
+    DIR *d = opendir("/proc");
+    if (!d)
+        return 0;
+    int killed = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!rl__is_pid_name(e->d_name))
+            continue;
+        char owner[64];
+        if (!rl__owner_of(e->d_name, owner, sizeof owner) || strcmp(owner, self) == 0)
+            continue;
+        int opid = 0;
+        unsigned long long ostart = 0;
+        if (sscanf(owner, "%d.%llu", &opid, &ostart) != 2 || opid <= 0)
+            continue;
+        if (kill(opid, 0) == 0 && rl__start_time(opid) == ostart)
+            continue;     /* its racelab is alive and will end it */
+        pid_t pid = (pid_t)atoi(e->d_name);
+        if (getpgid(pid) == pid)
+            kill(-pid, SIGKILL);
+        if (kill(pid, SIGKILL) == 0)
+            killed++;
+    }
+    closedir(d);
+    return killed;
+}
+
 /* ---- the run ------------------------------------------------------------ */
 
 static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int helper)
@@ -487,7 +579,8 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
         free(cap.tail);
         return -1;
     }
-    char **env = rl__make_env(opts->env_add);
+    pthread_once(&rl__once, rl__init);
+    char **env = rl__make_env(opts->env_add, helper ? NULL : rl__owner);
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t at;
     posix_spawn_file_actions_init(&fa);
@@ -541,7 +634,7 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
         kill(-pid, SIGKILL);
 
     int pidfd = rl__pidfd_open(pid);
-    int rd = p[0], exited = 0, timed_out = 0, pipe_open = 1;
+    int rd = p[0], exited = 0, timed_out = 0, pipe_open = 1, poll_errno = 0;
     double deadline = opts->timeout_s > 0 ? t0 + opts->timeout_s : 0;
     double grace_end = 0;
     char buf[65536];
@@ -574,8 +667,10 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
             ipid = nf++;
         }
         int r = poll(pf, (nfds_t)nf, wait_ms);
-        if (r < 0 && errno != EINTR)
+        if (r < 0 && errno != EINTR) {
+            poll_errno = errno;
             break;
+        }
         if (ipipe >= 0 && r > 0 && (pf[ipipe].revents & (POLLIN | POLLHUP | POLLERR))) {
             ssize_t k = read(rd, buf, sizeof buf);
             if (k > 0)
@@ -598,6 +693,20 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
         }
     }
 
+    if (poll_errno && !exited) {
+        /* Cannot watch the trial any more: end it rather than wait blind. */
+        kill(-pid, SIGKILL);
+        rl__unregister(slot);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        if (pidfd >= 0)
+            close(pidfd);
+        close(rd);
+        free(cap.head);
+        free(cap.tail);
+        snprintf(res->errmsg, sizeof res->errmsg, "poll: %s", strerror(poll_errno));
+        return -1;
+    }
     int escaped = pipe_open;   /* someone outside the group holds the pipe */
     if (timed_out) {
         res->timed_out = 1;

@@ -405,3 +405,61 @@ Test(cli, replay_reruns_a_recorded_trial, .timeout = 60)
     char *missing[] = { R, "replay", "r", "999", NULL };
     cr_assert_eq(e2e_run(missing, "mout"), 64);
 }
+
+Test(cli, plan_gives_the_zero_crash_trial_count, .timeout = 30)
+{
+    e2e_tmpdir();
+    char *argv[] = { R, "plan", "--buggy-rate", "0.5", "--bound", "0.01", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 0);
+    char *o = e2e_slurp("out", NULL);
+    cr_assert(o && strstr(o, "299 crash-free trials"), "%s", o ? o : "");
+    cr_assert(strstr(o, "5 trials see at least one crash"), "%s", o);
+    free(o);
+    char *bad[] = { R, "plan", "--buggy-rate", "0.5", NULL };
+    cr_assert_eq(e2e_run(bad, "out2"), 64);
+}
+
+Test(cli, trials_abandoned_by_a_killed_racelab_are_ended_by_the_next, .timeout = 120)
+{
+    e2e_tmpdir();
+    char mode[256], cwd[200];
+    cr_assert(getcwd(cwd, sizeof cwd));
+    snprintf(mode, sizeof mode, "hang --pidfile %s/pids", cwd);
+    slow_spec("h.repro", 3, mode);
+    char *argv[] = { R, "check", "--jobs", "2", "--fixed-n", "--results", "r", "h.repro", NULL };
+    pid_t p = e2e_start(argv, "out");
+    for (int i = 0; i < 1000 && e2e_count_lines("pids") < 2; i++)
+        usleep(10000);
+    cr_assert_geq(e2e_count_lines("pids"), 2, "trials did not start");
+    kill(p, SIGKILL);
+    e2e_wait(p);
+    char *s = e2e_slurp("pids", NULL);
+    pid_t a = atoi(s), b = atoi(strchr(s, '\n') + 1);
+    free(s);
+    cr_assert(e2e_alive(a) && e2e_alive(b), "nothing was abandoned");
+    char *resume[] = { R, "check", "--jobs", "1", "--fixed-n", "--resume", "r", NULL };
+    pid_t q = e2e_start(resume, "out2");
+    for (int i = 0; i < 500 && (e2e_alive(a) || e2e_alive(b)); i++)
+        usleep(10000);
+    kill(q, SIGTERM);
+    e2e_wait(q);
+    cr_assert(!e2e_alive(a) && !e2e_alive(b), "abandoned trials %d %d still running", (int)a, (int)b);
+    char *o = e2e_slurp("out2", NULL);
+    cr_assert(o && strstr(o, "left running by a racelab that was killed"), "%s", o ? o : "");
+    free(o);
+}
+
+Test(cli, run_for_a_time_budget, .timeout = 60)
+{
+    e2e_tmpdir();
+    char *argv[] = { R, "run", "--time", "500ms", "--jobs", "2", "--results", "r", "--",
+                     C, "sleepms", "20", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 0);
+    rl_trial_list_t l = read_trials("r");
+    cr_assert_geq(l.n, 2, "%zu trials in the budget", l.n);
+    for (size_t i = 0; i < l.n; i++)
+        cr_assert_eq(l.trials[i].outcome, RL_OUTCOME_PASS);
+    rl_trial_list_free(&l);
+    char *both[] = { R, "run", "--time", "1s", "--trials", "3", "--", C, "exit", "0", NULL };
+    cr_assert_eq(e2e_run(both, "out2"), 64);
+}
