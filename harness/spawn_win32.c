@@ -106,8 +106,12 @@ static void capture_free(capture_t *c)
 
 typedef struct job_node {
     HANDLE job;
+    int killed;              /* terminated by rl_spawn_kill_all */
     struct job_node *next;
 } job_node_t;
+
+/* Set once rl_spawn_kill_all has run: later trials are not started. */
+static volatile LONG killing;
 
 static SRWLOCK jobs_lock = SRWLOCK_INIT;
 static job_node_t *jobs;
@@ -139,10 +143,20 @@ static void jobs_remove(job_node_t *n)
 
 void rl_spawn_kill_all(void)
 {
-    AcquireSRWLockShared(&jobs_lock);
-    for (job_node_t *n = jobs; n; n = n->next)
+    InterlockedExchange(&killing, 1);
+    AcquireSRWLockExclusive(&jobs_lock);
+    for (job_node_t *n = jobs; n; n = n->next) {
+        n->killed = 1;
         TerminateJobObject(n->job, 1);
-    ReleaseSRWLockShared(&jobs_lock);
+    }
+    ReleaseSRWLockExclusive(&jobs_lock);
+}
+
+/* Trials die with racelab: closing its job handles (at any exit) kills
+ * them, so nothing can be left over from an earlier racelab. */
+int rl_spawn_reap_abandoned(void)
+{
+    return 0;
 }
 
 /* KILL_ON_JOB_CLOSE already took every descendant with its trial. */
@@ -504,6 +518,15 @@ int rl_spawn_run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res)
     }
     node.job = job;
     jobs_add(&node);
+    if (InterlockedCompareExchange(&killing, 0, 0)) {
+        /* racelab is being interrupted: this trial never runs. */
+        TerminateJobObject(job, 1);
+        jobs_remove(&node);
+        res->started = 0;
+        res->interrupted = 1;
+        snprintf(res->errmsg, sizeof res->errmsg, "interrupted");
+        goto out;
+    }
 
     rdr.pipe = rd;
     reader = CreateThread(NULL, 0, reader_main, &rdr, 0, NULL);
@@ -545,6 +568,8 @@ int rl_spawn_run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res)
      * process group is killed; only then can the pipe reach EOF. */
     TerminateJobObject(job, 1);
     jobs_remove(&node);
+    if (node.killed && !res->timed_out)
+        res->interrupted = 1;
     if (reader) {
         if (WaitForSingleObject(reader, 5000) == WAIT_TIMEOUT) {
             /* A process outside the job (broken away) still holds the pipe. */
