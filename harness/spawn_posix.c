@@ -544,9 +544,10 @@ int rl_spawn_reap_abandoned(void)
         if (kill(opid, 0) == 0 && rl__start_time(opid) == ostart)
             continue;     /* its racelab is alive and will end it */
         pid_t pid = (pid_t)atoi(e->d_name);
-        if (getpgid(pid) == pid)
-            kill(-pid, SIGKILL);
-        if (kill(pid, SIGKILL) == 0)
+        /* Counted when either kill lands: the group kill may end the
+         * process and its new parent (init) reap it before the second. */
+        int hit = getpgid(pid) == pid && kill(-pid, SIGKILL) == 0;
+        if (kill(pid, SIGKILL) == 0 || hit)
             killed++;
     }
     closedir(d);
