@@ -145,9 +145,31 @@ typedef struct {
     const char *json, *junit, *markdown, *html;
 } rl__check_opts_t;
 
+/* One trial recorded by the run being resumed: counted for c's spec (the
+ * file is streamed, never held in memory).  0, or an exit code. */
+static int rl__check_prior(void *ctx, rl_trial_t *t)
+{
+    rl__check_t *c = ctx;
+    int V = c->spec.nvariants;
+    if (strcmp(t->spec, c->spec.name) != 0)
+        return 0;
+    if (t->index < 0 || t->index >= c->cap || rl_spec_variant(&c->spec, t->variant) != (int)(t->index % V))
+        return rl_usage("%s/trials.jsonl: trial %ld of %s does not fit the spec %s (variant %s)",
+                        c->dir, t->index, t->spec, c->spec.path, t->variant);
+    if (c->recorded[t->index]) {
+        fprintf(stderr, "racelab: %s/trials.jsonl: trial %ld of %s recorded twice; counted once\n",
+                c->dir, t->index, t->spec);
+        return 0;
+    }
+    c->recorded[t->index] = 1;
+    rl_eval_add(&c->ev, t);
+    c->resumed++;
+    return 0;
+}
+
 /* Runs one spec into the shared results file; fills ev.  0 ok, else an
  * exit code. */
-static int rl__check_spec(rl__check_t *c, const rl__check_opts_t *o, const rl_trial_list_t *prior)
+static int rl__check_spec(rl__check_t *c, const rl__check_opts_t *o, const char *prior_dir)
 {
     int V = c->spec.nvariants;
     c->cap = c->spec.trials * V;
@@ -159,21 +181,13 @@ static int rl__check_spec(rl__check_t *c, const rl__check_opts_t *o, const rl_tr
     for (long i = 0; i < c->cap; i++)
         if (rl__in_shard(c, i))
             c->planned[i % V]++;
-    for (size_t k = 0; prior && k < prior->n; k++) {
-        const rl_trial_t *t = &prior->trials[k];
-        if (strcmp(t->spec, c->spec.name) != 0)
-            continue;
-        if (t->index < 0 || t->index >= c->cap || rl_spec_variant(&c->spec, t->variant) != (int)(t->index % V))
-            return rl_usage("%s/trials.jsonl: trial %ld of %s does not fit the spec %s (variant %s)",
-                            c->dir, t->index, t->spec, c->spec.path, t->variant);
-        if (c->recorded[t->index]) {
-            fprintf(stderr, "racelab: %s/trials.jsonl: trial %ld of %s recorded twice; counted once\n",
-                    c->dir, t->index, t->spec);
-            continue;
-        }
-        c->recorded[t->index] = 1;
-        rl_eval_add(&c->ev, t);
-        c->resumed++;
+    if (prior_dir) {
+        char err[1024];
+        int r = rl_results_each(prior_dir, rl__check_prior, c, err, sizeof err);
+        if (r < 0)
+            return rl_usage("%s", err);
+        if (r > 0)
+            return r;
     }
     for (int v = 0; v < V; v++)
         if (c->sequential && rl_eval_decided(&c->ev, v))
@@ -292,11 +306,10 @@ int rl_cmd_check(int argc, char **argv)
     if (rc == 0 && !o.resume && rl_dir_in_use(dir))
         rc = rl_usage("check: %s already holds trials; continue them with --resume %s "
                       "or give another --results directory", dir, dir);
-    rl_trial_list_t prior = { 0 };
     rl_results_t results = { 0 };
     uint64_t seed = o.seed;
     if (rc == 0 && o.resume) {
-        if (rl_dir_read_for_resume(o.resume, &prior, err, sizeof err) != 0)
+        if (rl_dir_read_for_resume(o.resume, NULL, err, sizeof err) != 0)
             rc = rl_usage("%s", err);
         uint64_t s0;
         int have = rl_dir_read_seed(o.resume, &s0);
@@ -342,11 +355,10 @@ int rl_cmd_check(int argc, char **argv)
         c->build = o.build;
         c->dir = dir;
         c->results = &results;
-        rc = rl__check_spec(c, &o, &prior);
+        rc = rl__check_spec(c, &o, o.resume);
         ran_specs = s + 1;
     }
     rl_results_close(&results);
-    rl_trial_list_free(&prior);
 
     int all_passed = rc == 0 && ran_specs == n;
     if (rc == 0 || rc >= 128) {

@@ -9,11 +9,94 @@
 #include "results.h"
 #include "resultsdir.h"
 
-static int rl__by_spec_index(const void *a, const void *b)
+/* One spec met in the merged trials: its copy from the first DIR/specs
+ * that has one, its tallies, and which trial indices were seen (one byte
+ * per index of its plan, trials x variants): memory independent of how
+ * many trials are merged. */
+typedef struct {
+    rl_spec_t spec;
+    rl_eval_t ev;
+    long cap;
+    unsigned char *seen;
+} rl__mspec_t;
+
+typedef struct {
+    const char **dirs;
+    int ndirs;
+    rl__mspec_t **specs;
+    int nspecs;
+    size_t total;
+    rl_results_t out;
+    char *err;
+    size_t errlen;
+} rl__merge_t;
+
+static rl__mspec_t *rl__merge_spec(rl__merge_t *m, const char *name, int *rc)
 {
-    const rl_trial_t *x = *(const rl_trial_t *const *)a, *y = *(const rl_trial_t *const *)b;
-    int c = strcmp(x->spec, y->spec);
-    return c ? c : (x->index > y->index) - (x->index < y->index);
+    for (int s = 0; s < m->nspecs; s++)
+        if (strcmp(m->specs[s]->spec.name, name) == 0)
+            return m->specs[s];
+    rl__mspec_t **ns = realloc(m->specs, ((size_t)m->nspecs + 1) * sizeof *ns);
+    rl__mspec_t *sp = calloc(1, sizeof *sp);
+    if (ns)
+        m->specs = ns;
+    if (!ns || !sp) {
+        free(sp);
+        *rc = rl_internal("out of memory");
+        return NULL;
+    }
+    char err[1024] = "";
+    int ok = 0;
+    for (int d = 0; d < m->ndirs && !ok; d++)
+        ok = rl_dir_load_spec(m->dirs[d], name, &sp->spec, err, sizeof err) == 0;
+    if (!ok) {
+        free(sp);
+        *rc = rl_usage("merge: no saved spec for %s in any DIR/specs (%s)", name, err);
+        return NULL;
+    }
+    sp->cap = sp->spec.trials * sp->spec.nvariants;
+    sp->seen = calloc((size_t)sp->cap + 1, 1);
+    if (!sp->seen || rl_eval_init(&sp->ev, &sp->spec) != 0) {
+        rl_spec_free(&sp->spec);
+        free(sp->seen);
+        free(sp);
+        *rc = rl_internal("out of memory");
+        return NULL;
+    }
+    m->specs[m->nspecs++] = sp;
+    return sp;
+}
+
+/* Pass 1: a trial of some DIR, checked and counted.  0 or an exit code. */
+static int rl__merge_one(void *ctx, rl_trial_t *t)
+{
+    rl__merge_t *m = ctx;
+    int rc = 0;
+    rl__mspec_t *sp = rl__merge_spec(m, t->spec, &rc);
+    if (!sp)
+        return rc;
+    if (t->index < 0 || t->index >= sp->cap)
+        return rl_usage("merge: trial %ld of %s is outside its spec's plan (%ld trial indices)",
+                        t->index, t->spec, sp->cap);
+    if (sp->seen[t->index])
+        return rl_usage("merge: trial %ld of %s appears twice in the given directories "
+                        "(overlapping results)", t->index, t->spec);
+    sp->seen[t->index] = 1;
+    if (rl_eval_add(&sp->ev, t) < 0)
+        return rl_usage("merge: trial %ld has variant '%s', which spec %s does not have",
+                        t->index, t->variant, sp->spec.name);
+    m->total++;
+    return 0;
+}
+
+/* Pass 2: the same trial, written to OUT. */
+static int rl__merge_write(void *ctx, rl_trial_t *t)
+{
+    rl__merge_t *m = ctx;
+    char err[1024];
+    if (rl_results_append(&m->out, t, err, sizeof err) != 0)
+        return rl_internal("%s", err);
+    return 0;
 }
 
 int rl_cmd_merge(int argc, char **argv)
@@ -55,77 +138,42 @@ int rl_cmd_merge(int argc, char **argv)
         return free(dirs), rl_usage("merge: no results directory given");
 
     char err[1024];
-    rl_trial_list_t all = { 0 };
+    rl__merge_t m = { .dirs = dirs, .ndirs = ndirs, .err = err, .errlen = sizeof err };
     int rc = 0;
-    for (int d = 0; d < ndirs && rc == 0; d++)
-        if (rl_results_read(dirs[d], &all, err, sizeof err) != 0)
-            rc = rl_usage("%s", err);
-    /* A trial index may appear once per spec across all the dirs. */
-    const rl_trial_t **order = calloc(all.n + 1, sizeof *order);
-    if (!order && rc == 0)
-        rc = rl_internal("out of memory");
-    for (size_t k = 0; order && k < all.n; k++)
-        order[k] = &all.trials[k];
-    if (order && rc == 0 && all.n > 1) {
-        qsort(order, all.n, sizeof *order, rl__by_spec_index);
-        for (size_t k = 1; k < all.n && rc == 0; k++)
-            if (rl__by_spec_index(&order[k - 1], &order[k]) == 0)
-                rc = rl_usage("merge: trial %ld of %s appears twice in the given directories "
-                              "(overlapping results)", order[k]->index, order[k]->spec);
+    /* Pass 1 judges and checks everything; only then does pass 2 write OUT,
+     * so a bad input leaves no half-merged OUT behind.  Both stream. */
+    for (int d = 0; d < ndirs && rc == 0; d++) {
+        int r = rl_results_each(dirs[d], rl__merge_one, &m, err, sizeof err);
+        rc = r < 0 ? rl_usage("%s", err) : r;
     }
-    free(order);
-    /* The specs, in order of first appearance; each from the first dir that
-     * saved a copy. */
-    int nspecs = 0;
-    rl_spec_t *specs = calloc(all.n + 1, sizeof *specs);
-    rl_eval_t *evs = calloc(all.n + 1, sizeof *evs);
-    if (!specs || !evs)
-        rc = rl_internal("out of memory");
-    for (size_t k = 0; k < all.n && rc == 0; k++) {
-        int s;
-        for (s = 0; s < nspecs; s++)
-            if (strcmp(specs[s].name, all.trials[k].spec) == 0)
-                break;
-        if (s == nspecs) {
-            int ok = 0;
-            for (int d = 0; d < ndirs && !ok; d++)
-                ok = rl_dir_load_spec(dirs[d], all.trials[k].spec, &specs[s], err, sizeof err) == 0;
-            if (!ok) {
-                rc = rl_usage("merge: no saved spec for %s in any DIR/specs (%s)", all.trials[k].spec, err);
-                break;
-            }
-            nspecs++;
-            if (rl_eval_init(&evs[s], &specs[s]) != 0)
-                rc = rl_internal("out of memory");
-        }
-        if (rc == 0 && rl_eval_add(&evs[s], &all.trials[k]) < 0)
-            rc = rl_usage("merge: trial %ld has variant '%s', which spec %s does not have",
-                          all.trials[k].index, all.trials[k].variant, specs[s].name);
-    }
-    if (rc == 0 && all.n == 0)
+    if (rc == 0 && m.total == 0)
         rc = rl_usage("merge: no trials in the given directories");
     if (rc == 0 && out) {
-        rl_results_t r;
-        if (rl_results_open(&r, out, err, sizeof err) != 0)
+        if (rl_results_open(&m.out, out, err, sizeof err) != 0)
             rc = rl_internal("%s", err);
-        for (size_t k = 0; k < all.n && rc == 0; k++)
-            if (rl_results_append(&r, &all.trials[k], err, sizeof err) != 0)
-                rc = rl_internal("%s", err);
-        if (rc == 0 && rl_results_sync(&r, err, sizeof err) != 0)
-            rc = rl_internal("%s", err);
-        if (rc == 0) {
-            rl_results_close(&r);
-            for (int s = 0; s < nspecs; s++)
-                rl_dir_save_spec(out, &specs[s]);
+        for (int d = 0; d < ndirs && rc == 0; d++) {
+            int r = rl_results_each(dirs[d], rl__merge_write, &m, err, sizeof err);
+            rc = r < 0 ? rl_usage("%s", err) : r;
         }
+        if (rc == 0 && rl_results_sync(&m.out, err, sizeof err) != 0)
+            rc = rl_internal("%s", err);
+        rl_results_close(&m.out);
+        for (int s = 0; s < m.nspecs && rc == 0; s++)
+            rl_dir_save_spec(out, &m.specs[s]->spec);
     }
+    int nspecs = m.nspecs;
+    rl_eval_t **evs = calloc((size_t)nspecs + 1, sizeof *evs);
+    if (!evs && rc == 0)
+        rc = rl_internal("out of memory");
+    for (int s = 0; evs && s < nspecs; s++)
+        evs[s] = &m.specs[s]->ev;
     int passed = rc == 0;
     if (rc == 0) {
         const rl_summary_t **sums = calloc((size_t)nspecs + 1, sizeof *sums);
         for (int s = 0; s < nspecs && sums; s++) {
-            rl_eval_finish(&evs[s], 1, 0);
-            sums[s] = &evs[s].summary;
-            passed = passed && evs[s].summary.passed;
+            rl_eval_finish(evs[s], 1, 0);
+            sums[s] = &evs[s]->summary;
+            passed = passed && evs[s]->summary.passed;
         }
         if (!sums) {
             rc = rl_internal("out of memory");
@@ -140,17 +188,18 @@ int rl_cmd_merge(int argc, char **argv)
                 if (files[f].path && rl_report_write_file(files[f].name, files[f].path, sums, nspecs) != 0)
                     rc = rl_internal("cannot write the %s report to %s", files[f].name, files[f].path);
             printf("racelab: %s: %zu trials merged from %d director%s\n", passed ? "PASS" : "FAIL",
-                   all.n, ndirs, ndirs == 1 ? "y" : "ies");
+                   m.total, ndirs, ndirs == 1 ? "y" : "ies");
         }
         free(sums);
     }
-    for (int s = 0; s < nspecs; s++) {
-        rl_eval_free(&evs[s]);
-        rl_spec_free(&specs[s]);
+    for (int s = 0; s < m.nspecs; s++) {
+        rl_eval_free(&m.specs[s]->ev);
+        rl_spec_free(&m.specs[s]->spec);
+        free(m.specs[s]->seen);
+        free(m.specs[s]);
     }
-    free(specs);
+    free(m.specs);
     free(evs);
-    rl_trial_list_free(&all);
     free(dirs);
     if (rc != 0)
         return rc;

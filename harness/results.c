@@ -310,7 +310,9 @@ static char *jstring(jp_t *j)
         free(b.s);
         return NULL;
     }
-    return b.s;
+    /* Exact size: a merge or resume may hold many trials' strings. */
+    char *exact = realloc(b.s, b.n + 1);
+    return exact ? exact : b.s;
 }
 
 /* The extent of a JSON number at j->p (strict grammar); 0 when none. */
@@ -809,7 +811,8 @@ int rl_trial_list_push(rl_trial_list_t *list, const rl_trial_t *t)
     return 0;
 }
 
-int rl_results_read(const char *path, rl_trial_list_t *list, char *err, size_t errlen)
+int rl_results_each(const char *path, int (*fn)(void *ctx, rl_trial_t *t), void *ctx, char *err,
+                    size_t errlen)
 {
     /* A directory holds trials.jsonl; anything else is the file itself. */
     char *inner = join_path(path, "trials.jsonl");
@@ -871,24 +874,47 @@ int rl_results_read(const char *path, rl_trial_list_t *list, char *err, size_t e
             rc = -1;
             break;
         }
-        /* Moved, not copied: the list takes the strings. */
-        if (list->n == list->cap) {
-            size_t cap = list->cap ? list->cap * 2 : 64;
-            rl_trial_t *nt = realloc(list->trials, cap * sizeof *nt);
-            if (nt == NULL) {
-                rl_trial_free(&t);
-                snprintf(err, errlen, "%s:%d: out of memory", name, lineno);
-                rc = -1;
-                break;
-            }
-            list->trials = nt;
-            list->cap = cap;
-        }
-        list->trials[list->n++] = t;
+        rc = fn(ctx, &t);
+        rl_trial_free(&t);
+        if (rc != 0)
+            break;
     }
 out:
     free(b.s);
     fclose(f);
     free(inner);
     return rc;
+}
+
+typedef struct {
+    rl_trial_list_t *list;
+    const char *path;
+    char *err;
+    size_t errlen;
+} rl__read_t;
+
+/* Moves the trial into the list (its strings change owner). */
+static int rl__read_one(void *ctx, rl_trial_t *t)
+{
+    rl__read_t *r = ctx;
+    rl_trial_list_t *list = r->list;
+    if (list->n == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 64;
+        rl_trial_t *nt = realloc(list->trials, cap * sizeof *nt);
+        if (nt == NULL) {
+            snprintf(r->err, r->errlen, "%s: out of memory", r->path);
+            return -1;
+        }
+        list->trials = nt;
+        list->cap = cap;
+    }
+    list->trials[list->n++] = *t;
+    memset(t, 0, sizeof *t);
+    return 0;
+}
+
+int rl_results_read(const char *path, rl_trial_list_t *list, char *err, size_t errlen)
+{
+    rl__read_t r = { list, path, err, errlen };
+    return rl_results_each(path, rl__read_one, &r, err, errlen) == 0 ? 0 : -1;
 }

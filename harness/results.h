@@ -55,6 +55,16 @@ typedef struct {
  * the same way. */
 int rl_results_read(const char *path, rl_trial_list_t *list, char *err, size_t errlen);
 void rl_trial_list_free(rl_trial_list_t *list);
+/* Streams a results file (or DIR/trials.jsonl) without keeping it: calls
+ * fn(ctx, t) for every trial in file order; t is freed when fn returns
+ * (fn may move its strings out, zeroing the fields it took).  fn returns
+ * 0 to go on; any other value stops the walk and is returned.  A bad or
+ * cut-short line gives -1 with "file:line: problem" in err (the trials
+ * before it have been passed to fn), as rl_results_read.  So that a
+ * non-zero fn result is not mistaken for a bad line, fn should return a
+ * positive value to stop. */
+int rl_results_each(const char *path, int (*fn)(void *ctx, rl_trial_t *t), void *ctx, char *err,
+                    size_t errlen);
 /* Appends a copy of *t; returns 0 or -1 when out of memory. */
 int rl_trial_list_push(rl_trial_list_t *list, const rl_trial_t *t);
 

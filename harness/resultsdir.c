@@ -116,6 +116,13 @@ int rl_dir_spec_names(const char *dir, char ***names)
     return n;
 }
 
+static int rl__skip_trial(void *ctx, rl_trial_t *t)
+{
+    (void)ctx;
+    (void)t;
+    return 0;
+}
+
 int rl_dir_read_for_resume(const char *dir, rl_trial_list_t *list, char *err, size_t errlen)
 {
     char *p = rl_aprintf("%s/trials.jsonl", dir);
@@ -149,7 +156,8 @@ int rl_dir_read_for_resume(const char *dir, rl_trial_list_t *list, char *err, si
         fprintf(stderr, "racelab: %s: dropped a partial last line of %ld bytes (a write cut short)\n",
                 p, size - good);
     }
-    int rc = rl_results_read(p, list, err, errlen);
+    int rc = list ? rl_results_read(p, list, err, errlen)
+                  : rl_results_each(p, rl__skip_trial, NULL, err, errlen);
     free(p);
     return rc;
 }

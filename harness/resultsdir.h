@@ -22,6 +22,8 @@ int rl_dir_spec_names(const char *dir, char ***names);
 /* Reads DIR/trials.jsonl for resuming: a last line cut short by a kill (no
  * final newline) is cut off the file, with a note on stderr; any other bad
  * line is an error (file:line in err).  A missing file gives no trials.
+ * With list NULL the file is only prepared and checked, not kept (then
+ * stream it with rl_results_each: memory independent of its length).
  * 0 or -1. */
 int rl_dir_read_for_resume(const char *dir, rl_trial_list_t *list, char *err, size_t errlen);
 

@@ -244,6 +244,31 @@ Test(results, truncated_tail_is_reported_then_dropped_on_resume, .init = make_di
     rl_trial_list_free(&list);
 }
 
+static int count_until_seed_3(void *ctx, rl_trial_t *t)
+{
+    long *n = ctx;
+    (*n)++;
+    return t->seed == 3 ? 7 : 0;
+}
+
+/* Streaming: every trial in order, the callback's stop value comes back,
+ * and a bad line after good ones is still named. */
+Test(results, each_streams_and_stops, .init = make_dir, .fini = remove_dir)
+{
+    char path[300], err[300], want[400];
+    snprintf(path, sizeof path, "%s/trials.jsonl", dir);
+    write_file(path, LINE(1) LINE(2) LINE(3) LINE(4) "{oops}\n");
+    long n = 0;
+    cr_assert_eq(rl_results_each(dir, count_until_seed_3, &n, err, sizeof err), 7);
+    cr_assert_eq(n, 3);
+    write_file(path, LINE(1) LINE(2) "{oops}\n");
+    n = 0;
+    cr_assert_eq(rl_results_each(path, count_until_seed_3, &n, err, sizeof err), -1);
+    cr_assert_eq(n, 2);
+    snprintf(want, sizeof want, "%s:3: column 2: expected a string", path);
+    cr_assert_str_eq(err, want);
+}
+
 Test(results, missing_file_is_an_error)
 {
     rl_trial_list_t list = {0};
