@@ -236,10 +236,31 @@ if want memory; then
     rm -rf "$tmp"/m1 "$tmp"/ms "$tmp"/mb "$tmp"/mg
     echo "1 trial: $m1 kB   $small trials: $ms kB   $big trials: $mb kB ($lines recorded, $(( (t1 - t0) / 1000000000 )) s)"
     echo "1 trial printing 1 GiB: $mg kB ($got)"
+    # check --resume and merge read a recorded run back: streamed, so their
+    # memory must not grow with its length either.  A synthetic run of
+    # passing trials of a two-variant spec, at both sizes.
+    synth() {   # DIR N
+        mkdir -p "$1/specs"
+        printf 'name x\nissue https://example.org/x\ncommand true\ntrials %d\nvariant a\nvariant b\nexpect a no-crash upper <= 0.01\nexpect b no-crash upper <= 0.01\n' \
+            $(($2 / 2)) >"$1/specs/x.repro"
+        echo 1 >"$1/seed"
+        awk -v n="$2" 'BEGIN {for (i = 0; i < n; i++) printf "{\"racelab\":1,\"spec\":\"x\",\"variant\":\"%s\",\"index\":%d,\"seed\":%d,\"argv\":[\"true\"],\"outcome\":\"pass\",\"signature\":null,\"exit_status\":0,\"term_signal\":0,\"exception\":0,\"started_s\":1.0,\"duration_s\":0.001,\"log\":null}\n", (i % 2 ? "b" : "a"), i, i}' >"$1/trials.jsonl"
+    }
+    synth "$tmp/rs" $small; synth "$tmp/rb" $big
+    rs=$(peak_kb "$racelab" check --quiet --resume "$tmp/rs")
+    rb=$(peak_kb "$racelab" check --quiet --resume "$tmp/rb")
+    gs=$(peak_kb "$racelab" merge --quiet "$tmp/rs")
+    gb=$(peak_kb "$racelab" merge --quiet "$tmp/rb")
+    rm -rf "$tmp/rs" "$tmp/rb"
+    echo "check --resume of $small / $big recorded trials: $rs / $rb kB   merge: $gs / $gb kB"
     mb_mb=$(awk -v k="$mb" 'BEGIN {printf "%.1f", k / 1024}')
     mg_mb=$(awk -v k="$mg" 'BEGIN {printf "%.1f", k / 1024}')
     lt() { awk -v a="$1" -v b="$2" 'BEGIN {print (a + 0 < b + 0) ? "yes" : "NO"}'; }
     row "memory: peak RSS MB, $big trials vs $small" "$mb_mb" "$(awk -v k="$ms" 'BEGIN {printf "%.1f", k / 1024}')" "$(ratio "$mb" "$ms")" "< 50 MB, ~1.0" "$(lt "$mb_mb" 50)"
+    rb_mb=$(awk -v k="$rb" 'BEGIN {printf "%.1f", k / 1024}')
+    gb_mb=$(awk -v k="$gb" 'BEGIN {printf "%.1f", k / 1024}')
+    row "memory: peak RSS MB, check --resume of $big recorded vs $small" "$rb_mb" "$(awk -v k="$rs" 'BEGIN {printf "%.1f", k / 1024}')" "$(ratio "$rb" "$rs")" "< 50 MB, ~1.0" "$(lt "$rb_mb" 50)"
+    row "memory: peak RSS MB, merge of $big recorded vs $small" "$gb_mb" "$(awk -v k="$gs" 'BEGIN {printf "%.1f", k / 1024}')" "$(ratio "$gb" "$gs")" "< 50 MB, ~1.0" "$(lt "$gb_mb" 50)"
     row "memory: peak RSS MB, child prints 1 GiB vs 1 trial" "$mg_mb" "$(awk -v k="$m1" 'BEGIN {printf "%.1f", k / 1024}')" "$(ratio "$mg" "$m1")" "< 50 MB, ~1.0" "$(lt "$mg_mb" 50)"
 fi
 
