@@ -58,7 +58,7 @@ static const config_t defaults = {
     .guard = RT_GUARD_TARGET,
     .duration_ms = 1000,
     .seed = 1,
-    .workers = 4,
+    .workers = 8,
     .extra_ms = 2,
     .allocs = 64,
     .alloc_size = 256,
@@ -90,7 +90,7 @@ static void usage(FILE *f)
         "                          Default: $RACELAB_SEED, else 1\n"
         "  --profiler-hz=N|max     profiler passes over allm per second; 0 = no\n"
         "                          profiler, max = back to back          [1000]\n"
-        "  --workers=N             non-runtime threads doing callbacks (1..%d) [4]\n"
+        "  --workers=N             non-runtime threads doing callbacks (1..%d) [8]\n"
         "  --extra-ms=N            extra Ms to lend them (1..1024)         [2]\n"
         "  --allocs=N              rt_malloc calls per callback (0..100000) [64]\n"
         "  --alloc-size=N          bytes per allocation (1..1048576)       [256]\n"
