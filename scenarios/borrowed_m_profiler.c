@@ -305,7 +305,7 @@ int main(int argc, char **argv)
 
     if (cfg.mode == MODE_PERTURB) {
         rt_perturb_config_t pc = { .seed = cfg.seed, .depth = (uint32_t)cfg.perturb_depth,
-                                   .horizon = 100000,
+                                   .horizon = 10000000,
                                    .max_delay_us = (uint32_t)cfg.perturb_max_delay_us };
         if (rt_perturb_install(&pc) != 0) {
             fprintf(stderr, PROG ": cannot install the perturbation\n");

@@ -2,6 +2,7 @@
 #include "perturb.h"
 
 #include <stdatomic.h>
+#include <stdbool.h>
 
 #include "thread.h"
 
@@ -29,17 +30,20 @@ rt_perturb_action_t rt_perturb_decide(const rt_perturb_config_t *cfg, uint32_t r
                                       uint64_t step, rt_schedpt_id_t pt)
 {
     rt_perturb_action_t act = { RT_PERTURB_NONE, 0 };
-    /* Initial priority 0..999 (higher runs freely), then one level lower for
-     * every change point already passed. */
+    /* Which points are "hot" is drawn once per seed (each with chance 1/3):
+     * delays only help where the interleaving is decided, and slowing every
+     * point slows the whole program instead.  A hot point acts 25%..75% of
+     * the time depending on the thread's priority, a cold one almost never. */
+    bool hot = draw(cfg->seed, 0xfffffff2u, (uint64_t)pt, 0) % 3u == 0;
+    /* Initial priority 0..999 (higher runs more freely), 300 lower for
+     * every change point already passed, as in PCT. */
     int32_t prio = (int32_t)(draw(cfg->seed, role, 0xfffffff0u, 0) % 1000u);
     for (uint32_t i = 0; i < cfg->depth; i++)
         if (step >= draw(cfg->seed, role, 0xfffffff1u, i) % cfg->horizon)
-            prio -= 400;
-    /* Chance of being held back at this point: 5% at the top priority,
-     * rising as the priority falls, capped at 90%. */
-    int32_t permille = 50 + (1000 - prio) / 3;
-    if (permille > 900)
-        permille = 900;
+            prio -= 300;
+    if (prio < 0)
+        prio = 0;
+    int32_t permille = hot ? 250 + (1000 - prio) / 2 : (1000 - prio) / 100;
     /* rt_malloc's points are passed once per allocation (64 times per
      * callback by default), with the M held: perturbed as often as the
      * other points, they stall the workers so much that Ms stop migrating
@@ -51,21 +55,25 @@ rt_perturb_action_t rt_perturb_decide(const rt_perturb_config_t *cfg, uint32_t r
     /* The sampler (role 0) is PCT's low-priority thread: the window this
      * family of bugs lives in opens between its look at a thread (load of
      * mp->thread) and its action (suspend, sigprof), so it is held back at
-     * 90% of its points; its delays' kinds and lengths stay seeded.  It
-     * passes so few points (a few per sample) that seeded change points
-     * over the workers' horizon would never lower its priority. */
+     * 90% of its points, hot or not; its delays' kinds and lengths stay
+     * seeded.  It passes so few points (a few per sample) that seeded change
+     * points over the workers' horizon would never lower its priority. */
     if (role == 0)
         permille = 900;
     uint64_t r = draw(cfg->seed, role, step, (uint64_t)pt + 1);
     if ((int32_t)(r % 1000u) >= permille)
         return act;
     r >>= 10;
-    switch (r % 4u) {
+    /* Mostly actions that leave the processor: they let other threads run
+     * (take a dropped M, reach a check) where a spin would only slow the
+     * program down. */
+    switch (r % 8u) {
     case 0:
-        act.kind = RT_PERTURB_YIELD;
-        break;
     case 1:
     case 2:
+        act.kind = RT_PERTURB_YIELD;
+        break;
+    case 3:
         act.kind = RT_PERTURB_SPIN;
         break;
     default:
@@ -79,7 +87,7 @@ rt_perturb_action_t rt_perturb_decide(const rt_perturb_config_t *cfg, uint32_t r
     if (role != 0)
         act.kind = RT_PERTURB_YIELD;
     if (act.kind != RT_PERTURB_YIELD)
-        act.us = 1 + (uint32_t)((r >> 2) % cfg->max_delay_us);
+        act.us = 1 + (uint32_t)((r >> 3) % cfg->max_delay_us);
     return act;
 }
 

@@ -1,9 +1,10 @@
 /* perturb.h - seeded schedule perturbation at the schedule points: random
- * yields and delays, with PCT-style priorities (Burckhardt et al., ASPLOS
- * 2010): every thread gets a random priority from the seed, and at a few
- * seeded "change points" in its run its priority drops, after which it is
- * delayed more often.  Native threads cannot be scheduled one at a time, so
- * a priority here is a probability of being held back at a point.
+ * yields and delays at a seeded subset of "hot" points, with PCT-style
+ * priorities (Burckhardt et al., ASPLOS 2010): every thread gets a random
+ * priority from the seed, and at a few seeded "change points" in its run its
+ * priority drops, after which it is held back more often.  Native threads
+ * cannot be scheduled one at a time, so a priority here is a probability of
+ * being held back at a point.
  *
  * Decisions are a pure function of (seed, thread role, how many points that
  * thread has passed, point): the same seed gives every thread the same
