@@ -14,7 +14,7 @@
 # its fixed variant (must never crash).
 #
 # usage: bench/ttfc.sh [BUILD_DIR]          (default $RACELAB_BUILD, else build)
-# environment: TTFC_RUNS (30 per mode), TTFC_HZ (10), TTFC_CAP_MS (20000),
+# environment: TTFC_RUNS (30 per mode), TTFC_HZ (5), TTFC_CAP_MS (20000),
 #              TTFC_FORCED_RUNS (100 per variant), TTFC_JOBS (2)
 # exit status: 0 every target met, 1 some target not met, 2 could not run.
 # Targets (issue 5): forced buggy crashes in every run and fixed in none,
@@ -24,7 +24,7 @@ set -euo pipefail
 
 build=${1:-${RACELAB_BUILD:-build}}
 runs=${TTFC_RUNS:-30}
-hz=${TTFC_HZ:-10}
+hz=${TTFC_HZ:-5}
 cap_ms=${TTFC_CAP_MS:-20000}
 forced_runs=${TTFC_FORCED_RUNS:-100}
 jobs=${TTFC_JOBS:-2}
