@@ -383,9 +383,16 @@ int rl_cmd_sweep(int argc, char **argv)
     }
     if (rc == 0 && rl_mkdir_p(dir) != 0)
         rc = rl_internal("%s: cannot create it: %s", dir, strerror(errno));
+    /* One base seed for every point (common random numbers: trial i gets
+     * the same seed at every value, so values are compared on equal draws). */
+    char seedbuf[32];
+    if (rc == 0 && o.seed == NULL) {
+        snprintf(seedbuf, sizeof seedbuf, "%llu", (unsigned long long)rl_random_seed());
+        o.seed = seedbuf;
+    }
     if (rc == 0 && !o.quiet)
-        fprintf(stderr, "racelab: sweep of %s over --%s (%d values); results in %s\n", spec.name, o.knob,
-                o.nvalues, dir);
+        fprintf(stderr, "racelab: sweep of %s over --%s (%d values, base seed %s); results in %s\n", spec.name,
+                o.knob, o.nvalues, o.seed, dir);
 
     rl__point_t *pts = calloc((size_t)o.nvalues, sizeof *pts);
     rl_sweep_point_t *sps = calloc((size_t)o.nvalues, sizeof *sps);

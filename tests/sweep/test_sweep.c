@@ -182,3 +182,21 @@ Test(sweep, the_knob_changes_what_trials_do, .timeout = 120)
     free(json);
     free(out);
 }
+
+Test(sweep, points_share_one_random_base_seed, .timeout = 120)
+{
+    e2e_tmpdir();
+    write_seed_spec();
+    char *argv[] = { R, "sweep", "tiny.repro", "--knob", "x=1,2", "--trials", "5", "--jobs", "2",
+                     "--results", "sw", "--quiet", NULL };
+    int rc = e2e_run(argv, "out");
+    char *out = e2e_slurp("out", NULL);
+    cr_assert(rc == 0 || rc == 1, "exit %d: %s", rc, out);
+    cr_assert(strstr(out, "racelab: sweep "), "%s", out);
+    char *s1 = e2e_slurp("sw/x=1/seed", NULL), *s2 = e2e_slurp("sw/x=2/seed", NULL);
+    cr_assert(s1 && s2, "no seed files");
+    cr_assert_str_eq(s1, s2, "points ran with different base seeds");
+    free(s1);
+    free(s2);
+    free(out);
+}
