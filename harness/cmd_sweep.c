@@ -36,7 +36,7 @@ static const char rl__sweep_help[] =
     "                    point V goes to DIR/NAME=V/, its spec to DIR/NAME=V.repro\n"
     "  --resume DIR      continue an interrupted sweep (same SPEC and --knob)\n"
     "  --fixed-n         no sequential stopping: every variant runs all its trials\n"
-    "  --seed S          base seed, the same for every point (default: random)\n"
+    "  --seed S          base seed, the same for every point (default: one random)\n"
     "  --build DIR       value of {build} (default $RACELAB_BUILD or build)\n"
     "  --json FILE  --markdown FILE  --html FILE   reports (the HTML has the charts)\n"
     "  --quiet           no table on stdout, only the verdict line\n"
