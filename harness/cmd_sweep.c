@@ -18,6 +18,7 @@
 #include "evaluate.h"
 #include "platform.h"
 #include "results.h"
+#include "resultsdir.h"
 #include "spec.h"
 #include "sweep.h"
 
@@ -386,6 +387,17 @@ int rl_cmd_sweep(int argc, char **argv)
     /* One base seed for every point (common random numbers: trial i gets
      * the same seed at every value, so values are compared on equal draws). */
     char seedbuf[32];
+    for (int p = 0; rc == 0 && o.resume && o.seed == NULL && p < o.nvalues; p++) {
+        /* Points not started before the interruption take the seed of
+         * those that were. */
+        char *sub = rl_aprintf("%s/%s=%s", dir, o.knob, o.values[p]);
+        uint64_t s0;
+        if (sub && rl_dir_read_seed(sub, &s0) == 1) {
+            snprintf(seedbuf, sizeof seedbuf, "%llu", (unsigned long long)s0);
+            o.seed = seedbuf;
+        }
+        free(sub);
+    }
     if (rc == 0 && o.seed == NULL) {
         snprintf(seedbuf, sizeof seedbuf, "%llu", (unsigned long long)rl_random_seed());
         o.seed = seedbuf;

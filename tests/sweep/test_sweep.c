@@ -2,12 +2,15 @@
  * message naming the problem; a sweep gives one row, one results directory
  * and one spec per value; the knob reaches every trial's argv (last) and
  * changes what the trials do; every point uses the same seeds; the JSON
- * parses into one point per value and the HTML page holds the sweep charts. */
+ * parses into one point per value and the HTML page holds the sweep charts;
+ * an interrupted sweep resumes point by point with one base seed. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "e2e_util.h"
 #include "results.h"
 
@@ -199,4 +202,49 @@ Test(sweep, points_share_one_random_base_seed, .timeout = 120)
     free(s1);
     free(s2);
     free(out);
+}
+
+Test(sweep, interrupted_sweep_resumes_point_by_point, .timeout = 120)
+{
+    e2e_tmpdir();
+    char spec[1024];
+    snprintf(spec, sizeof spec,
+             "name slow\nissue https://example.org/3\ncommand %s sleepms 300\ntimeout 10\ntrials 6\n"
+             "variant a\nvariant b\nexpect a no-crash upper <= 0.5\nexpect b no-crash upper <= 0.5\n",
+             e2e_child());
+    e2e_write("slow.repro", spec);
+    char *argv[] = { R, "sweep", "slow.repro", "--knob", "k=1,2,3", "--jobs", "2", "--fixed-n",
+                     "--results", "sw", NULL };
+    pid_t pid = e2e_start(argv, "out1");
+    /* 36 trials of 0.3 s, 2 at a time: well under way after 1 s, far from done. */
+    usleep(1000 * 1000);
+    kill(pid, SIGINT);
+    cr_assert_eq(e2e_wait(pid), 130);
+    char *out = e2e_slurp("out1", NULL);
+    cr_assert(strstr(out, "--resume sw"), "%s", out);
+    free(out);
+    char *resume[] = { R, "sweep", "slow.repro", "--knob", "k=1,2,3", "--jobs", "2", "--fixed-n",
+                       "--resume", "sw", NULL };
+    cr_assert_eq(e2e_run(resume, "out2"), 0);
+    char *seed1 = e2e_slurp("sw/k=1/seed", NULL);
+    for (int k = 1; k <= 3; k++) {
+        char dir[32], seed[32];
+        snprintf(dir, sizeof dir, "sw/k=%d", k);
+        snprintf(seed, sizeof seed, "sw/k=%d/seed", k);
+        rl_trial_list_t l = { 0 };
+        char err[512];
+        cr_assert(rl_results_read(dir, &l, err, sizeof err) == 0, "%s", err);
+        cr_assert_eq(l.n, 12, "%s: %zu trials", dir, l.n);
+        unsigned seen = 0;
+        for (size_t i = 0; i < l.n; i++) {
+            cr_assert(l.trials[i].index >= 0 && l.trials[i].index < 12);
+            cr_assert_eq(seen & (1u << l.trials[i].index), 0, "%s: trial %ld twice", dir, l.trials[i].index);
+            seen |= 1u << l.trials[i].index;
+        }
+        rl_trial_list_free(&l);
+        char *s = e2e_slurp(seed, NULL);
+        cr_assert(s && seed1 && strcmp(s, seed1) == 0, "%s: another base seed", dir);
+        free(s);
+    }
+    free(seed1);
 }
