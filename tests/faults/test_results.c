@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "e2e_util.h"
@@ -60,9 +61,15 @@ Test(results, truncated_mid_line_names_the_line_and_resume_completes, .timeout =
     cr_assert_eq(l.n, 11, "the intact trials before the cut are not kept");
     rl_trial_list_free(&l);
     cr_assert_eq(e2e_count_lines("r/trials.jsonl"), 11, "merge changed the file");
+    /* The resume must not rewrite r/seed (a kill while rewriting it would
+     * leave a run that can never be resumed): its old time stays. */
+    struct timeval old[2] = { { 946684800, 0 }, { 946684800, 0 } };
+    cr_assert(utimes("r/seed", old) == 0);
     char *resume[] = { R, "check", "--fixed-n", "--jobs", "2", "--resume", "r", NULL };
     cr_assert_eq(e2e_run(resume, "out2"), 0);
     assert_output_has("out2", "dropped a partial last line");
+    struct stat st;
+    cr_assert(stat("r/seed", &st) == 0 && st.st_mtime == 946684800, "the resume rewrote r/seed");
     fault_assert_complete("r", 12);
     cr_assert_eq(e2e_run(merge, "out3"), 0);
 }
