@@ -57,7 +57,7 @@ static void tree_case(const char *timeout, const char *exit_code, int want_rc)
 
 Test(processes, hung_tree_ignoring_sigterm_is_gone_after_the_timeout, .timeout = 180)
 {
-    tree_case("2", NULL, 1);
+    tree_case("5", NULL, 1);
 }
 
 Test(processes, tree_of_a_passing_trial_is_gone_when_the_run_ends, .timeout = 120)
