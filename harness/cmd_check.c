@@ -282,6 +282,7 @@ int rl_cmd_check(int argc, char **argv)
     rl_trial_list_t prior = { 0 };
     rl_results_t results = { 0 };
     uint64_t seed = o.seed;
+    int seed_recorded = 0;
     if (rc == 0 && o.resume) {
         if (rl_dir_read_for_resume(o.resume, &prior, err, sizeof err) != 0)
             rc = rl_usage("%s", err);
@@ -295,6 +296,7 @@ int rl_cmd_check(int argc, char **argv)
         if (have) {
             seed = s0;
             o.have_seed = 1;
+            seed_recorded = 1;
         }
     }
     if (rc == 0) {
@@ -302,7 +304,9 @@ int rl_cmd_check(int argc, char **argv)
             seed = rl_random_seed();
         if (rl_results_open(&results, dir, err, sizeof err) != 0)
             rc = rl_internal("%s", err);
-        else if (rl_dir_write_seed(dir, seed) != 0)
+        /* Never rewritten once there: a kill in the middle of rewriting it
+         * would leave a run that cannot be resumed. */
+        else if (!seed_recorded && rl_dir_write_seed(dir, seed) != 0)
             rc = rl_internal("%s/seed: cannot write it", dir);
     }
     for (int s = 0; s < n && rc == 0; s++)

@@ -111,11 +111,9 @@ int rl_cmd_merge(int argc, char **argv)
         for (size_t k = 0; k < all.n && rc == 0; k++)
             if (rl_results_append(&r, &all.trials[k], err, sizeof err) != 0)
                 rc = rl_internal("%s", err);
-        if (rc == 0) {
-            rl_results_close(&r);
-            for (int s = 0; s < nspecs; s++)
-                rl_dir_save_spec(out, &specs[s]);
-        }
+        rl_results_close(&r);   /* also after a failed append */
+        for (int s = 0; s < nspecs && rc == 0; s++)
+            rl_dir_save_spec(out, &specs[s]);
     }
     int passed = rc == 0;
     if (rc == 0) {
