@@ -33,7 +33,7 @@ setsid wine cmd /c exit </dev/null >/dev/null 2>&1 || true
 trap 'wineserver -k 2>/dev/null || true' EXIT
 
 if [[ ! -f $build/build.ninja ]]; then
-    meson setup "$build" --cross-file ci/mingw-w64-x86_64.txt
+    meson setup "$build" --cross-file ci/mingw-w64-x86_64.txt -Dgo_scenarios=disabled
 fi
 meson compile -C "$build"
 meson test -C "$build" --print-errorlogs --num-processes 2
@@ -43,8 +43,4 @@ if [[ ! -x $racelab ]]; then
     echo "ci/test-windows.sh: $racelab missing: build natively first (ci/test.sh does)" >&2
     exit 1
 fi
-"$racelab" check --jobs 2 --build "$build" \
-    --results "$build/results-wine" \
-    --junit "$reports/go-17165-wine.junit.xml" \
-    --markdown "$reports/go-17165-wine.md" \
-    reproducers/go-17165-wine.repro
+RACELAB_REPORT_DIR=$reports bash ci/check-reproducers.sh wine

@@ -1,10 +1,56 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds racelab natively and
-# runs every test suite.  This is what `.ci/run` and the CI workflows call.
+# The test command (README, first lines): installs what is missing, then
+#   1. native build (gcc) and every Criterion suite;
+#   2. the Linux reproducers (every reproducers/*.repro that is neither
+#      *-wine nor *-real), each a CI gate checked by racelab;
+#   3. a clang build of everything and its test suites (-Werror on both);
+#   4. the ASan+UBSan build (ci/sanitize.sh) and short fuzzing (ci/fuzz.sh);
+#   5. the Windows half under Wine (ci/test-windows.sh): cross build,
+#      Windows-side tests, the *-wine reproducers;
+#   6. Go's real runtime under Wine (ci/test-go.sh): the *-real reproducers.
+# Steps can be left out locally: RACELAB_SKIP="clang sanitize fuzz windows go".
+# JUnit and Markdown reports go to $RACELAB_REPORT_DIR (default build/reports).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash ci/deps.sh
-[[ -d build ]] || meson setup build
+skip=" ${RACELAB_SKIP:-} "
+want() { [[ $skip != *" $1 "* ]]; }
+export RACELAB_REPORT_DIR=${RACELAB_REPORT_DIR:-$PWD/build/reports}
+step() { printf '\n==== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
+
+step "dependencies"
+RACELAB_WINDOWS=$(want windows && echo 1 || echo 0) \
+RACELAB_GO=$(want go && echo 1 || echo 0) bash ci/deps.sh
+
+step "native build and tests"
+[[ -f build/build.ninja ]] || meson setup build
 meson compile -C build
 meson test -C build --print-errorlogs
+mkdir -p "$RACELAB_REPORT_DIR"
+
+step "Linux reproducers"
+bash ci/check-reproducers.sh linux
+
+if want clang; then
+    step "clang build and tests"
+    [[ -f build-clang/build.ninja ]] || CC=clang meson setup build-clang -Dgo_scenarios=disabled
+    meson compile -C build-clang
+    meson test -C build-clang --print-errorlogs
+fi
+if want sanitize; then
+    step "ASan + UBSan"
+    bash ci/sanitize.sh
+fi
+if want fuzz; then
+    step "fuzzing"
+    RACELAB_FUZZ_SECONDS=${RACELAB_FUZZ_SECONDS:-30} bash ci/fuzz.sh
+fi
+if want windows; then
+    step "Windows build and reproducers under Wine"
+    bash ci/test-windows.sh
+fi
+if want go; then
+    step "Go's real runtime under Wine"
+    bash ci/test-go.sh
+fi
+step "all test steps passed"

@@ -308,6 +308,7 @@ int rl_cmd_check(int argc, char **argv)
                       "or give another --results directory", dir, dir);
     rl_results_t results = { 0 };
     uint64_t seed = o.seed;
+    int seed_recorded = 0;
     if (rc == 0 && o.resume) {
         if (rl_dir_read_for_resume(o.resume, NULL, err, sizeof err) != 0)
             rc = rl_usage("%s", err);
@@ -321,6 +322,7 @@ int rl_cmd_check(int argc, char **argv)
         if (have) {
             seed = s0;
             o.have_seed = 1;
+            seed_recorded = 1;
         }
     }
     if (rc == 0) {
@@ -328,7 +330,9 @@ int rl_cmd_check(int argc, char **argv)
             seed = rl_random_seed();
         if (rl_results_open(&results, dir, err, sizeof err) != 0)
             rc = rl_internal("%s", err);
-        else if (rl_dir_write_seed(dir, seed) != 0)
+        /* Never rewritten once there: a kill in the middle of rewriting it
+         * would leave a run that cannot be resumed. */
+        else if (!seed_recorded && rl_dir_write_seed(dir, seed) != 0)
             rc = rl_internal("%s/seed: cannot write it", dir);
     }
     for (int s = 0; s < n && rc == 0; s++)

