@@ -32,7 +32,7 @@ Test(spec, go_17165_loads)
     cr_assert_eq(s.nexpects, 2);
     cr_assert_eq(s.expects[0].kind, RL_EXPECT_CRASH);
     cr_assert_str_eq(s.expects[0].signature_re, "malloc deadlock");
-    cr_assert_float_eq(s.expects[0].min_rate, 0.5, 1e-12);
+    cr_assert_float_eq(s.expects[0].min_rate, 0.9, 1e-12);
     cr_assert_eq(s.expects[1].kind, RL_EXPECT_NO_CRASH);
     cr_assert_float_eq(s.expects[1].max_upper, 0.01, 1e-12);
     cr_assert_float_eq(s.timeout_s, 10.0, 1e-12);
