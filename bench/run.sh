@@ -19,7 +19,7 @@
 #   --build DIR   the meson build directory (default: build)
 #   --rounds R    rounds of the interleaved measurements (default 5)
 #   --full        memory at 10,000 and 100,000 trials (default 2,000 and
-#                 20,000) and the --fixed-n check run too (600 trials)
+#                 20,000) and the --fixed-n check run too (trials x variants)
 #   --only LIST   comma-separated subset of: runner,sampling,verdict,memory
 #   env WIN_BUILD  mingw cross build dir for the Wine figure (default build-win)
 set -euo pipefail
@@ -207,7 +207,10 @@ if want verdict; then
     echo "sequential: $seq trials ($per)"
     echo "fixed-N plan of the spec (--fixed-n): $cap x $nvar = $fixedplan trials; ratio $(ratio "$seq" "$fixedplan")"
     echo "smallest fixed-N design with the same error rates: buggy $nb (vs p=$rate/$(awk -v R="$rate" 'BEGIN {print R + (1-R)/2}')) + fixed $nf = $same; ratio $(ratio "$seq" "$same")"
-    echo "floor for any design: fixed needs $nf clean trials: ($nf + 5) / $fixedplan = $(ratio $((nf + 5)) "$fixedplan")"
+    # Even a variant that crashes every time needs ceil(ln(1-c)/ln R) trials
+    # before the exact lower bound reaches R.
+    nmin=$(awk -v R="$rate" -v c="$conf" 'BEGIN {x = log(1 - c) / log(R); n = int(x); if (n < x - 1e-9) n++; print n}')
+    echo "floor for any design: fixed needs $nf clean trials, buggy at least $nmin: ($nf + $nmin) / $fixedplan = $(ratio $((nf + nmin)) "$fixedplan")"
     if [[ $full == 1 ]]; then
         (cd "$root" && "$racelab" check --fixed-n --jobs 2 --seed 17165 --build "$build" --quiet \
             --results "$tmp/checkfixed" "$spec" >"$tmp/checkfixed.out" 2>&1) || true
