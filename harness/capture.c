@@ -88,6 +88,7 @@ size_t rl_capture_literal(const char *p, char *lit, size_t cap)
     char cur[256];
     if (cap > sizeof cur)
         cap = sizeof cur;
+    lit[0] = '\0';
     /* A top-level alternation has no literal common to every match. */
     for (size_t i = 0; i < n;) {
         if (p[i] == '\\' && i + 1 < n)
