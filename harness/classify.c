@@ -7,20 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const rl_default_patterns[] = {
-    "^fatal error: ",
-    "^panic: ",
-    "unexpected signal",
-    "^SIG(SEGV|BUS|ABRT|ILL|FPE|TRAP|SYS)",
-    "ERROR: AddressSanitizer",
-    "runtime error:",
-    "ThreadSanitizer",
-    "LeakSanitizer",
-    "ERROR: MemorySanitizer",
-    "Assertion .*failed",
-    NULL,
-};
-
 #define RL__SIG_MAX 200
 #define RL__LINE_MAX 4096
 
@@ -165,11 +151,33 @@ rl_outcome_t rl_classify(const rl_spawn_result_t *res, double timeout_s,
         return RL_OUTCOME_PASS;
     const char *out = res->output ? res->output : "";
     size_t len = res->output ? res->output_len : 0;
+    /* Lines the capture kept from the omitted middle go between head and
+     * tail, so "the first matching line" means the same as on the whole
+     * output. */
+    char *merged = NULL;
+    if (res->signature_lines && res->signature_lines_len && res->output_head_len <= len) {
+        size_t h = res->output_head_len, s = res->signature_lines_len;
+        merged = malloc(len + s + 2);
+        if (merged) {
+            size_t o = h;
+            memcpy(merged, out, h);
+            if (h && out[h - 1] != '\n')
+                merged[o++] = '\n';
+            memcpy(merged + o, res->signature_lines, s);
+            o += s;
+            memcpy(merged + o, out + h, len - h);
+            o += len - h;
+            merged[o] = '\0';
+            out = merged;
+            len = o;
+        }
+    }
     char *sig = NULL;
     if (patterns && npatterns > 0)
         sig = rl__match((const char *const *)patterns, npatterns, out, len);
     if (!sig)
         sig = rl__match(rl_default_patterns, -1, out, len);
+    free(merged);
     if (!sig) {
         char nb[48];
         if (res->term_signal)

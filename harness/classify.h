@@ -19,7 +19,9 @@
  * "signal SIGSEGV" or the exception name.  A hang gets "timeout after Ns",
  * an error "could not start: <reason>", a pass no signature (NULL).
  * *signature is malloc'd.  Returns the outcome; a pattern that does not
- * compile is skipped (specs are validated when loaded). */
+ * compile is skipped (specs are validated when loaded).  The lines of
+ * res->signature_lines are searched as if they stood between the head and
+ * the omission marker of res->output (where they came from). */
 rl_outcome_t rl_classify(const rl_spawn_result_t *res, double timeout_s,
                          char *const *patterns, int npatterns, char **signature);
 

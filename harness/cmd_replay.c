@@ -86,7 +86,9 @@ int rl_cmd_replay(int argc, char **argv)
     for (int a = 0; a < t->argc; a++)
         av[a] = t->argv[a];
     rl_spawn_opts_t opts = { .argv = av, .env_add = env_add, .timeout_s = timeout,
-                             .capture_limit = 64 * 1024, .capture_stacks = 1 };
+                             .capture_limit = 64 * 1024, .capture_stacks = 1,
+                             .patterns = have_spec ? spec.patterns : NULL,
+                             .npatterns = have_spec ? spec.npatterns : 0 };
     rl_spawn_result_t res;
     rl_install_signal_handlers();
     int rc = rl_spawn_run(&opts, &res);

@@ -76,6 +76,8 @@ static void rl__worker(void *arg)
             .capture_stacks = 1,
             .dump_dir = dump_dir,
             .dump_name = dump_name,
+            .patterns = job.patterns,
+            .npatterns = job.npatterns,
         };
         rl_spawn_result_t res;
         job.trial.started_s = rl_now() - e->t0;

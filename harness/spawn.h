@@ -21,6 +21,11 @@ typedef struct {
                                 before killing */
     const char *dump_dir;    /* where a minidump may be written (Windows) */
     const char *dump_name;   /* its file name stem */
+    char *const *patterns;   /* the spec's signature patterns (may be NULL):
+                                with the built-in ones, the first line
+                                matching each is kept from the omitted
+                                middle of a long output (capture.h) */
+    int npatterns;
 } rl_spawn_opts_t;
 
 typedef struct {
@@ -36,6 +41,12 @@ typedef struct {
     char *output;            /* merged stdout+stderr: the head, a marker line
                                 "[racelab: N bytes omitted]", the tail */
     size_t output_len;
+    size_t output_head_len;  /* bytes of output before the marker line */
+    char *signature_lines;   /* lines from the omitted bytes that match a
+                                signature pattern, in output order, each
+                                ending in '\n'; NULL when none or nothing
+                                was omitted */
+    size_t signature_lines_len;
     size_t output_total;     /* bytes the child wrote in all */
     char *stacks;            /* hang diagnostics text, or NULL */
     char *dump_path;         /* minidump written, or NULL */

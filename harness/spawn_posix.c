@@ -15,6 +15,7 @@
  * stayed open past its exit (someone still holds it), and in
  * rl_spawn_cleanup() at the end of a run. */
 #include "spawn.h"
+#include "capture.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -38,7 +39,6 @@
 extern char **environ;
 
 #define RL__SLOTS 4096              /* running trials + helpers at one time */
-#define RL__DEFAULT_CAPTURE (64 * 1024)
 #define RL__EOF_GRACE_S 0.5         /* wait for the pipe's EOF after an exit */
 #define RL__GDB_TIMEOUT_S 20.0
 #define RL__STACKS_MAX (256 * 1024)
@@ -117,86 +117,6 @@ void rl_spawn_kill_all(void)
         if (pg > 0)
             kill(-pg, SIGKILL);
     }
-}
-
-/* ---- bounded capture: head + ring buffer tail --------------------------- */
-
-typedef struct {
-    char *head;
-    size_t head_cap, head_len;
-    char *tail;
-    size_t tail_cap, tail_pos;   /* next write position in the ring */
-    size_t total;
-} rl__capture_t;
-
-static int rl__cap_init(rl__capture_t *c, size_t limit)
-{
-    memset(c, 0, sizeof *c);
-    if (limit == 0)
-        limit = RL__DEFAULT_CAPTURE;
-    c->head_cap = limit / 2;
-    c->tail_cap = limit - c->head_cap;
-    c->head = malloc(c->head_cap + 1);
-    c->tail = malloc(c->tail_cap + 1);
-    return c->head && c->tail ? 0 : -1;
-}
-
-static void rl__cap_add(rl__capture_t *c, const char *p, size_t n)
-{
-    c->total += n;
-    size_t h = c->head_cap - c->head_len;
-    if (h > n)
-        h = n;
-    memcpy(c->head + c->head_len, p, h);
-    c->head_len += h;
-    p += h;
-    n -= h;
-    if (n == 0 || c->tail_cap == 0)
-        return;
-    if (n > c->tail_cap) {          /* only the last tail_cap bytes matter */
-        p += n - c->tail_cap;
-        n = c->tail_cap;
-    }
-    while (n > 0) {
-        size_t room = c->tail_cap - c->tail_pos;
-        size_t k = n < room ? n : room;
-        memcpy(c->tail + c->tail_pos, p, k);
-        c->tail_pos = (c->tail_pos + k) % c->tail_cap;
-        p += k;
-        n -= k;
-    }
-}
-
-/* Output = head, "[racelab: N bytes omitted]" when bytes were dropped, tail. */
-static char *rl__cap_finish(rl__capture_t *c, size_t *len)
-{
-    size_t tail_bytes = c->total - c->head_len;
-    size_t kept_tail = tail_bytes < c->tail_cap ? tail_bytes : c->tail_cap;
-    size_t omitted = tail_bytes - kept_tail;
-    char marker[96] = "";
-    if (omitted)
-        snprintf(marker, sizeof marker, "%s[racelab: %zu bytes omitted]\n",
-                 c->head_len && c->head[c->head_len - 1] != '\n' ? "\n" : "", omitted);
-    size_t mlen = strlen(marker);
-    char *out = malloc(c->head_len + mlen + kept_tail + 1);
-    if (!out)
-        return NULL;
-    memcpy(out, c->head, c->head_len);
-    memcpy(out + c->head_len, marker, mlen);
-    char *t = out + c->head_len + mlen;
-    if (tail_bytes <= c->tail_cap) {
-        memcpy(t, c->tail, kept_tail);    /* the ring never wrapped */
-    } else {
-        size_t first = c->tail_cap - c->tail_pos;
-        memcpy(t, c->tail + c->tail_pos, first);
-        memcpy(t + first, c->tail, c->tail_pos);
-    }
-    *len = c->head_len + mlen + kept_tail;
-    out[*len] = '\0';
-    free(c->head);
-    free(c->tail);
-    c->head = c->tail = NULL;
-    return out;
 }
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -566,18 +486,16 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
         return 0;
     }
 
-    rl__capture_t cap;
-    if (rl__cap_init(&cap, opts->capture_limit) != 0) {
-        free(cap.head);
-        free(cap.tail);
+    rl_capture_t cap;
+    if (rl_capture_init(&cap, opts->capture_limit, opts->patterns, opts->npatterns) != 0) {
+        rl_capture_free(&cap);
         snprintf(res->errmsg, sizeof res->errmsg, "out of memory");
         return -1;
     }
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0) {
         snprintf(res->errmsg, sizeof res->errmsg, "pipe: %s", strerror(errno));
-        free(cap.head);
-        free(cap.tail);
+        rl_capture_free(&cap);
         return -1;
     }
     pthread_once(&rl__once, rl__init);
@@ -622,8 +540,7 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
     close(p[1]);
     if (err != 0) {
         close(p[0]);
-        free(cap.head);
-        free(cap.tail);
+        rl_capture_free(&cap);
         res->interrupted = err == EINTR;
         snprintf(res->errmsg, sizeof res->errmsg, "%s: %s", opts->argv[0],
                  err == EINTR ? "interrupted" : strerror(err));
@@ -675,7 +592,7 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
         if (ipipe >= 0 && r > 0 && (pf[ipipe].revents & (POLLIN | POLLHUP | POLLERR))) {
             ssize_t k = read(rd, buf, sizeof buf);
             if (k > 0)
-                rl__cap_add(&cap, buf, (size_t)k);
+                rl_capture_add(&cap, buf, (size_t)k);
             else if (k == 0 || (errno != EINTR && errno != EAGAIN))
                 pipe_open = 0;
         }
@@ -703,8 +620,7 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
         if (pidfd >= 0)
             close(pidfd);
         close(rd);
-        free(cap.head);
-        free(cap.tail);
+        rl_capture_free(&cap);
         snprintf(res->errmsg, sizeof res->errmsg, "poll: %s", strerror(poll_errno));
         return -1;
     }
@@ -731,7 +647,7 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
                 continue;
             ssize_t k = read(rd, buf, sizeof buf);
             if (k > 0)
-                rl__cap_add(&cap, buf, (size_t)k);
+                rl_capture_add(&cap, buf, (size_t)k);
             else if (k == 0 || errno != EINTR)
                 pipe_open = 0;
         }
@@ -755,9 +671,11 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
         rl__sweep_orphans_locked();
         pthread_rwlock_unlock(&rl__spawn_lock);
     }
-    res->output = rl__cap_finish(&cap, &res->output_len);
     res->output_total = cap.total;
-    if (!res->output) {
+    int cap_rc = rl_capture_finish(&cap, &res->output, &res->output_len, &res->output_head_len,
+                                   &res->signature_lines, &res->signature_lines_len);
+    rl_capture_free(&cap);
+    if (cap_rc != 0) {
         snprintf(res->errmsg, sizeof res->errmsg, "out of memory");
         return -1;
     }
@@ -772,9 +690,10 @@ int rl_spawn_run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res)
 void rl_spawn_result_free(rl_spawn_result_t *res)
 {
     free(res->output);
+    free(res->signature_lines);
     free(res->stacks);
     free(res->dump_path);
-    res->output = res->stacks = res->dump_path = NULL;
+    res->output = res->signature_lines = res->stacks = res->dump_path = NULL;
 }
 
 const char *rl_signal_name(int sig, char *buf, size_t len)

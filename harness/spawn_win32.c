@@ -8,6 +8,7 @@
  * with the timeout.  A hung child gets a minidump (dbghelp) and a line per
  * thread with its RIP/RSP, then the job is terminated. */
 #include "spawn.h"
+#include "capture.h"
 #include "platform.h"
 #include "winquote.h"
 
@@ -21,86 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
-
-/* ---- bounded capture ------------------------------------------------------ */
-
-typedef struct {
-    size_t head_cap, tail_cap;
-    char *head;
-    size_t head_len;
-    char *tail;            /* ring buffer */
-    size_t tail_len, tail_pos;
-    size_t total;
-} capture_t;
-
-static int capture_init(capture_t *c, size_t limit)
-{
-    memset(c, 0, sizeof *c);
-    c->head_cap = limit / 2;
-    c->tail_cap = limit - c->head_cap;
-    c->head = malloc(c->head_cap + 1);
-    c->tail = malloc(c->tail_cap + 1);
-    return c->head && c->tail ? 0 : -1;
-}
-
-static void capture_add(capture_t *c, const char *buf, size_t n)
-{
-    c->total += n;
-    size_t h = c->head_cap - c->head_len;
-    if (h > n)
-        h = n;
-    memcpy(c->head + c->head_len, buf, h);
-    c->head_len += h;
-    buf += h;
-    n -= h;
-    if (c->tail_cap == 0)
-        return;
-    if (n >= c->tail_cap) {
-        /* Only the last tail_cap bytes of this chunk can survive. */
-        memcpy(c->tail, buf + n - c->tail_cap, c->tail_cap);
-        c->tail_len = c->tail_cap;
-        c->tail_pos = 0;
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        c->tail[c->tail_pos] = buf[i];
-        c->tail_pos = (c->tail_pos + 1) % c->tail_cap;
-        if (c->tail_len < c->tail_cap)
-            c->tail_len++;
-    }
-}
-
-/* Head, the omission marker when bytes were dropped, then the tail in order. */
-static char *capture_finish(capture_t *c, size_t *len)
-{
-    size_t omitted = c->total - c->head_len - c->tail_len;
-    char marker[96] = "";
-    /* The same marker spawn_posix.c writes, on a line of its own. */
-    if (omitted > 0)
-        snprintf(marker, sizeof marker, "%s[racelab: %zu bytes omitted]\n",
-                 c->head_len && c->head[c->head_len - 1] != '\n' ? "\n" : "", omitted);
-    size_t mlen = strlen(marker);
-    char *out = malloc(c->head_len + mlen + c->tail_len + 1);
-    if (out == NULL)
-        return NULL;
-    size_t n = 0;
-    memcpy(out, c->head, c->head_len);
-    n += c->head_len;
-    memcpy(out + n, marker, mlen);
-    n += mlen;
-    size_t start = c->tail_len < c->tail_cap ? 0 : c->tail_pos;
-    for (size_t i = 0; i < c->tail_len; i++)
-        out[n++] = c->tail[(start + i) % c->tail_cap];
-    out[n] = '\0';
-    *len = n;
-    return out;
-}
-
-static void capture_free(capture_t *c)
-{
-    free(c->head);
-    free(c->tail);
-}
 
 /* ---- the running jobs, for rl_spawn_kill_all ------------------------------ */
 
@@ -279,7 +200,7 @@ fail:
 
 typedef struct {
     HANDLE pipe;
-    capture_t cap;
+    rl_capture_t cap;
 } reader_t;
 
 static DWORD WINAPI reader_main(LPVOID arg)
@@ -291,7 +212,7 @@ static DWORD WINAPI reader_main(LPVOID arg)
      * gone, or when the waiting thread cancels a read stuck on an escaped
      * holder. */
     while (ReadFile(r->pipe, buf, sizeof buf, &n, NULL) && n > 0)
-        capture_add(&r->cap, buf, n);
+        rl_capture_add(&r->cap, buf, n);
     return 0;
 }
 
@@ -457,12 +378,12 @@ int rl_spawn_run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res)
         rc = -1;
         goto out;
     }
-    if (capture_init(&rdr.cap, opts->capture_limit) != 0) {
+    have_cap = 1;
+    if (rl_capture_init(&rdr.cap, opts->capture_limit, opts->patterns, opts->npatterns) != 0) {
         snprintf(res->errmsg, sizeof res->errmsg, "out of memory");
         rc = -1;
         goto out;
     }
-    have_cap = 1;
 
     SECURITY_ATTRIBUTES sa = { .nLength = sizeof sa, .bInheritHandle = FALSE };
     if (!CreatePipe(&rd, &wr, &sa, 0)) {
@@ -583,11 +504,11 @@ int rl_spawn_run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res)
         char buf[16384];
         while (PeekNamedPipe(rd, NULL, 0, NULL, &avail, NULL) && avail > 0 &&
                ReadFile(rd, buf, sizeof buf, &n, NULL) && n > 0)
-            capture_add(&rdr.cap, buf, n);
+            rl_capture_add(&rdr.cap, buf, n);
     }
-    res->output = capture_finish(&rdr.cap, &res->output_len);
     res->output_total = rdr.cap.total;
-    if (res->output == NULL) {
+    if (rl_capture_finish(&rdr.cap, &res->output, &res->output_len, &res->output_head_len,
+                          &res->signature_lines, &res->signature_lines_len) != 0) {
         snprintf(res->errmsg, sizeof res->errmsg, "out of memory");
         rc = -1;
     }
@@ -606,7 +527,7 @@ out:
     if (rd)
         CloseHandle(rd);
     if (have_cap)
-        capture_free(&rdr.cap);
+        rl_capture_free(&rdr.cap);
     free(wenv);
     free(wline);
     free(line);
@@ -620,9 +541,10 @@ out:
 void rl_spawn_result_free(rl_spawn_result_t *res)
 {
     free(res->output);
+    free(res->signature_lines);
     free(res->stacks);
     free(res->dump_path);
-    res->output = res->stacks = res->dump_path = NULL;
+    res->output = res->signature_lines = res->stacks = res->dump_path = NULL;
 }
 
 /* ---- names ----------------------------------------------------------------- */

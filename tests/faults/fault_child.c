@@ -18,6 +18,14 @@
  *                          kill, term
  *   gocrash KIND           print a Go runtime crash (fatal, signal, panic)
  *                          with goroutine traces; exit 2
+ *   goburied NLOG NTRACE   print NLOG log lines, "fatal error: malloc
+ *                          deadlock" (its first 9 bytes, a flush and a
+ *                          pause of 50 ms, then the rest: a line split
+ *                          across two writes), a "runtime: m=3
+ *                          mallocing=1" line, NTRACE goroutine trace lines;
+ *                          exit 2
+ *   matchflood MIB         MIB MiB of lines that all match built-in
+ *                          patterns ("fatal error: flood line N"); exit 2
  *   work MS FILE           sleep MS ms, append RACELAB_SEED to FILE, exit 0
  * Every process it starts keeps its environment, so the tests find them all
  * by a marker variable scanning /proc. */
@@ -139,6 +147,39 @@ static void flood2(long mib)
     exit(3);
 }
 
+static void goburied(long nlog, long ntrace)
+{
+    for (long i = 0; i < nlog; i++)
+        printf("worker %ld: handled request %ld in 3 ms\n", i % 7, i);
+    fflush(stdout);
+    fputs("fatal err", stderr);
+    fflush(stderr);
+    sleep_ms(50);
+    fputs("or: malloc deadlock\n\nruntime: m=3 mallocing=1\n", stderr);
+    fflush(stderr);
+    for (long i = 0; i < ntrace; i++)
+        printf("goroutine %ld [chan receive]:\nmain.worker(0xc000%06lx)\n\t/tmp/x/main.go:%ld +0x5d\n",
+               i + 18, i, 40 + i % 9);
+    fflush(stdout);
+    exit(2);
+}
+
+static void matchflood(long mib)
+{
+    static char buf[1 << 20];
+    size_t n = 0;
+    long line = 0;
+    for (long i = 0; i < mib; i++) {
+        while (n < sizeof buf - 64)
+            n += (size_t)snprintf(buf + n, 64, "fatal error: flood line %ld\n", line++);
+        if (fwrite(buf, 1, n, stdout) != n)
+            _exit(96);
+        n = 0;
+    }
+    fflush(stdout);
+    exit(2);
+}
+
 /* The faults are real, so UBSan (in the sanitizer build) must not turn
  * them into its own reports: the trial has to die by the signal. */
 __attribute__((no_sanitize("undefined")))
@@ -221,6 +262,10 @@ int main(int argc, char **argv)
     }
     if (strcmp(mode, "flood2") == 0 && argc > 2)
         flood2(atol(argv[2]));
+    if (strcmp(mode, "goburied") == 0 && argc > 3)
+        goburied(atol(argv[2]), atol(argv[3]));
+    if (strcmp(mode, "matchflood") == 0 && argc > 2)
+        matchflood(atol(argv[2]));
     if (strcmp(mode, "closeearly") == 0 && argc > 3) {
         puts("closing stdout and stderr");
         fflush(stdout);

@@ -161,3 +161,80 @@ Test(output, go_crash_texts_give_their_first_line, .timeout = 120)
     cr_assert_eq(l.trials[0].term_signal, 0);
     rl_trial_list_free(&l);
 }
+
+/* racelab check on a spec whose buggy variant is the buried crash: the
+ * crash expectation `crash RE` holds, every trial has signature want. */
+static void check_buried(const char *re, const char *sig_pattern, const char *want)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "name buried\nissue https://example.invalid/buried\ncommand %s\n"
+             "timeout 30\ntrials 5\n%s%s%s"
+             "variant buggy goburied 10000 8000\nvariant fixed work 0 seeds.txt\n"
+             "expect buggy crash %s rate >= 0.2\nexpect fixed no-crash upper <= 0.9\n",
+             F, sig_pattern ? "signature " : "", sig_pattern ? sig_pattern : "",
+             sig_pattern ? "\n" : "", re);
+    e2e_write("buried.repro", text);
+    cr_assert(system("rm -rf r3") == 0);
+    char *check[] = { R, "check", "--results", "r3", "buried.repro", NULL };
+    int rc = e2e_run(check, "out3");
+    char *o = e2e_slurp("out3", NULL);
+    cr_assert_eq(rc, 0, "check with crash %s exited %d:\n%s", re, rc, o ? o : "");
+    free(o);
+    rl_trial_list_t l = fault_read("r3");
+    /* sequential stopping may end a variant early: count what ran */
+    size_t buggy = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        if (strcmp(l.trials[i].variant, "buggy") != 0) {
+            cr_assert_eq(l.trials[i].outcome, RL_OUTCOME_PASS);
+            continue;
+        }
+        buggy++;
+        cr_assert_eq(l.trials[i].outcome, RL_OUTCOME_CRASH);
+        cr_assert_str_eq(l.trials[i].signature, want);
+    }
+    cr_assert_geq(buggy, 1);
+    rl_trial_list_free(&l);
+}
+
+/* The faults reproduction: more than the 32 KiB head of log lines, the
+ * fatal line (split across two writes), more than the 32 KiB tail of
+ * goroutine traces.  The fatal line is in the omitted middle, yet it is
+ * the signature, a spec's own signature pattern finds its line there too,
+ * and `crash /malloc deadlock/` counts the trial. */
+Test(output, fatal_line_in_the_omitted_middle_is_the_signature, .timeout = 120)
+{
+    e2e_tmpdir();
+    char *argv[] = { R, "run", "--trials", "1", "--timeout", "30", "--results", "r2", "--",
+                     F, "goburied", "10000", "8000", NULL };
+    cr_assert_eq(e2e_run(argv, "out2"), 1);
+    rl_trial_list_t l = fault_read("r2");
+    cr_assert_eq(l.n, 1);
+    cr_assert_str_eq(l.trials[0].signature, "fatal error: malloc deadlock");
+    char *log = e2e_slurp(l.trials[0].log, NULL);
+    char *out = log ? strstr(log, "== output ==\n") : NULL;
+    cr_assert(out && strstr(out, "bytes omitted]") && !strstr(out, "malloc deadlock"),
+              "the fatal line must be in the omitted middle for this test to mean anything");
+    free(log);
+    rl_trial_list_free(&l);
+
+    check_buried("/malloc deadlock/", NULL, "fatal error: malloc deadlock");
+    check_buried("/mallocing/", "/m=[0-9]+ mallocing/", "runtime: m=N mallocing=1");
+}
+
+/* Every line of a 256 MiB flood matches a built-in pattern: racelab keeps
+ * one line per pattern, no more, and its memory stays bounded. */
+Test(output, flood_of_matching_lines_stays_bounded, .timeout = 300)
+{
+    e2e_tmpdir();
+    char *argv[] = { R, "run", "--trials", "1", "--timeout", "240", "--results", "res", "--",
+                     F, "matchflood", "256", NULL };
+    long rss = 0;
+    int rc = fault_wait(e2e_start(argv, "out"), &rss);
+    cr_assert_eq(rc, 1, "racelab exited %d", rc);
+    cr_assert_lt(rss, 32 * 1024, "racelab grew to %ld KiB", rss);
+    rl_trial_list_t l = fault_read("res");
+    cr_assert_eq(l.n, 1);
+    cr_assert_str_eq(l.trials[0].signature, "fatal error: flood line 0");
+    rl_trial_list_free(&l);
+}

@@ -1,0 +1,19 @@
+/* patterns.c - the built-in signature patterns (see classify.h).  Apart
+ * from classify.c so the capture layer, below the runner, can use them. */
+#include "classify.h"
+
+#include <stddef.h>
+
+const char *const rl_default_patterns[] = {
+    "^fatal error: ",
+    "^panic: ",
+    "unexpected signal",
+    "^SIG(SEGV|BUS|ABRT|ILL|FPE|TRAP|SYS)",
+    "ERROR: AddressSanitizer",
+    "runtime error:",
+    "ThreadSanitizer",
+    "LeakSanitizer",
+    "ERROR: MemorySanitizer",
+    "Assertion .*failed",
+    NULL,
+};
