@@ -2,6 +2,7 @@
 // a cgo file with //export may only declare, not define, C in its preamble.
 package main
 
+// #include "cthreads.h"
 import "C"
 
 const maxThreads = 64
@@ -13,6 +14,9 @@ type slot struct {
 	allocs uint64
 	ring   [][]byte
 	next   int
+	// depthSink is written by every descend frame so the recursion is
+	// not a tail call the compiler could turn into a loop.
+	depthSink uint64
 }
 
 var (
@@ -21,15 +25,50 @@ var (
 	cbSize     int
 	cbKeep     int
 	cbSpinIter int
+	cbDepth    int
+	cbCgo      bool
+	cbCSpin    int
 )
 
-// go17165Callback allocates cbAllocs objects of about cbSize bytes (±50%,
-// drawn from the thread's seeded generator) and keeps the last cbKeep live
-// so that the heap grows and the GC runs while samples are taken.
+// go17165Callback is what every C thread calls in a loop: each call borrows
+// an extra M (needm) and gives it back on return (dropm).
 //
 //export go17165Callback
 func go17165Callback(id C.int) {
-	s := &slots[int(id)]
+	descend(&slots[int(id)], cbDepth)
+}
+
+// descend recurses n frames before doing the callback's work, so that the
+// work runs under a deep Go stack.  When the profiler samples a moved M whose
+// new owner is inside a Go->C call (see work), sigprof walks that owner's
+// goroutine stack from its syscall sp while the trap on the sampled M is
+// raised: the deeper the stack, the longer that walk (up to the profiler's
+// 64 frames).  Four call sites give four return pcs, so the walk's pcvalue
+// cache does not turn every frame into a hit.
+//
+//go:noinline
+func descend(s *slot, n int) {
+	switch {
+	case n <= 0:
+		work(s)
+	case n&3 == 0:
+		descend(s, n-1)
+	case n&3 == 1:
+		descend(s, n-1)
+	case n&3 == 2:
+		descend(s, n-1)
+	default:
+		descend(s, n-1)
+	}
+	s.depthSink++
+}
+
+// work allocates cbAllocs objects of about cbSize bytes (±50%, drawn from
+// the thread's seeded generator), keeps the last cbKeep live so that the
+// heap grows and the GC runs while samples are taken, and with -cgo makes a
+// Go->C call after each allocation (which is what routes a profiler sample
+// of this M through sigprof's syscallsp traceback).
+func work(s *slot) {
 	for i := 0; i < cbAllocs; i++ {
 		s.rng ^= s.rng << 13
 		s.rng ^= s.rng >> 7
@@ -43,6 +82,9 @@ func go17165Callback(id C.int) {
 		s.ring[s.next] = b
 		s.next = (s.next + 1) % len(s.ring)
 		s.allocs++
+		if cbCgo {
+			C.gs_cwork(C.long(cbCSpin))
+		}
 	}
 	// Optional Go-side work so samples land while the M is in Go code.
 	x := s.rng

@@ -44,6 +44,12 @@ static void gs_pause(const gs_worker_t *w)
     }
 }
 
+void gs_cwork(long spin)
+{
+    for (long i = 0; i < spin; i++)
+        gs_spin_sink += (unsigned long)i;
+}
+
 static DWORD WINAPI gs_worker_main(LPVOID arg)
 {
     gs_worker_t *w = arg;

@@ -23,4 +23,8 @@ int gs_start(int threads, int pause, long spin);
  * them.  Returns the total number of callbacks made. */
 long long gs_stop(void);
 
+/* Called from Go (a Go->C call inside the callback): busy-loops `spin`
+ * iterations (0: returns at once) and returns. */
+void gs_cwork(long spin);
+
 #endif

@@ -47,6 +47,9 @@ type config struct {
 	size       int
 	keep       int
 	goSpin     int
+	depth      int
+	cgo        bool
+	cSpin      int
 	procs      int
 	hz         int
 	durationMs int
@@ -70,6 +73,9 @@ func parseFlags() config {
 	fs.IntVar(&c.size, "size", 64, "mean allocation size in bytes, ±50% (1..1048576)")
 	fs.IntVar(&c.keep, "keep", 256, "allocations each thread keeps live (1..65536)")
 	fs.IntVar(&c.goSpin, "gospin", 0, "extra Go-side work per callback, loop iterations (0..1e8)")
+	fs.IntVar(&c.depth, "depth", 0, "Go frames the callback recurses before allocating (0..10000)")
+	fs.BoolVar(&c.cgo, "cgo", false, "make a Go->C call after each allocation")
+	fs.IntVar(&c.cSpin, "cspin", 0, "busy-loop iterations inside each -cgo call (0..1e8)")
 	fs.IntVar(&c.procs, "procs", 0, "GOMAXPROCS (0 = leave the runtime's default; 1..256)")
 	fs.IntVar(&c.hz, "hz", 1000, "CPU profile rate in Hz (0 = profiler off; Windows caps it at 1000)")
 	fs.IntVar(&c.durationMs, "duration", 5000, "run time in ms (1..3600000)")
@@ -109,6 +115,15 @@ func parseFlags() config {
 	if c.goSpin < 0 || c.goSpin > 1e8 {
 		usageError("-gospin %d out of range 0..100000000", c.goSpin)
 	}
+	if c.depth < 0 || c.depth > 10000 {
+		usageError("-depth %d out of range 0..10000", c.depth)
+	}
+	if c.cSpin < 0 || c.cSpin > 1e8 {
+		usageError("-cspin %d out of range 0..100000000", c.cSpin)
+	}
+	if c.cSpin != 0 && !c.cgo {
+		usageError("-cspin is only meaningful with -cgo")
+	}
 	if c.procs < 0 || c.procs > 256 {
 		usageError("-procs %d out of range 0..256", c.procs)
 	}
@@ -124,6 +139,7 @@ func parseFlags() config {
 func main() {
 	c := parseFlags()
 	cbAllocs, cbSize, cbKeep, cbSpinIter = c.allocs, c.size, c.keep, c.goSpin
+	cbDepth, cbCgo, cbCSpin = c.depth, c.cgo, c.cSpin
 	initSlots(c.threads, c.seed)
 	if c.procs > 0 {
 		runtime.GOMAXPROCS(c.procs)
@@ -165,7 +181,7 @@ func main() {
 
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	fmt.Printf("go17165 result=ok variant=%s go=%s threads=%d pause=%s spin=%d allocs=%d size=%d keep=%d gospin=%d procs=%d hz=%d duration_ms=%d seed=%d calls=%d allocs_done=%d gc_cycles=%d elapsed_ms=%d\n",
-		variant, runtime.Version(), c.threads, c.pause, c.spin, c.allocs, c.size, c.keep, c.goSpin,
+	fmt.Printf("go17165 result=ok variant=%s go=%s threads=%d pause=%s spin=%d allocs=%d size=%d keep=%d gospin=%d depth=%d cgo=%t cspin=%d procs=%d hz=%d duration_ms=%d seed=%d calls=%d allocs_done=%d gc_cycles=%d elapsed_ms=%d\n",
+		variant, runtime.Version(), c.threads, c.pause, c.spin, c.allocs, c.size, c.keep, c.goSpin, c.depth, c.cgo, c.cSpin,
 		runtime.GOMAXPROCS(0), c.hz, c.durationMs, c.seed, calls, totalAllocs(c.threads), ms.NumGC, elapsed.Milliseconds())
 }

@@ -8,7 +8,9 @@
 # starts) a running `wineserver -p`.  Trial i gets -seed i.
 # Classes: ok (exit 0 and the result=ok line), malloc-deadlock,
 # nil-g-sigprof (0xc0000005 in gentraceback called from sigprof with a nil
-# g: golang/go#50557), other-fatal:<first fatal line>, hang (timeout),
+# g: golang/go#50557), syscallsp-walk-sigprof (the same sample of a moved M,
+# but the fault is in sigprof's walk of mp.curg from its syscallsp, see
+# NOTES-go.md), other-fatal:<first fatal line>, hang (timeout),
 # exit:<rc>; several joined by '+' when a trial shows more than one.
 set -euo pipefail
 
@@ -32,7 +34,16 @@ classify() { # $1 = trial file prefix, $2 = exit status
     if grep -q '^fatal error: unexpected signal' "$p.err" &&
        grep -A12 '^runtime stack:' "$p.err" | grep -q '^runtime.gentraceback' &&
        grep -A14 '^runtime stack:' "$p.err" | grep -q '^runtime.sigprof(.*, 0x0, 0x'; then
-        sigs+=(nil-g-sigprof)
+        # Which gentraceback call of sigprof faulted (Go 1.19.8 line
+        # numbers; nilgp edits a line in place, so they hold for every
+        # variant): proc.go:4570 walks mp.curg from its syscallsp (the new
+        # owner left its C call between sigprof's check and the re-read,
+        # so the walk starts at sp 0); proc.go:4575 is the nil g itself.
+        if grep -A16 '^runtime stack:' "$p.err" | grep -A1 '^runtime.sigprof(' | grep -q 'proc.go:4570 '; then
+            sigs+=(syscallsp-walk-sigprof)
+        else
+            sigs+=(nil-g-sigprof)
+        fi
     fi
     if ((${#sigs[@]} == 0)); then
         f=$(grep -m1 '^fatal error:' "$p.err" || true)
