@@ -46,6 +46,8 @@ uint64_t rl_trial_seed(uint64_t base, long index)
 
 uint64_t rl_random_seed(void)
 {
+    /* time() and the monotonic clock, not timespec_get: mingw's msvcrt
+     * lacks the latter. */
     uint64_t x = (uint64_t)time(NULL) * 1000000007ull ^ (uint64_t)(rl_now() * 1e9);
     x ^= (uint64_t)(uintptr_t)&x;
     /* Keep it short enough to type back in with --seed. */
@@ -269,6 +271,8 @@ int rl_write_log(const char *dir, rl_trial_t *t, const rl_spawn_result_t *res)
         fputs("\n== stacks at the timeout ==\n", f);
         fputs(res->stacks, f);
     }
+    if (res->dump_path)
+        fprintf(f, "\n== minidump: %s ==\n", res->dump_path);
     int bad = ferror(f);
     if (fclose(f) != 0 || bad) {
         free(path);

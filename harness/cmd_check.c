@@ -173,6 +173,7 @@ static int rl__check_spec(rl__check_t *c, const rl__check_opts_t *o, const rl_tr
         .jobs = o->jobs, .ctx = c, .next = rl__check_next, .record = rl__check_record,
         .done = rl__check_done,
         .progress = rl_stderr_isatty() && !o->quiet ? rl__check_progress : NULL,
+        .results_dir = c->dir,
     };
     e.t0 = rl_now();
     int rc = rl_engine_run(&e);

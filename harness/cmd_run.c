@@ -207,6 +207,7 @@ int rl_cmd_run(int argc, char **argv)
         .jobs = jobs, .ctx = &r, .next = rl__run_next, .record = rl__run_record,
         .done = rl__run_done,
         .progress = rl_stderr_isatty() ? rl__run_progress : NULL,
+        .results_dir = r.dir,
     };
     r.t0 = e.t0 = rl_now();
     int rc = rl_engine_run(&e);

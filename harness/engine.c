@@ -61,16 +61,25 @@ static void rl__worker(void *arg)
         char seedenv[64];
         snprintf(seedenv, sizeof seedenv, "RACELAB_SEED=%llu", (unsigned long long)job.trial.seed);
         char *env_add[] = { seedenv, NULL };
+        char *dump_dir = e->results_dir ? rl_aprintf("%s/logs", e->results_dir) : NULL;
+        char *dump_name = rl_aprintf("%s%s%s-%ld", job.trial.spec,
+                                     job.trial.variant && *job.trial.variant ? "-" : "",
+                                     job.trial.variant ? job.trial.variant : "",
+                                     job.trial.index);
         rl_spawn_opts_t opts = {
             .argv = job.trial.argv,
             .env_add = env_add,
             .timeout_s = job.timeout_s,
             .capture_limit = 64 * 1024,
             .capture_stacks = 1,
+            .dump_dir = dump_dir,
+            .dump_name = dump_name,
         };
         rl_spawn_result_t res;
         job.trial.started_s = rl_now() - e->t0;
         int rc = rl_spawn_run(&opts, &res);
+        free(dump_dir);
+        free(dump_name);
         if (atomic_load(&rl_interrupted) && (rc != 0 || res.interrupted)) {
             /* Killed by racelab's interrupt, not by itself: not a result.  A
              * trial that ended on its own before the signal is still kept. */

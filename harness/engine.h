@@ -34,6 +34,8 @@ typedef struct {
      * (final = 1): a progress line for a terminal, or NULL. */
     void (*progress)(void *ctx, char *buf, size_t len, double elapsed_s);
     double t0;                /* rl_now() at the start of the run */
+    const char *results_dir;  /* a hung trial's minidump (Windows) goes to its
+                                 logs/, named like the log; NULL: none */
 } rl_engine_t;
 
 /* Runs until next() says there is nothing more, done() fails, or racelab

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The Windows half of the test command, on Linux: cross-builds racelab and
+# the scenarios with mingw-w64 into build-win/, runs the Windows-side tests
+# under Wine (meson test, through the cross file's exe wrapper), then lets
+# the native racelab check the Windows scenario through Wine.  Idempotent:
+# the prefix and build directory are reused.  Expects build/harness/racelab
+# (ci/test.sh builds it first).  Environment:
+#   RACELAB_REPORT_DIR   where the JUnit and Markdown reports go
+#                        (default build-win/reports)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=build-win
+reports=${RACELAB_REPORT_DIR:-$build/reports}
+mkdir -p "$build" "$reports"
+export WINEPREFIX=$PWD/$build/wineprefix
+export WINEDEBUG=-all
+
+# Prepare the prefix only when it is not ready: ci/wine-prefix.sh ends with
+# `wineserver -w`, which would wait for ever on a persistent server.
+if ! grep -qs '"Debugger"=""' "$WINEPREFIX/system.reg"; then
+    wineserver -k 2>/dev/null || true
+    sh ci/wine-prefix.sh "$WINEPREFIX" >/dev/null
+fi
+# One wineserver for the whole run: each Wine process start then costs
+# milliseconds instead of most of a second.  It is this prefix's own server,
+# so stopping it at the end touches no other Wine user.
+wineserver -p 2>/dev/null || true   # already running: reuse it
+# Start Wine's services now, detached and without pipes: started by the
+# first trial or test they would hold its output pipe open and share its
+# process group (and be killed with it).
+setsid wine cmd /c exit </dev/null >/dev/null 2>&1 || true
+trap 'wineserver -k 2>/dev/null || true' EXIT
+
+if [[ ! -f $build/build.ninja ]]; then
+    meson setup "$build" --cross-file ci/mingw-w64-x86_64.txt
+fi
+meson compile -C "$build"
+meson test -C "$build" --print-errorlogs --num-processes 2
+
+racelab=build/harness/racelab
+if [[ ! -x $racelab ]]; then
+    echo "ci/test-windows.sh: $racelab missing: build natively first (ci/test.sh does)" >&2
+    exit 1
+fi
+"$racelab" check --jobs 2 --build "$build" \
+    --results "$build/results-wine" \
+    --junit "$reports/go-17165-wine.junit.xml" \
+    --markdown "$reports/go-17165-wine.md" \
+    reproducers/go-17165-wine.repro

@@ -1,0 +1,114 @@
+/* test_suspend.c - the Win32 suspend backend (scenarios/suspend_win32.c):
+ * a suspended busy thread makes no progress until resumed, its context's SP
+ * lies in that thread's own stack, and the error cases the profiler meets
+ * (its own thread, a closed handle, a resume without a suspend) are
+ * reported as such. */
+#include "tap.h"
+#include "suspend.h"
+#include "thread.h"
+
+#include <windows.h>
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+static atomic_ullong progress;
+static atomic_uintptr_t busy_handle;
+static atomic_uintptr_t stack_lo, stack_hi;
+static atomic_int stop;
+
+static void busy(void *arg)
+{
+    (void)arg;
+    ULONG_PTR lo, hi;
+    GetCurrentThreadStackLimits(&lo, &hi);
+    atomic_store(&stack_lo, lo);
+    atomic_store(&stack_hi, hi);
+    atomic_store(&busy_handle, rt_thandle_open());
+    while (!atomic_load_explicit(&stop, memory_order_relaxed))
+        atomic_fetch_add_explicit(&progress, 1, memory_order_relaxed);
+}
+
+static void opener(void *arg)
+{
+    rt_thandle_t *out = arg;
+    *out = rt_thandle_open();
+}
+
+int main(void)
+{
+    tap_ok(rt_suspend_init() == 0 && rt_suspend_register_self() == 0, "init and register");
+
+    rt_thread_t *t;
+    if (!tap_ok(rt_thread_start(&t, busy, NULL) == 0, "start a busy thread"))
+        return tap_done();
+    while (atomic_load(&busy_handle) == 0 || atomic_load(&progress) < 1000)
+        rt_thread_yield();
+    rt_thandle_t h = atomic_load(&busy_handle);
+
+    int all_stopped = 1, all_in_stack = 1, all_resumed = 1;
+    for (int round = 0; round < 20; round++) {
+        int rc = rt_suspend(h, 1000);
+        if (!tap_ok(rc == 0, "suspend the busy thread")) {
+            tap_diag("rt_suspend: %s", rt_suspend_strerror(rc));
+            break;
+        }
+        rt_context_t ctx;
+        rc = rt_suspend_get_context(h, &ctx);
+        /* The thread has stopped once GetThreadContext returns. */
+        unsigned long long before = atomic_load(&progress);
+        Sleep(20);
+        unsigned long long after = atomic_load(&progress);
+        if (after != before) {
+            all_stopped = 0;
+            tap_diag("round %d: progress %llu -> %llu while suspended", round, before, after);
+        }
+        if (rc != 0 || ctx.sp < atomic_load(&stack_lo) || ctx.sp >= atomic_load(&stack_hi) ||
+            ctx.pc == 0) {
+            all_in_stack = 0;
+            tap_diag("round %d: rc=%d pc=%#llx sp=%#llx stack=[%#llx,%#llx)", round, rc,
+                     (unsigned long long)ctx.pc, (unsigned long long)ctx.sp,
+                     (unsigned long long)atomic_load(&stack_lo),
+                     (unsigned long long)atomic_load(&stack_hi));
+        }
+        if (rt_suspend_resume(h) != 0)
+            all_resumed = 0;
+        unsigned long long resumed_at = atomic_load(&progress);
+        uint64_t deadline = rt_now_ns() + 5000000000ull;
+        while (atomic_load(&progress) == resumed_at && rt_now_ns() < deadline)
+            rt_thread_yield();
+        if (atomic_load(&progress) == resumed_at)
+            all_resumed = 0;
+    }
+    tap_ok(all_stopped, "a suspended thread makes no progress (20 rounds)");
+    tap_ok(all_in_stack, "the context's SP lies in the suspended thread's stack, PC is set");
+    tap_ok(all_resumed, "after resume it runs again");
+
+    rt_thandle_t me = rt_thandle_open();
+    tap_ok(rt_suspend(me, 1000) == RT_SUSPEND_ESELF, "suspending the calling thread is refused");
+    rt_thandle_close(me);
+
+    tap_ok(rt_suspend_resume(h) == RT_SUSPEND_ESTATE, "resume without suspend is ESTATE");
+    tap_ok(rt_suspend(0, 1000) == RT_SUSPEND_EBADH, "handle 0 is EBADH");
+
+    atomic_store(&stop, 1);
+    rt_thread_join(t);
+    rt_thandle_close(h);
+    /* Go's P3 shape: the value the profiler loaded was closed by dropm. */
+    tap_ok(rt_suspend(h, 1000) == RT_SUSPEND_EBADH, "a closed handle is EBADH");
+
+    /* A handle to a thread that has exited: SuspendThread on a dead
+     * thread's still-open handle. */
+    rt_thandle_t dead = 0;
+    rt_thread_start(&t, opener, &dead);
+    rt_thread_join(t);
+    int rc = rt_suspend(dead, 1000);
+    tap_diag("suspend of an exited thread's open handle: %d (%s)", rc, rt_suspend_strerror(rc));
+    if (rc == 0)
+        rt_suspend_resume(dead);
+    tap_ok(rc == 0 || rc == RT_SUSPEND_EBADH || rc == RT_SUSPEND_ESYS,
+           "an exited thread's handle neither hangs nor crashes the suspender");
+    rt_thandle_close(dead);
+    tap_ok(rt_suspend_self_resumes() == 0, "Win32 never self-resumes");
+    return tap_done();
+}
