@@ -54,8 +54,8 @@ static void usage(FILE *f)
         "  --workers=N               callback threads (1..%d)             [8]\n"
         "  --extra-ms=N              extra Ms (1..1024)                   [2]\n"
         "  --allocs=N                rt_malloc calls per callback (1..100000) [64]\n"
-        "  --hz=N                    samples per second: SIGPROF timer rate (CPU\n"
-        "                            time), or passes over allm (1..1000000) [1000]\n"
+        "  --hz=N                    SIGPROFs per thread per second, or passes over\n"
+        "                            allm per second (1..100000)          [1000]\n"
         "  --help                    this text\n"
         "\n"
         "Summary keys: samples (sigprof calls), ticks (SIGPROFs), ticks_on_m (the\n"
@@ -118,7 +118,7 @@ static void parse(int argc, char **argv, config_t *cfg)
         NUM("workers", workers, 1, MAX_WORKERS)
         NUM("extra-ms", extra_ms, 1, 1024)
         NUM("allocs", allocs, 1, 100000)
-        NUM("hz", hz, 1, 1000000)
+        NUM("hz", hz, 1, 100000)
         char msg[256];
         snprintf(msg, sizeof msg, "unknown knob '%s'", arg);
         rt_knob_usage_error(PROG, msg);
@@ -149,7 +149,7 @@ static void on_tick(uintptr_t pc, uintptr_t sp)
 static void worker_main(void *arg)
 {
     const config_t *cfg = arg;
-    if (rt_suspend_register_self() != 0)
+    if (rt_suspend_register_self() != 0 || rt_sigprof_register_self() != 0)
         rt_throw("cannot register worker", NULL);
     while (!atomic_load_explicit(&stop_workers, memory_order_relaxed)) {
         rt_needm();
@@ -158,6 +158,7 @@ static void worker_main(void *arg)
         rt_dropm();
         rt_thread_yield();
     }
+    rt_sigprof_unregister_self();
     rt_suspend_unregister_self();
 }
 
@@ -165,7 +166,7 @@ int main(int argc, char **argv)
 {
     config_t cfg;
     parse(argc, argv, &cfg);
-    rt_prof_config_t pc = { .guard = cfg.guard, .hz = (uint32_t)cfg.hz, .sample_work = 2000,
+    rt_prof_config_t pc = { .guard = cfg.guard, .hz = (uint32_t)cfg.hz, .sample_work = 20000,
                             .window_ns = 0, .suspend_timeout_ms = 1000, .max_samples = 4096 };
     prof = rt_prof_new(&pc);
     if (prof == NULL || rt_suspend_init() != 0 || rt_newextram((int)cfg.extra_ms) != 0) {
