@@ -72,5 +72,7 @@ int rl_cmd_check(int argc, char **argv);
 int rl_cmd_replay(int argc, char **argv);
 int rl_cmd_merge(int argc, char **argv);
 int rl_cmd_plan(int argc, char **argv);
+/* racelab sweep: a spec checked at each value of one knob (cmd_sweep.c). */
+int rl_cmd_sweep(int argc, char **argv);
 
 #endif

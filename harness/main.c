@@ -14,6 +14,7 @@ static const char rl__help[] =
     "  check [options] SPEC...          check reproducer specs (variants A/B, verdict)\n"
     "  replay DIR TRIAL                 rerun one recorded trial, same argv and seed\n"
     "  merge DIR... [report options]    combine results directories and judge again\n"
+    "  sweep SPEC --knob NAME=V1,V2,... check a spec at each value of one knob\n"
     "  plan --buggy-rate P --bound B    trials needed for a verdict\n"
     "\n"
     "  racelab COMMAND --help           options of one command\n"
@@ -38,7 +39,7 @@ int main(int argc, char **argv)
         int (*fn)(int, char **);
     } cmds[] = {
         { "run", rl_cmd_run }, { "check", rl_cmd_check }, { "replay", rl_cmd_replay },
-        { "merge", rl_cmd_merge }, { "plan", rl_cmd_plan },
+        { "merge", rl_cmd_merge }, { "plan", rl_cmd_plan }, { "sweep", rl_cmd_sweep },
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(c, cmds[i].name) == 0)

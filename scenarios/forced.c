@@ -5,12 +5,17 @@
 #include <stdbool.h>
 
 #include "m.h"
+#include "prof.h"
 #include "schedpt.h"
 #include "thread.h"
 
 static _Atomic int phase;
 static _Atomic int aborted_at; /* the phase whose wait timed out */
 static _Atomic(rt_m_t *) victim;
+/* The handle the profiler loaded from victim (A's): the thread it will
+ * suspend.  That thread must not become B - it would be suspended while it
+ * waits to make its check, and the script would stall until it timed out. */
+static _Atomic rt_thandle_t loaded;
 static uint32_t step_timeout_ms;
 static _Thread_local bool is_a, is_b;
 
@@ -52,8 +57,9 @@ static void hook(rt_schedpt_id_t pt, rt_m_t *mp, void *ctx)
     switch (pt) {
     case RT_SP_PROF_AFTER_LOAD:
         /* Pick the first M that a worker is running right now. */
-        if (on_profiler() && atomic_load_explicit(&mp->thread, memory_order_relaxed) != 0 &&
+        if (on_profiler() && rt_prof_loaded_thread() != 0 &&
             atomic_load(&phase) == RT_FORCED_IDLE) {
+            atomic_store(&loaded, rt_prof_loaded_thread());
             atomic_store(&victim, mp);
             if (advance(RT_FORCED_IDLE, RT_FORCED_LOADED))
                 await_phase(RT_FORCED_TAKEN);
@@ -77,7 +83,12 @@ static void hook(rt_schedpt_id_t pt, rt_m_t *mp, void *ctx)
         }
         break;
     case RT_SP_NEEDM_AFTER:
-        if (mp == atomic_load(&victim) && advance(RT_FORCED_DROPPED, RT_FORCED_TAKEN))
+        /* A thread that dropped the M before the script reached it (so it
+         * never waited as A) may come back for it: it is the one the
+         * profiler will suspend, so it passes and another thread takes the
+         * M after it. */
+        if (mp == atomic_load(&victim) && atomic_load(&mp->thread) != atomic_load(&loaded) &&
+            advance(RT_FORCED_DROPPED, RT_FORCED_TAKEN))
             is_b = true;
         break;
     case RT_SP_MALLOC_BEFORE_CHECK:
@@ -108,6 +119,7 @@ void rt_forced_install(uint32_t timeout_ms)
     step_timeout_ms = timeout_ms > 0 ? timeout_ms : 1;
     atomic_store(&phase, RT_FORCED_IDLE);
     atomic_store(&victim, NULL);
+    atomic_store(&loaded, 0);
     rt_schedpt_install(hook, NULL);
 }
 

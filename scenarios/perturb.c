@@ -44,6 +44,22 @@ rt_perturb_action_t rt_perturb_decide(const rt_perturb_config_t *cfg, uint32_t r
     if (prio < 0)
         prio = 0;
     int32_t permille = hot ? 250 + (1000 - prio) / 2 : (1000 - prio) / 100;
+    /* rt_malloc's points are passed once per allocation (64 times per
+     * callback by default), with the M held: perturbed as often as the
+     * other points, they stall the workers so much that Ms stop migrating
+     * and the 17165 window never opens.  Held back 1/64 as often there, a
+     * worker is perturbed about as often per callback at its malloc points
+     * as at needm/dropm. */
+    if (pt == RT_SP_MALLOC_BEFORE_CHECK || pt == RT_SP_MALLOC_AFTER_CHECK)
+        permille = (permille + 63) / 64;
+    /* The sampler (role 0) is PCT's low-priority thread: the window this
+     * family of bugs lives in opens between its look at a thread (load of
+     * mp->thread) and its action (suspend, sigprof), so it is held back at
+     * 90% of its points, hot or not; its delays' kinds and lengths stay
+     * seeded.  It passes so few points (a few per sample) that seeded change
+     * points over the workers' horizon would never lower its priority. */
+    if (role == 0)
+        permille = 900;
     uint64_t r = draw(cfg->seed, role, step, (uint64_t)pt + 1);
     if ((int32_t)(r % 1000u) >= permille)
         return act;
@@ -64,6 +80,12 @@ rt_perturb_action_t rt_perturb_decide(const rt_perturb_config_t *cfg, uint32_t r
         act.kind = RT_PERTURB_SLEEP;
         break;
     }
+    /* A worker delayed while it holds an M (or spinning for its turn on the
+     * extra list) only slows migration down: workers yield, the profiler -
+     * whose delays widen the window between its load of mp->thread and
+     * the suspend - spins or sleeps. */
+    if (role != 0)
+        act.kind = RT_PERTURB_YIELD;
     if (act.kind != RT_PERTURB_YIELD)
         act.us = 1 + (uint32_t)((r >> 3) % cfg->max_delay_us);
     return act;

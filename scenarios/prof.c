@@ -110,9 +110,17 @@ static void busy_wait_ns(uint32_t ns)
         ;
 }
 
+static _Thread_local rt_thandle_t visit_loaded;
+
+rt_thandle_t rt_prof_loaded_thread(void)
+{
+    return visit_loaded;
+}
+
 rt_visit_t rt_prof_visit(rt_prof_t *p, rt_m_t *mp)
 {
     rt_thandle_t thread = atomic_load(&mp->thread);
+    visit_loaded = thread;
     rt_schedpt(RT_SP_PROF_AFTER_LOAD, mp);
     /* Do not profile threads blocked on notes (idle Ms). */
     if (thread == 0 || atomic_load_explicit(&mp->profilehz, memory_order_relaxed) == 0 ||

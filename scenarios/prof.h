@@ -93,6 +93,11 @@ void rt_prof_enter(rt_prof_t *p);
  * 0 / blocked / profilehz 0, wait window_ns, suspend, read the context,
  * sigprof, resume.  Must run on a thread that called rt_prof_enter(p). */
 rt_visit_t rt_prof_visit(rt_prof_t *p, rt_m_t *mp);
+/* The handle of mp->thread that the calling thread's latest rt_prof_visit
+ * loaded (the thread it suspends), for schedule-point hooks on
+ * the profiler thread: re-reading mp->thread in the hook may see a later
+ * owner.  0 before the first visit. */
+rt_thandle_t rt_prof_loaded_thread(void);
 
 /* Go's sigprof: raises the allocation guard on the M cfg->guard picks,
  * records a sample charged to mp into the buffer, does sample_work frames of

@@ -38,7 +38,8 @@ extern _Atomic(rt_schedpt_fn_t) rt_schedpt_hook;
 extern void *_Atomic rt_schedpt_ctx;
 
 /* Installs fn (NULL removes it) with its context.  Threads already past a
- * point are not affected; a thread may see the old hook for one more point. */
+ * point are not affected; a thread may see the old hook for one more point,
+ * so removing a hook keeps its context readable (ctx is ignored then). */
 void rt_schedpt_install(rt_schedpt_fn_t fn, void *ctx);
 
 /* The stable name of a point ("prof-after-load", ...), for logs and scripts;

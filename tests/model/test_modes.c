@@ -72,8 +72,31 @@ Test(perturb, change_points_lower_priority)
     rt_perturb_config_t none = { .seed = 7, .depth = 0, .horizon = 1000, .max_delay_us = 5 };
     rt_perturb_config_t deep = none;
     deep.depth = 3;
-    for (uint32_t role = 0; role < 8; role++)
+    for (uint32_t role = 1; role < 8; role++)
         cr_assert_gt(count_actions(&deep, role), count_actions(&none, role), "role %u", role);
+}
+
+Test(perturb, sampler_is_held_back_and_workers_only_yield)
+{
+    /* The sampler (role 0) is delayed at about 90% of its points whatever
+     * the seed; a worker is never made to spin or sleep (it would hold its M
+     * and stop migration), and is held back far less at rt_malloc's points
+     * than at needm/dropm. */
+    rt_perturb_config_t c = { .seed = 5, .depth = 3, .horizon = 1000, .max_delay_us = 9 };
+    unsigned held = 0, at_malloc = 0, at_needm = 0;
+    for (uint64_t k = 0; k < 2000; k++) {
+        held += rt_perturb_decide(&c, 0, k, RT_SP_PROF_AFTER_LOAD).kind != RT_PERTURB_NONE;
+        for (uint32_t role = 1; role < 5; role++) {
+            rt_perturb_action_t m = rt_perturb_decide(&c, role, k, RT_SP_MALLOC_BEFORE_CHECK);
+            rt_perturb_action_t n = rt_perturb_decide(&c, role, k, RT_SP_NEEDM_BEFORE);
+            cr_assert(m.kind == RT_PERTURB_NONE || m.kind == RT_PERTURB_YIELD);
+            cr_assert(n.kind == RT_PERTURB_NONE || n.kind == RT_PERTURB_YIELD);
+            at_malloc += m.kind != RT_PERTURB_NONE;
+            at_needm += n.kind != RT_PERTURB_NONE;
+        }
+    }
+    cr_assert(held > 1700 && held < 1900, "sampler held back at %u of 2000 points", held);
+    cr_assert_lt(at_malloc * 8, at_needm, "malloc %u vs needm %u", at_malloc, at_needm);
 }
 
 Test(perturb, bad_configuration_is_refused)
