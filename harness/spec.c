@@ -273,7 +273,7 @@ static int parse_expect(ctx_t *c, rl_spec_t *sp, const char *rest)
         return fail(c, c->line, "expect: missing variant name");
     e->variant = xstrndup(tok, strlen(tok));
     if (next_token(&s, tok, sizeof tok))
-        return fail(c, c->line, "expect %s: missing 'crash' or 'no-crash'", e->variant);
+        return fail(c, c->line, "expect %s: missing 'crash', 'hang' or 'no-crash'", e->variant);
     if (strcmp(tok, "crash") == 0) {
         e->kind = RL_EXPECT_CRASH;
         s = skip_blank(s);
@@ -286,6 +286,17 @@ static int parse_expect(ctx_t *c, rl_spec_t *sp, const char *rest)
             !(e->min_rate > 0.0) || !(e->min_rate < 1.0))
             return fail(c, c->line, "expect %s crash: rate must be a number in (0, 1), e.g. 0.5 or 50%%",
                         e->variant);
+    } else if (strcmp(tok, "hang") == 0) {
+        /* A hang has no output line to match: its signature is always
+         * "timeout after Ns", so no /signature/ is taken here. */
+        e->kind = RL_EXPECT_HANG;
+        if (next_token(&s, tok, sizeof tok) || strcmp(tok, "rate") != 0 ||
+            next_token(&s, op, sizeof op) || strcmp(op, ">=") != 0)
+            return fail(c, c->line, "expect %s hang: wants rate >= R", e->variant);
+        if (next_token(&s, num, sizeof num) || parse_fraction(num, &e->min_rate) ||
+            !(e->min_rate > 0.0) || !(e->min_rate < 1.0))
+            return fail(c, c->line, "expect %s hang: rate must be a number in (0, 1), e.g. 0.5 or 50%%",
+                        e->variant);
     } else if (strcmp(tok, "no-crash") == 0) {
         e->kind = RL_EXPECT_NO_CRASH;
         if (next_token(&s, tok, sizeof tok) || strcmp(tok, "upper") != 0 ||
@@ -297,7 +308,7 @@ static int parse_expect(ctx_t *c, rl_spec_t *sp, const char *rest)
                         "expect %s no-crash: upper must be a number in (0, 1), e.g. 0.01 or 1%%",
                         e->variant);
     } else {
-        return fail(c, c->line, "expect %s: '%s' is neither 'crash' nor 'no-crash'", e->variant, tok);
+        return fail(c, c->line, "expect %s: '%s' is none of 'crash', 'hang', 'no-crash'", e->variant, tok);
     }
     if (*skip_blank(s) != '\0')
         return fail(c, c->line, "expect %s: unexpected '%s' at the end", e->variant, skip_blank(s));

@@ -10,13 +10,15 @@
 typedef enum {
     RL_EXPECT_CRASH,      /* crashes, signature matches, rate >= min_rate   */
     RL_EXPECT_NO_CRASH,   /* no crash at all; one-sided upper bound <= max  */
+    RL_EXPECT_HANG,       /* hangs (killed at the timeout), rate >= min_rate;
+                             signature_re is always NULL                     */
 } rl_expect_kind_t;
 
 typedef struct {
     char *variant;        /* the variant it judges */
     rl_expect_kind_t kind;
     char *signature_re;   /* POSIX ERE the crash signature must match; NULL = any */
-    double min_rate;      /* RL_EXPECT_CRASH: lower bound wanted on the rate  */
+    double min_rate;      /* RL_EXPECT_CRASH/HANG: lower bound wanted on the rate */
     double max_upper;     /* RL_EXPECT_NO_CRASH: upper bound wanted on the rate */
     int line;             /* line in the spec, for messages */
     char *text;           /* the expectation as written, for reports */

@@ -19,6 +19,11 @@
  * are decided there: a variant that crashes 59% of the time is not failed
  * early against "rate >= 50%". 
  *
+ * "hang rate >= r" is judged exactly like "crash rate >= r", with the
+ * trials that hung (killed at the spec's timeout) in place of the matching
+ * crashes: a deadlock such as a profiler suspending itself is a bug whose
+ * only symptom is that the process never ends.
+ *
  * "no-crash upper <= u" FAILS at the first trial that does not pass
  * (crash, hang and error all count: a fix that hangs is no fix) and HOLDS
  * once n trials all passed and the exact upper bound 1-(1-c)^(1/n) <= u,
@@ -120,16 +125,22 @@ static const rl_bucket_t *top_bucket(const rl_tally_t *t)
 static rl_judgement_t judge_crash(const rl_expect_t *e, const rl_tally_t *t, double c, long cap,
                                   int at_cap, int sequential, char *why, size_t whylen)
 {
-    long n = t->n, k = t->crashes_matching;
+    int hang = e->kind == RL_EXPECT_HANG;
+    long n = t->n, k = hang ? t->outcomes[RL_OUTCOME_HANG] : t->crashes_matching;
     double r = e->min_rate;
     char what[160], extra[200] = "", a[16], b[16], d[16], lb_s[16], r_s[16];
-    if (e->signature_re)
+    if (hang)
+        snprintf(what, sizeof what, "trials hung");
+    else if (e->signature_re)
         snprintf(what, sizeof what, "crashes matched /%s/", e->signature_re);
     else
         snprintf(what, sizeof what, "trials crashed");
-    long other = t->outcomes[RL_OUTCOME_CRASH] - k;
-    long hangs = t->outcomes[RL_OUTCOME_HANG], errs = t->outcomes[RL_OUTCOME_ERROR];
-    if (other || hangs || errs) {
+    long other = t->outcomes[RL_OUTCOME_CRASH] - (hang ? 0 : k);
+    long hangs = hang ? 0 : t->outcomes[RL_OUTCOME_HANG], errs = t->outcomes[RL_OUTCOME_ERROR];
+    if (hang && (other || errs)) {
+        snprintf(extra, sizeof extra, " (not counted: %ld crash%s, %ld error%s)", other,
+                 other == 1 ? "" : "es", errs, errs == 1 ? "" : "s");
+    } else if (other || hangs || errs) {
         /* Failures that are not this bug's do not count toward its rate,
          * but hiding them would mislead. */
         snprintf(extra, sizeof extra, " (not counted: %ld other crash%s, %ld hang%s, %ld error%s)", other,
@@ -233,7 +244,7 @@ rl_judgement_t rl_judge(const rl_expect_t *e, const rl_tally_t *t, const rl_spec
         whylen = sizeof dummy;
     }
     why[0] = '\0';
-    if (e->kind == RL_EXPECT_CRASH)
+    if (e->kind == RL_EXPECT_CRASH || e->kind == RL_EXPECT_HANG)
         return judge_crash(e, t, c, cap, at_cap, sequential, why, whylen);
     return judge_no_crash(e, t, c, cap, at_cap, why, whylen);
 }

@@ -24,6 +24,28 @@ static uint64_t my_tid(void)
 
 /* Go's lockextra: spin until the list head can be swapped for "locked".
  * With nilokay false an empty list is waited out, sleeping between looks. */
+static void minit_default(rt_m_t *mp)
+{
+    atomic_store(&mp->thread, rt_thandle_open());
+}
+
+/* unminit, in Go 1.7's order: close the handle, then a plain store of 0; a
+ * profiler that loaded the handle just before keeps using it. */
+static void unminit_default(rt_m_t *mp)
+{
+    rt_thandle_t h = atomic_load_explicit(&mp->thread, memory_order_relaxed);
+    rt_thandle_close(h);
+    atomic_store(&mp->thread, 0);
+}
+
+static const rt_minit_ops_t default_ops = { minit_default, unminit_default };
+static const rt_minit_ops_t *_Atomic minit_ops = &default_ops;
+
+void rt_set_minit_ops(const rt_minit_ops_t *ops)
+{
+    atomic_store(&minit_ops, ops != NULL ? ops : &default_ops);
+}
+
 static rt_m_t *lockextra(bool nilokay)
 {
     for (;;) {
@@ -85,7 +107,7 @@ rt_m_t *rt_needm(void)
     if (prev != 0 && prev != me)
         atomic_fetch_add_explicit(&migrations, 1, memory_order_relaxed);
     /* minit: publish this thread's handle for the profiler. */
-    atomic_store(&mp->thread, rt_thandle_open());
+    atomic_load(&minit_ops)->minit(mp);
     rt_schedpt(RT_SP_NEEDM_AFTER, mp);
     return mp;
 }
@@ -94,11 +116,7 @@ void rt_dropm(void)
 {
     rt_m_t *mp = curm;
     rt_schedpt(RT_SP_DROPM_BEFORE, mp);
-    /* unminit, in Go 1.7's order: close the handle, then a plain store of 0;
-     * a profiler that loaded the handle just before keeps using it. */
-    rt_thandle_t h = atomic_load_explicit(&mp->thread, memory_order_relaxed);
-    rt_thandle_close(h);
-    atomic_store(&mp->thread, 0);
+    atomic_load(&minit_ops)->unminit(mp);
     rt_m_t *mnext = lockextra(true);
     atomic_store_explicit(&mp->schedlink, mnext, memory_order_relaxed);
     curm = NULL;

@@ -52,6 +52,20 @@ rt_m_t *rt_needm(void);
  * The thread must have an M from rt_needm. */
 void rt_dropm(void);
 
+/* minit / unminit as needm and dropm run them.  minit must publish a handle
+ * naming the calling thread in mp->thread; unminit must release it and store
+ * 0.  The defaults are Go 1.7's: rt_thandle_open and a plain store; close,
+ * then a plain store of 0, with no lock.  The bug-family scenarios install
+ * other shapes (a handle table, a per-M lock: Go 1.14's threadLock). */
+typedef struct rt_minit_ops {
+    void (*minit)(rt_m_t *mp);
+    void (*unminit)(rt_m_t *mp);
+} rt_minit_ops_t;
+
+/* Installs ops (NULL: the defaults).  Call before any thread calls needm;
+ * ops must outlive every needm/dropm. */
+void rt_set_minit_ops(const rt_minit_ops_t *ops);
+
 /* The calling thread's current M (Go: getg().m), NULL when it has none. */
 rt_m_t *rt_getm(void);
 

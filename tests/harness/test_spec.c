@@ -92,6 +92,20 @@ Test(spec, quoting_defaults_and_options)
     rl_spec_free(&s);
 }
 
+Test(spec, hang_expectation)
+{
+    rl_spec_t s;
+    char err[512] = "";
+    cr_assert_eq(rl_spec_parse("h.repro", HEAD VARIANTS "expect buggy hang rate >= 50%\n"
+                                          "expect fixed no-crash upper <= 0.1\n",
+                               &s, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(s.expects[0].kind, RL_EXPECT_HANG);
+    cr_assert_null(s.expects[0].signature_re);
+    cr_assert_float_eq(s.expects[0].min_rate, 0.5, 1e-12);
+    cr_assert_str_eq(s.expects[0].text, "buggy hang rate >= 50%");
+    rl_spec_free(&s);
+}
+
 Test(spec, defaults)
 {
     rl_spec_t s;
@@ -135,7 +149,12 @@ Test(spec, rejects)
          "t.repro:6: expect buggy crash: rate must be a number in (0, 1), e.g. 0.5 or 50%"},
         {HEAD VARIANTS "expect fixed no-crash upper <= 0.0.1\n",
          "t.repro:6: expect fixed no-crash: upper must be a number in (0, 1), e.g. 0.01 or 1%"},
-        {HEAD VARIANTS "expect fixed survives\n", "t.repro:6: expect fixed: 'survives' is neither 'crash' nor 'no-crash'"},
+        {HEAD VARIANTS "expect fixed survives\n",
+         "t.repro:6: expect fixed: 'survives' is none of 'crash', 'hang', 'no-crash'"},
+        {HEAD VARIANTS "expect buggy hang /timeout/ rate >= 0.5\n", "t.repro:6: expect buggy hang: wants rate >= R"},
+        {HEAD VARIANTS "expect buggy hang rate >= 1\n",
+         "t.repro:6: expect buggy hang: rate must be a number in (0, 1), e.g. 0.5 or 50%"},
+        {HEAD VARIANTS "expect buggy hang rate >= 0.5 soon\n", "t.repro:6: expect buggy: unexpected 'soon' at the end"},
         {HEAD VARIANTS "expect fixed no-crash upper <= 0.01 please\n",
          "t.repro:6: expect fixed: unexpected 'please' at the end"},
         {HEAD "command again\n" VARIANTS EXPECTS,

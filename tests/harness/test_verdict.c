@@ -156,6 +156,40 @@ Test(verdict, other_signatures_do_not_count_but_are_named)
     rl_tally_free(&t);
 }
 
+static rl_expect_t hang_e = {.variant = "buggy", .kind = RL_EXPECT_HANG, .min_rate = 0.5,
+                             .text = "buggy hang rate >= 0.5"};
+
+Test(verdict, hang_counts_hangs_only_and_decides_early)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "buggy");
+    char why[512];
+    rl_judgement_t j = RL_JUDGE_UNDECIDED;
+    while (j == RL_JUDGE_UNDECIDED && t.n < 300) {
+        add(&t, 1, RL_OUTCOME_HANG, "timeout after 3s", NULL);
+        j = rl_judge(&hang_e, &t, &spec, 1, why, sizeof why);
+    }
+    /* The same arithmetic as crashes: 8/8 has lower bound 68.8% >= 50%. */
+    cr_assert_eq(j, RL_JUDGE_HOLDS, "%s", why);
+    cr_assert_eq(t.n, 8);
+    cr_assert_str_eq(why, "8/8 trials hung: rate 100.0% [67.6%, 100.0%], lower bound 68.8% >= 50.0%, "
+                          "decided early by SPRT");
+    rl_tally_free(&t);
+}
+
+Test(verdict, hang_expectation_fails_on_crashes_and_names_them)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "buggy");
+    add(&t, 20, RL_OUTCOME_CRASH, "fatal error: malloc deadlock", NULL);
+    add(&t, 1, RL_OUTCOME_HANG, "timeout after 3s", NULL);
+    char why[512];
+    cr_assert_eq(rl_judge(&hang_e, &t, &spec, 0, why, sizeof why), RL_JUDGE_FAILS);
+    cr_assert(strncmp(why, "1/21 trials hung: rate 4.76%", 28) == 0, "%s", why);
+    cr_assert(strstr(why, "(not counted: 20 crashes, 0 errors)") != NULL, "%s", why);
+    rl_tally_free(&t);
+}
+
 Test(verdict, crash_cap_too_small_says_so)
 {
     rl_tally_t t;

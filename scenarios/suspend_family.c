@@ -1,0 +1,308 @@
+/* suspend-family - the rest of issue 17165's family (Go's P2-P6) in the
+ * model runtime: one pattern per run, in its buggy or its fixed shape.
+ *
+ * Worker threads the runtime did not create borrow extra Ms (needm), call
+ * back (allocate), give them back (dropm); a profiler thread walks allm and
+ * suspends and samples the threads running Ms, with the visit written the
+ * way the chosen pattern's Go version wrote it (family.c).  A buggy shape
+ * that takes its wrong step dies like a Go throw with the pattern's own
+ * message, exit status 2; P6's buggy shape hangs.  Success: exit 0 and one
+ * line of key=value pairs on stdout.  Bad knobs: exit 64. */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "family.h"
+#include "handles.h"
+#include "knob.h"
+#include "m.h"
+#include "malloc.h"
+#include "suspend.h"
+#include "thread.h"
+
+#define PROG "suspend-family"
+#define MAX_WORKERS 256
+
+enum pause_kind { PAUSE_NONE, PAUSE_YIELD, PAUSE_SLEEP };
+
+typedef struct config {
+    rt_pattern_t pattern;
+    bool have_pattern, buggy, async;
+    uint64_t duration_ms, seed, workers, extra_ms, allocs, hz, window_ns, timeout_ms, steer_us;
+    bool have_workers;
+    enum pause_kind pause;
+    uint64_t pause_us;
+} config_t;
+
+typedef struct worker {
+    const config_t *cfg;
+    rt_thread_t *thread;
+    uint64_t callbacks;
+} worker_t;
+
+static atomic_bool stop_workers;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: " PROG " --pattern=P [--variant=buggy|fixed] [--knob=value ...]\n"
+        "Go's suspend-and-sample bug family in the model runtime.  A buggy shape dies\n"
+        "with its pattern's own 'fatal error: ...' (exit 2) or, for P6, hangs; a\n"
+        "fixed shape exits 0 and prints one key=value line.\n"
+        "\n"
+        "  --pattern=P             which bug (long or short name):\n"
+        "     unchecked-suspend|p2  SuspendThread's failure ignored, context read\n"
+        "                           through mp.thread again (fix: Go c216c3aa)\n"
+        "                           -> fatal error: profiler sampled a running thread\n"
+        "     handle-reuse|p3       mp.thread loaded without threadLock; the value is\n"
+        "                           closed and reused for another thread (fix: Go\n"
+        "                           6fd467ee, lock + private duplicate)\n"
+        "                           -> fatal error: suspended wrong thread\n"
+        "     after-dropm|p4        threadLock released before the suspend; the M is\n"
+        "                           sampled after its thread dropped it (golang/go#50557;\n"
+        "                           fix: re-check ownership under the lock)\n"
+        "                           -> fatal error: sample charged to wrong thread\n"
+        "     async-suspend|p5      the target's state read right after SuspendThread,\n"
+        "                           before GetThreadContext waited for the stop (fix:\n"
+        "                           Go b89b4623); workers keep their Ms\n"
+        "                           -> fatal error: suspended thread still running\n"
+        "     self-suspend|p6       the profiler runs on an allm M and suspends itself\n"
+        "                           (golang/go#45530; fix e69f0226: skip own M) -> hang\n"
+        "  --variant=buggy|fixed   the shape before or after the fix        [buggy]\n"
+        "  --suspend=native|async  native: the platform's suspend (Linux: a handshake\n"
+        "                          that returns once the target stopped; Win32:\n"
+        "                          SuspendThread); async: emulated asynchrony, the\n"
+        "                          suspend returns before the target stopped and\n"
+        "                          get-context waits for it          [native; p5: async]\n"
+        "  --duration-ms=N         run time (1..3600000)                    [300]\n"
+        "  --seed=N                recorded; default $RACELAB_SEED, else 1\n"
+        "  --workers=N             callback threads (1..%d)        [8; p5: extra-ms]\n"
+        "  --extra-ms=N            extra Ms (1..1024; p6: one is the profiler's) [2]\n"
+        "  --allocs=N              rt_malloc calls per callback (0..100000)   [16]\n"
+        "  --pause=none|yield|US   between callbacks, after dropm            [yield]\n"
+        "  --profiler-hz=N|max     passes over allm per second (1..1000000) [max]\n"
+        "  --window-ns=N           busy delay in the race window (0..1000000000) [0]\n"
+        "  --steer-us=N            > 0: in the race window, wait up to N us for the\n"
+        "                          event the bug needs (p2: the M moved to another\n"
+        "                          thread; p3: the loaded value reused by another\n"
+        "                          thread; p4: the M left the duplicated thread).\n"
+        "                          Same wait in both shapes (0..10000000)   [0]\n"
+        "  --suspend-timeout-ms=N  bound on one suspend handshake (1..60000) [1000]\n"
+        "  --help                  this text\n"
+        "\n"
+        "Summary keys: samples, skipped, suspend_failed (failed suspends), dropped\n"
+        "(samples a fixed P4 threw away), context_failed, migrations, callbacks.\n",
+        MAX_WORKERS);
+}
+
+#define NUM(name, field, lo, hi)                                                   \
+    if (rt_knob_match(arg, name, &v)) {                                            \
+        if (!rt_knob_u64(PROG, name, v, lo, hi, &cfg->field))                      \
+            exit(RT_EXIT_USAGE);                                                   \
+        continue;                                                                  \
+    }
+
+static void bad(const char *name, const char *value, const char *expect)
+{
+    char msg[256];
+    snprintf(msg, sizeof msg, "--%s: expected %s (got '%s')", name, expect, value);
+    rt_knob_usage_error(PROG, msg);
+}
+
+static void parse(int argc, char **argv, config_t *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->buggy = true;
+    cfg->duration_ms = 300;
+    cfg->seed = 1;
+    cfg->workers = 8;
+    cfg->extra_ms = 2;
+    cfg->allocs = 16;
+    cfg->hz = UINT32_MAX;
+    cfg->timeout_ms = 1000;
+    cfg->pause = PAUSE_YIELD;
+    int async = -1;
+    bool have_seed = false;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *v;
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            usage(stdout);
+            exit(0);
+        }
+        if (rt_knob_match(arg, "pattern", &v)) {
+            if (!rt_pattern_parse(v, &cfg->pattern))
+                bad("pattern", v, "unchecked-suspend, handle-reuse, after-dropm, "
+                                  "async-suspend, self-suspend or p2..p6");
+            cfg->have_pattern = true;
+            continue;
+        }
+        if (rt_knob_match(arg, "variant", &v)) {
+            if (strcmp(v, "buggy") == 0)
+                cfg->buggy = true;
+            else if (strcmp(v, "fixed") == 0)
+                cfg->buggy = false;
+            else
+                bad("variant", v, "'buggy' or 'fixed'");
+            continue;
+        }
+        if (rt_knob_match(arg, "suspend", &v)) {
+            if (strcmp(v, "native") == 0)
+                async = 0;
+            else if (strcmp(v, "async") == 0)
+                async = 1;
+            else
+                bad("suspend", v, "'native' or 'async'");
+            continue;
+        }
+        if (rt_knob_match(arg, "profiler-hz", &v)) {
+            if (strcmp(v, "max") == 0)
+                cfg->hz = UINT32_MAX;
+            else if (!rt_knob_u64(PROG, "profiler-hz", v, 1, 1000000, &cfg->hz))
+                exit(RT_EXIT_USAGE);
+            continue;
+        }
+        if (rt_knob_match(arg, "pause", &v)) {
+            if (strcmp(v, "none") == 0)
+                cfg->pause = PAUSE_NONE;
+            else if (strcmp(v, "yield") == 0)
+                cfg->pause = PAUSE_YIELD;
+            else if (rt_knob_u64(PROG, "pause", v, 0, 10000000, &cfg->pause_us))
+                cfg->pause = PAUSE_SLEEP;
+            else
+                exit(RT_EXIT_USAGE);
+            continue;
+        }
+        if (rt_knob_match(arg, "seed", &v)) {
+            if (!rt_knob_u64(PROG, "seed", v, 0, UINT64_MAX, &cfg->seed))
+                exit(RT_EXIT_USAGE);
+            have_seed = true;
+            continue;
+        }
+        if (rt_knob_match(arg, "workers", &v)) {
+            if (!rt_knob_u64(PROG, "workers", v, 1, MAX_WORKERS, &cfg->workers))
+                exit(RT_EXIT_USAGE);
+            cfg->have_workers = true;
+            continue;
+        }
+        NUM("duration-ms", duration_ms, 1, 3600000)
+        NUM("extra-ms", extra_ms, 1, 1024)
+        NUM("allocs", allocs, 0, 100000)
+        NUM("window-ns", window_ns, 0, 1000000000)
+        NUM("steer-us", steer_us, 0, 10000000)
+        NUM("suspend-timeout-ms", timeout_ms, 1, 60000)
+        char msg[256];
+        snprintf(msg, sizeof msg, "unknown knob '%s'", arg);
+        rt_knob_usage_error(PROG, msg);
+    }
+    if (!cfg->have_pattern)
+        rt_knob_usage_error(PROG, "--pattern is required (p2..p6, see --help)");
+    if (!have_seed) {
+        const char *env = getenv("RACELAB_SEED");
+        if (env != NULL && *env != '\0' &&
+            !rt_knob_u64(PROG, "seed (from RACELAB_SEED)", env, 0, UINT64_MAX, &cfg->seed))
+            exit(RT_EXIT_USAGE);
+    }
+    cfg->async = async < 0 ? cfg->pattern == RT_PAT_ASYNC_SUSPEND : async == 1;
+    if (cfg->pattern == RT_PAT_ASYNC_SUSPEND) {
+        if (!cfg->have_workers)
+            cfg->workers = cfg->extra_ms;
+        if (cfg->workers > cfg->extra_ms)
+            rt_knob_usage_error(PROG, "--pattern=async-suspend: workers keep their Ms, "
+                                      "so --workers must not exceed --extra-ms");
+    }
+    if (cfg->pattern == RT_PAT_SELF_SUSPEND && cfg->extra_ms < 2)
+        rt_knob_usage_error(PROG, "--pattern=self-suspend: the profiler takes one extra M, "
+                                  "so --extra-ms must be at least 2");
+}
+
+static void worker_main(void *arg)
+{
+    worker_t *w = arg;
+    const config_t *cfg = w->cfg;
+    if (rt_h_register_self() != 0)
+        rt_throw("cannot register worker", NULL);
+    if (cfg->pattern == RT_PAT_ASYNC_SUSPEND) {
+        /* P5 is about the suspend, not migration: each worker keeps one M
+         * and keeps changing its state. */
+        rt_m_t *mp = rt_needm();
+        while (!atomic_load_explicit(&stop_workers, memory_order_relaxed)) {
+            rt_free(rt_malloc(64));
+            rt_family_progress(mp);
+        }
+        w->callbacks = 1;
+        rt_dropm();
+    } else {
+        while (!atomic_load_explicit(&stop_workers, memory_order_relaxed)) {
+            rt_needm();
+            w->callbacks++;
+            for (uint64_t k = 0; k < cfg->allocs; k++)
+                rt_free(rt_malloc(128));
+            rt_dropm();
+            if (cfg->pause == PAUSE_YIELD)
+                rt_thread_yield();
+            else if (cfg->pause == PAUSE_SLEEP)
+                rt_sleep_us((uint32_t)cfg->pause_us);
+        }
+    }
+    rt_h_unregister_self();
+}
+
+int main(int argc, char **argv)
+{
+    config_t cfg;
+    parse(argc, argv, &cfg);
+    rt_family_config_t fc = {
+        .pattern = cfg.pattern,
+        .buggy = cfg.buggy,
+        .hz = (uint32_t)cfg.hz,
+        .window_ns = (uint32_t)cfg.window_ns,
+        .steer_us = (uint32_t)cfg.steer_us,
+        .suspend_timeout_ms = (uint32_t)cfg.timeout_ms,
+    };
+    if (rt_suspend_init() != 0 || rt_newextram((int)cfg.extra_ms) != 0 ||
+        rt_family_setup(&fc) != 0 || (cfg.async && rt_h_set_async(true) != 0)) {
+        fprintf(stderr, PROG ": cannot set up the model runtime\n");
+        return 1;
+    }
+    static worker_t workers[MAX_WORKERS];
+    uint64_t t0 = rt_now_ns();
+    for (uint64_t i = 0; i < cfg.workers; i++) {
+        workers[i].cfg = &cfg;
+        if (rt_thread_start(&workers[i].thread, worker_main, &workers[i]) != 0) {
+            fprintf(stderr, PROG ": cannot start worker %llu\n", (unsigned long long)i);
+            return 1;
+        }
+    }
+    if (rt_family_start() != 0) {
+        fprintf(stderr, PROG ": cannot start the profiler thread\n");
+        return 1;
+    }
+    uint64_t end = t0 + cfg.duration_ms * 1000000u;
+    for (uint64_t now = rt_now_ns(); now < end; now = rt_now_ns()) {
+        uint64_t left_us = (end - now) / 1000u;
+        rt_sleep_us(left_us > 100000 ? 100000 : (uint32_t)left_us + 1);
+    }
+    /* The profiler first: a suspend of an exited worker can only fail. */
+    rt_family_stop();
+    atomic_store(&stop_workers, true);
+    uint64_t callbacks = 0;
+    for (uint64_t i = 0; i < cfg.workers; i++) {
+        rt_thread_join(workers[i].thread);
+        callbacks += workers[i].callbacks;
+    }
+    rt_h_shutdown();
+    rt_family_stats_t st;
+    rt_family_stats(&st);
+    typedef unsigned long long ull;
+    printf("scenario=suspend-family pattern=%s variant=%s suspend=%s seed=%llu duration_ms=%llu "
+           "elapsed_ms=%llu workers=%llu extra_ms=%llu passes=%llu samples=%llu skipped=%llu "
+           "suspend_failed=%llu dropped=%llu context_failed=%llu steered=%llu migrations=%llu callbacks=%llu\n",
+           rt_pattern_name(cfg.pattern), cfg.buggy ? "buggy" : "fixed",
+           cfg.async ? "async" : "native", (ull)cfg.seed, (ull)cfg.duration_ms,
+           (ull)((rt_now_ns() - t0) / 1000000u), (ull)cfg.workers, (ull)cfg.extra_ms,
+           (ull)st.passes, (ull)st.samples, (ull)st.skipped, (ull)st.suspend_failed,
+           (ull)st.dropped, (ull)st.context_failed, (ull)st.steered, (ull)rt_migrations(), (ull)callbacks);
+    return 0;
+}

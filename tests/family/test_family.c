@@ -1,0 +1,396 @@
+/* The bug family's interleavings (P2-P6), forced step by step: the test
+ * thread is the profiler (rt_family_visit), two actor threads borrow and
+ * drop Ms on command, and a hook inside the visit makes them act at the
+ * pattern's race window.  Each buggy shape must die with its own message
+ * (exit status 2, read from a forked child's stderr) and each fixed shape
+ * must get through the same schedule. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "family.h"
+#include "handles.h"
+#include "m.h"
+#include "malloc.h"
+#include "suspend.h"
+#include "thread.h"
+
+#define WAIT_MS 5000
+
+enum { CMD_IDLE, CMD_NEEDM, CMD_DROPM, CMD_SPIN, CMD_QUIT };
+
+/* A thread that runs one command at a time; waiting, it yields (and stays
+ * suspendable).  CMD_SPIN bumps its M's progress until the next command. */
+typedef struct actor {
+    rt_thread_t *thread;
+    _Atomic int cmd;
+    _Atomic int done; /* commands completed */
+    rt_m_t *m;
+} actor_t;
+
+static actor_t actor_a, actor_c;
+
+static void actor_main(void *arg)
+{
+    actor_t *a = arg;
+    if (rt_h_register_self() != 0)
+        return;
+    for (;;) {
+        int c = atomic_load(&a->cmd);
+        if (c == CMD_IDLE) {
+            rt_thread_yield();
+            continue;
+        }
+        if (c == CMD_QUIT)
+            break;
+        if (c == CMD_NEEDM)
+            a->m = rt_needm();
+        else if (c == CMD_DROPM)
+            rt_dropm();
+        if (c == CMD_SPIN) {
+            atomic_fetch_add(&a->done, 1); /* acknowledged: now spinning */
+            while (atomic_load(&a->cmd) == CMD_SPIN)
+                rt_family_progress(a->m);
+            continue;
+        }
+        atomic_store(&a->cmd, CMD_IDLE);
+        atomic_fetch_add(&a->done, 1);
+    }
+    rt_h_unregister_self();
+}
+
+/* Runs one command on the actor and waits (bounded) until it is done. */
+static bool actor_do(actor_t *a, int cmd)
+{
+    int before = atomic_load(&a->done);
+    if (atomic_load(&a->cmd) == CMD_SPIN)
+        atomic_store(&a->cmd, CMD_IDLE); /* stop spinning first */
+    atomic_store(&a->cmd, cmd);
+    uint64_t until = rt_now_ns() + (uint64_t)WAIT_MS * 1000000u;
+    while (atomic_load(&a->done) == before)
+        if (rt_now_ns() > until)
+            return false;
+        else
+            rt_thread_yield();
+    return true;
+}
+
+/* Sets up the runtime for one pattern: 2 extra Ms, both profiled, actors
+ * A and C started, A holding the first M; the caller becomes the profiler. */
+static void setup(rt_pattern_t pat, bool buggy)
+{
+    rt_family_config_t cfg = { .pattern = pat, .buggy = buggy, .hz = 1000,
+                               .suspend_timeout_ms = 2000 };
+    cr_assert_eq(rt_suspend_init(), 0);
+    cr_assert_eq(rt_newextram(2), 0);
+    cr_assert_eq(rt_family_setup(&cfg), 0);
+    for (rt_m_t *mp = rt_allm(); mp != NULL; mp = mp->alllink)
+        atomic_store(&mp->profilehz, 1000);
+    cr_assert_eq(rt_thread_start(&actor_a.thread, actor_main, &actor_a), 0);
+    cr_assert_eq(rt_thread_start(&actor_c.thread, actor_main, &actor_c), 0);
+    cr_assert(actor_do(&actor_a, CMD_NEEDM));
+    rt_family_enter();
+}
+
+static void teardown_actors(void)
+{
+    atomic_store(&actor_a.cmd, CMD_QUIT);
+    atomic_store(&actor_c.cmd, CMD_QUIT);
+    rt_thread_join(actor_a.thread);
+    rt_thread_join(actor_c.thread);
+}
+
+/* Hooks: at the named point, A drops its M and C takes it (LIFO: the same
+ * M; lowest free slot: C's handle gets A's old value). */
+static _Atomic int hook_point = -1;
+static atomic_int hook_failed;
+
+static void move_m(rt_family_point_t pt, rt_m_t *mp, void *ctx)
+{
+    (void)mp;
+    (void)ctx;
+    if ((int)pt != atomic_load(&hook_point))
+        return;
+    atomic_store(&hook_point, -1); /* once */
+    if (!actor_do(&actor_a, CMD_DROPM) || !actor_do(&actor_c, CMD_NEEDM))
+        atomic_fetch_add(&hook_failed, 1);
+}
+
+/* P2 needs two steps: A drops before the suspend, C takes the M after it. */
+static void drop_then_take(rt_family_point_t pt, rt_m_t *mp, void *ctx)
+{
+    (void)mp;
+    (void)ctx;
+    bool ok = true;
+    if (pt == RT_FP_AFTER_LOAD)
+        ok = actor_do(&actor_a, CMD_DROPM);
+    else if (pt == RT_FP_AFTER_SUSPEND)
+        ok = actor_do(&actor_c, CMD_NEEDM);
+    if (!ok)
+        atomic_fetch_add(&hook_failed, 1);
+}
+
+/* A drops its M (nobody takes it). */
+static void drop_only(rt_family_point_t pt, rt_m_t *mp, void *ctx)
+{
+    (void)mp;
+    (void)ctx;
+    if ((int)pt == atomic_load(&hook_point)) {
+        atomic_store(&hook_point, -1);
+        if (!actor_do(&actor_a, CMD_DROPM))
+            atomic_fetch_add(&hook_failed, 1);
+    }
+}
+
+/* Runs fn in a forked child with stderr captured; returns the exit status
+ * (-1: did not exit normally) and the output in out. */
+static int run_child(void (*fn)(void), char *out, size_t outlen)
+{
+    int fds[2];
+    cr_assert_eq(pipe(fds), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        dup2(fds[1], 2);
+        close(fds[0]);
+        fn();
+        _exit(0);
+    }
+    close(fds[1]);
+    size_t n = 0;
+    ssize_t r;
+    while (n < outlen - 1 && (r = read(fds[0], out + n, outlen - 1 - n)) > 0)
+        n += (size_t)r;
+    out[n] = '\0';
+    close(fds[0]);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Child bodies: exit 0 when the visit returned and the stats are as the
+ * fixed shape must leave them, 10+ for a wrong stat, 2 when a throw fired. */
+static void exit_unless(bool ok, int code)
+{
+    if (!ok)
+        _exit(code);
+}
+
+static void p2_child(bool buggy)
+{
+    setup(RT_PAT_UNCHECKED_SUSPEND, buggy);
+    rt_m_t *mp = actor_a.m;
+    rt_family_set_hook(drop_then_take, NULL);
+    rt_family_visit(mp);
+    rt_family_stats_t st;
+    rt_family_stats(&st);
+    exit_unless(atomic_load(&hook_failed) == 0, 10);
+    exit_unless(actor_c.m == mp, 11);           /* C really took the M */
+    exit_unless(st.suspend_failed == 1, 12);     /* the suspend of A's closed value */
+    exit_unless(st.samples == 0, 13);            /* and nothing was sampled */
+    teardown_actors();
+}
+static void p2_buggy(void) { p2_child(true); }
+static void p2_fixed(void) { p2_child(false); }
+
+Test(family, p2_unchecked_suspend_buggy_samples_a_running_thread)
+{
+    char out[2048];
+    cr_assert_eq(run_child(p2_buggy, out, sizeof out), 2, "output: %s", out);
+    cr_assert_eq(strncmp(out, "fatal error: profiler sampled a running thread\n", 47), 0, "got: %s", out);
+    cr_assert_not_null(strstr(out, "suspend rc=-1"), "the ignored failure is named: %s", out);
+}
+
+Test(family, p2_unchecked_suspend_fixed_skips_the_failed_suspend)
+{
+    char out[2048];
+    cr_assert_eq(run_child(p2_fixed, out, sizeof out), 0, "output: %s", out);
+}
+
+static void p3_child(bool buggy)
+{
+    setup(RT_PAT_HANDLE_REUSE, buggy);
+    rt_m_t *mp = actor_a.m;
+    rt_thandle_t a_value = atomic_load(&mp->thread);
+    atomic_store(&hook_point, RT_FP_AFTER_LOAD);
+    rt_family_set_hook(move_m, NULL);
+    rt_family_visit(mp);
+    rt_family_stats_t st;
+    rt_family_stats(&st);
+    exit_unless(atomic_load(&hook_failed) == 0, 10);
+    /* The schedule did reuse A's value for C. */
+    exit_unless(atomic_load(&mp->thread) == a_value, 11);
+    exit_unless(rt_h_tid(a_value) != 0, 12);
+    exit_unless(st.samples == 1, 13); /* fixed: A, through the private copy */
+    teardown_actors();
+}
+static void p3_buggy(void) { p3_child(true); }
+static void p3_fixed(void) { p3_child(false); }
+
+Test(family, p3_handle_reuse_buggy_suspends_the_wrong_thread)
+{
+    char out[2048];
+    cr_assert_eq(run_child(p3_buggy, out, sizeof out), 2, "output: %s", out);
+    cr_assert_eq(strncmp(out, "fatal error: suspended wrong thread\n", 36), 0, "got: %s", out);
+}
+
+Test(family, p3_handle_reuse_fixed_suspends_its_private_copy)
+{
+    char out[2048];
+    cr_assert_eq(run_child(p3_fixed, out, sizeof out), 0, "output: %s", out);
+}
+
+static void p4_child(bool buggy)
+{
+    setup(RT_PAT_AFTER_DROPM, buggy);
+    rt_m_t *mp = actor_a.m;
+    atomic_store(&hook_point, RT_FP_AFTER_LOAD);
+    rt_family_set_hook(drop_only, NULL);
+    rt_family_visit(mp);
+    rt_family_stats_t st;
+    rt_family_stats(&st);
+    exit_unless(atomic_load(&hook_failed) == 0, 10);
+    exit_unless(st.dropped == 1 && st.samples == 0, 11);
+    teardown_actors();
+}
+static void p4_buggy(void) { p4_child(true); }
+static void p4_fixed(void) { p4_child(false); }
+
+Test(family, p4_after_dropm_buggy_charges_the_sample_to_a_dropped_m)
+{
+    char out[2048];
+    cr_assert_eq(run_child(p4_buggy, out, sizeof out), 2, "output: %s", out);
+    cr_assert_eq(strncmp(out, "fatal error: sample charged to wrong thread\n", 44), 0, "got: %s", out);
+    cr_assert_not_null(strstr(out, "now runs on os_thread=0"), "got: %s", out);
+}
+
+Test(family, p4_after_dropm_fixed_rechecks_and_drops_the_sample)
+{
+    char out[2048];
+    cr_assert_eq(run_child(p4_fixed, out, sizeof out), 0, "output: %s", out);
+}
+
+/* P4 fixed, M still owned: the re-check passes and the sample is kept. */
+static void p4_kept(void)
+{
+    setup(RT_PAT_AFTER_DROPM, false);
+    rt_family_visit(actor_a.m);
+    rt_family_stats_t st;
+    rt_family_stats(&st);
+    exit_unless(st.samples == 1 && st.dropped == 0, 11);
+    teardown_actors();
+}
+
+Test(family, p4_after_dropm_fixed_keeps_a_valid_sample)
+{
+    char out[2048];
+    cr_assert_eq(run_child(p4_kept, out, sizeof out), 0, "output: %s", out);
+}
+
+/* P5: A keeps changing its M's state; with the emulated asynchronous
+ * suspend the buggy shape reads it before the stop.  Not a scripted
+ * interleaving (the stop latency is the helper thread's), so the buggy
+ * child visits until the throw, at most 5000 times. */
+static void p5_child(bool buggy)
+{
+    setup(RT_PAT_ASYNC_SUSPEND, buggy);
+    exit_unless(rt_h_set_async(true) == 0, 10);
+    exit_unless(actor_do(&actor_a, CMD_SPIN), 11);
+    for (int i = 0; i < 5000; i++)
+        rt_family_visit(actor_a.m);
+    rt_family_stats_t st;
+    rt_family_stats(&st);
+    exit_unless(st.samples == 5000, 12);
+    atomic_store(&actor_a.cmd, CMD_IDLE);
+    rt_h_shutdown();
+    teardown_actors();
+}
+static void p5_buggy(void) { p5_child(true); }
+static void p5_fixed(void) { p5_child(false); }
+
+Test(family, p5_async_suspend_buggy_reads_a_running_thread)
+{
+    char out[2048];
+    cr_assert_eq(run_child(p5_buggy, out, sizeof out), 2, "output: %s", out);
+    cr_assert_eq(strncmp(out, "fatal error: suspended thread still running\n", 44), 0, "got: %s", out);
+}
+
+Test(family, p5_async_suspend_fixed_waits_for_the_stop)
+{
+    char out[2048];
+    cr_assert_eq(run_child(p5_fixed, out, sizeof out), 0, "output: %s", out);
+}
+
+/* P6: the profiler's own M is on allm. */
+static void p6_child(bool buggy)
+{
+    setup(RT_PAT_SELF_SUSPEND, buggy);
+    rt_m_t *own = rt_getm();
+    exit_unless(own != NULL && own != actor_a.m && own->id != 0, 10);
+    fprintf(stderr, "visiting\n");
+    rt_family_visit(own); /* buggy: never returns */
+    rt_family_stats_t st;
+    rt_family_stats(&st);
+    exit_unless(st.skipped == 1 && st.samples == 0, 11);
+    fprintf(stderr, "returned\n");
+    teardown_actors();
+}
+static void p6_fixed(void) { p6_child(false); }
+
+Test(family, p6_self_suspend_fixed_skips_its_own_m)
+{
+    char out[2048];
+    cr_assert_eq(run_child(p6_fixed, out, sizeof out), 0, "output: %s", out);
+    cr_assert_str_eq(out, "visiting\nreturned\n");
+}
+
+/* The buggy shape stops itself: the child neither exits nor gets past the
+ * visit.  Polled for a while, then killed (a hang cannot be shown to last
+ * for ever; racelab's hang classification covers the real timeout). */
+Test(family, p6_self_suspend_buggy_never_returns)
+{
+    int fds[2];
+    cr_assert_eq(pipe(fds), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        dup2(fds[1], 2);
+        close(fds[0]);
+        p6_child(true);
+        _exit(0);
+    }
+    close(fds[1]);
+    char out[256];
+    ssize_t n = read(fds[0], out, sizeof out - 1); /* "visiting\n" */
+    cr_assert_gt(n, 0);
+    out[n] = '\0';
+    cr_assert_str_eq(out, "visiting\n");
+    int status;
+    for (int i = 0; i < 50; i++) {
+        cr_assert_eq(waitpid(pid, &status, WNOHANG), 0, "the self-suspending profiler returned");
+        rt_sleep_us(10000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    close(fds[0]);
+}
+
+Test(family, pattern_names_and_messages_are_distinct)
+{
+    for (int i = 0; i < RT_PAT_COUNT; i++) {
+        rt_pattern_t p;
+        cr_assert(rt_pattern_parse(rt_pattern_name((rt_pattern_t)i), &p) && p == (rt_pattern_t)i);
+        cr_assert(rt_pattern_parse(rt_pattern_short((rt_pattern_t)i), &p) && p == (rt_pattern_t)i);
+        for (int j = 0; j < i; j++)
+            if (rt_pattern_message((rt_pattern_t)i) != NULL && rt_pattern_message((rt_pattern_t)j) != NULL)
+                cr_assert_str_neq(rt_pattern_message((rt_pattern_t)i), rt_pattern_message((rt_pattern_t)j));
+    }
+    rt_pattern_t p;
+    cr_assert_not(rt_pattern_parse("p7", &p));
+}
