@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 secs=${RACELAB_FUZZ_SECONDS:-60}
 build=${RACELAB_FUZZ_BUILD:-build-fuzz}
 out=${RACELAB_FUZZ_OUT:-fuzz-artifacts}
-[[ -d $build ]] || CC=clang meson setup "$build" -Dfuzz=enabled
+[[ -d $build ]] || CC=clang meson setup "$build" -Dfuzz=enabled -Dgo_scenarios=disabled
 meson compile -C "$build"
 
 work=$(mktemp -d)

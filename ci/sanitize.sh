@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=${RACELAB_ASAN_BUILD:-build-asan}
-[[ -d $build ]] || meson setup "$build" -Db_sanitize=address,undefined -Db_lundef=false
+[[ -d $build ]] || meson setup "$build" -Db_sanitize=address,undefined -Db_lundef=false -Dgo_scenarios=disabled
 meson compile -C "$build"
 
 # Trials that die by a signal on purpose (the fault tests' SIGSEGV, SIGBUS,
