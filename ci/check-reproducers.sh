@@ -17,7 +17,13 @@ case $kind in
 linux) for s in reproducers/*.repro; do
            [[ $s == *-wine.repro || $s == *-real.repro ]] || specs+=("$s")
        done ;;
-wine)  specs=(reproducers/*-wine.repro); build=build-win ;;
+wine)  build=build-win
+       for s in reproducers/*-wine.repro; do
+           # Not a gate yet: under Wine its fixed variant hung once in 102
+           # trials (process exiting, 0 bytes of output; README, "Wine
+           # caveats"), which would fail a third of CI runs.  Run by hand.
+           [[ $s == reproducers/family-p6-self-suspend-wine.repro ]] || specs+=("$s")
+       done ;;
 real)  specs=(reproducers/*-real.repro) ;;
 *)     echo "ci/check-reproducers.sh: unknown kind '$kind' (linux, wine, real)" >&2; exit 64 ;;
 esac
