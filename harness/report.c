@@ -3,6 +3,7 @@
 #include "report.h"
 
 #include "report_impl.h"
+#include "fmt.h"
 #include "stats.h"
 
 #include <errno.h>
@@ -119,30 +120,12 @@ long rl_report_trials(const rl_summary_t *s)
     return n;
 }
 
-size_t rl_report_utf8_len(const unsigned char *s)
-{
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        return (s[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-        return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 ? 3 : 0;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-        return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80 ? 4 : 0;
-    }
-    return 0;
-}
-
 void rl_report_xml(FILE *out, const char *str)
 {
     const unsigned char *s = (const unsigned char *)(str ? str : "");
     while (*s) {
         unsigned c = *s;
-        size_t n = rl_report_utf8_len(s);
+        size_t n = rl_utf8_len(s);
         if (c == '&')
             fputs("&amp;", out);
         else if (c == '<')
@@ -176,7 +159,7 @@ void rl_report_json_str(FILE *out, const char *str)
     fputc('"', out);
     while (*s) {
         unsigned c = *s;
-        size_t n = rl_report_utf8_len(s);
+        size_t n = rl_utf8_len(s);
         if (c == '"' || c == '\\')
             fprintf(out, "\\%c", c);
         else if (c == '\n')

@@ -24,9 +24,6 @@ const char *rl_report_judgement(rl_judgement_t j);
 char *rl_report_conf(char *buf, size_t len, double confidence);
 /* Total trials run over every variant of s. */
 long rl_report_trials(const rl_summary_t *s);
-/* Length of the valid UTF-8 sequence at s (1 to 4), 0 when the byte at s
- * does not start one (reads no further than a NUL). */
-size_t rl_report_utf8_len(const unsigned char *s);
 /* s with XML special characters escaped; bytes XML 1.0 cannot carry
  * (control characters, invalid UTF-8) become the visible text \xNN. */
 void rl_report_xml(FILE *out, const char *s);

@@ -9,7 +9,7 @@
 static void cell(FILE *out, const char *s)
 {
     for (; s && *s; s++) {
-        size_t n = rl_report_utf8_len((const unsigned char *)s);
+        size_t n = rl_utf8_len((const unsigned char *)s);
         if (n == 0) {
             /* Not UTF-8 (a crash line's raw bytes): the file stays UTF-8. */
             fprintf(out, "\\\\x%02X", (unsigned char)*s);

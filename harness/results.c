@@ -12,6 +12,8 @@
  * through double: seeds are full 64-bit values. */
 #include "results.h"
 
+#include "fmt.h"
+
 #include "results_sync.h"
 
 #include <errno.h>
@@ -71,26 +73,6 @@ static void sb_printf(sb_t *b, const char *fmt, ...)
         sb_putn(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 when s[0] does not start
- * one (overlong forms and surrogates are invalid too). */
-static size_t utf8_len(const unsigned char *s)
-{
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        return (s[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-        return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 ? 3 : 0;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-        return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80 ? 4 : 0;
-    }
-    return 0;
-}
-
 static void sb_json_string(sb_t *b, const char *str)
 {
     if (str == NULL) {
@@ -114,7 +96,7 @@ static void sb_json_string(sb_t *b, const char *str)
         } else if (c < 0x20 || c == 0x7F) {
             sb_printf(b, "\\u%04x", c), s++;
         } else {
-            size_t n = utf8_len(s);
+            size_t n = rl_utf8_len(s);
             if (n == 0) {
                 sb_printf(b, "\\u%04x", c);
                 s++;
