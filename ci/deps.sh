@@ -16,6 +16,12 @@ if [[ "${RACELAB_BENCH:-0}" != 0 ]]; then
     pkgs+=(golang-golang-x-tools)
 fi
 
+# clang's libFuzzer and sanitizer runtimes (ci/fuzz.sh) are only a Recommends
+# of clang, which --no-install-recommends skips: name them where they exist.
+if apt-cache show libclang-rt-14-dev >/dev/null 2>&1; then
+    pkgs+=(libclang-rt-14-dev)
+fi
+
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
