@@ -11,9 +11,10 @@
  * Descendants that left the group (setsid/setpgid) are handled through
  * PR_SET_CHILD_SUBREAPER: once their parent dies they become racelab's
  * children, and a sweep kills and reaps every child of racelab that is not
- * a registered trial.  The sweep runs after a hang, after a trial whose pipe
- * stayed open past its exit (someone still holds it), and in
- * rl_spawn_cleanup() at the end of a run. */
+ * a registered trial.  The sweep runs after a hang and after a trial whose
+ * pipe stayed open past its exit (someone still holds it), sparing daemons
+ * that left racelab's session (shared servers other trials still use), and
+ * in rl_spawn_cleanup() at the end of a run, sparing nothing. */
 #include "spawn.h"
 #include "capture.h"
 
@@ -325,7 +326,38 @@ static int rl__on_path(const char *name, char *out, size_t len)
     return 0;
 }
 
-static void rl__sweep_orphans_locked(void);
+/* What gdb should attach to for pid: pid itself, or, when the leader has
+ * already exited (state Z, as a Wine process's main thread is when the
+ * process hangs half terminated), each task still alive: ptrace refuses a
+ * zombie leader, and with the leader gone gdb sees only the task it
+ * attached to.  Returns how many ids it stored in out (at least 1). */
+static int rl__attachable_tasks(pid_t pid, pid_t *out, int max)
+{
+    char path[96], comm[64], st;
+    int ppid, pgrp;
+    out[0] = pid;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) != 0 || st != 'Z')
+        return 1;
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
+    if (!d)
+        return 1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < max) {
+        if (!rl__is_pid_name(e->d_name))
+            continue;
+        char tpath[128];
+        snprintf(tpath, sizeof tpath, "/proc/%d/task/%.20s/stat", (int)pid, e->d_name);
+        if (rl__parse_stat(tpath, comm, sizeof comm, &st, &ppid, &pgrp) == 0 && st != 'Z')
+            out[n++] = (pid_t)atoi(e->d_name);
+    }
+    closedir(d);
+    return n > 0 ? n : 1;
+}
+
+static void rl__sweep_orphans_locked(int end_of_run);
 
 static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int helper);
 
@@ -341,24 +373,30 @@ static char *rl__capture_stacks(pid_t pgid)
         rl__proc_tasks(&s, members[i]);
     char gdb[4096];
     if (rl__on_path("gdb", gdb, sizeof gdb)) {
-        for (int i = 0; i < n && i < 8; i++) {
-            char pidbuf[32];
-            snprintf(pidbuf, sizeof pidbuf, "%d", (int)members[i]);
-            char *argv[] = { gdb, "-batch", "-nx", "-p", pidbuf, "-ex",
-                             "thread apply all bt", NULL };
-            rl_spawn_opts_t o = { .argv = argv, .timeout_s = RL__GDB_TIMEOUT_S,
-                                  .capture_limit = 64 * 1024 };
-            rl_spawn_result_t r;
-            rl__sb_printf(&s, "== racelab: gdb -batch -p %d -ex 'thread apply all bt' ==\n",
-                          (int)members[i]);
-            if (rl__run(&o, &r, 1) == 0 && r.started) {
-                rl__sb_add(&s, r.output, r.output_len);
-                if (r.timed_out)
-                    rl__sb_printf(&s, "[racelab: gdb timed out after %.0fs]\n", RL__GDB_TIMEOUT_S);
-            } else {
-                rl__sb_printf(&s, "[racelab: gdb did not run: %s]\n", r.errmsg);
+        int attached = 0;
+        for (int i = 0; i < n && attached < 8; i++) {
+            pid_t tasks[8];
+            int nt = rl__attachable_tasks(members[i], tasks, 8);
+            for (int k = 0; k < nt && attached < 8; k++, attached++) {
+                char pidbuf[32];
+                snprintf(pidbuf, sizeof pidbuf, "%d", (int)tasks[k]);
+                char *argv[] = { gdb, "-batch", "-nx", "-p", pidbuf, "-ex",
+                                 "thread apply all bt", NULL };
+                rl_spawn_opts_t o = { .argv = argv, .timeout_s = RL__GDB_TIMEOUT_S,
+                                      .capture_limit = 64 * 1024 };
+                rl_spawn_result_t r;
+                rl__sb_printf(&s, "== racelab: gdb -batch -p %s -ex 'thread apply all bt' ==\n",
+                              pidbuf);
+                if (rl__run(&o, &r, 1) == 0 && r.started) {
+                    rl__sb_add(&s, r.output, r.output_len);
+                    if (r.timed_out)
+                        rl__sb_printf(&s, "[racelab: gdb timed out after %.0fs]\n",
+                                      RL__GDB_TIMEOUT_S);
+                } else {
+                    rl__sb_printf(&s, "[racelab: gdb did not run: %s]\n", r.errmsg);
+                }
+                rl_spawn_result_free(&r);
             }
-            rl_spawn_result_free(&r);
         }
     } else {
         rl__sb_printf(&s, "[racelab: gdb not on PATH; /proc task states only]\n");
@@ -366,9 +404,18 @@ static char *rl__capture_stacks(pid_t pgid)
     return s.buf;
 }
 
-static void rl__sweep_orphans_locked(void)
+/* Kills and reaps racelab's children that are not registered trials.  Mid
+ * run (end_of_run 0) it spares those in another session: a daemon that a
+ * trial started with setsid, such as the wineserver and Wine's services
+ * that the first Wine trial brings up, is shared by the trials running
+ * beside it, and killing it there turns them into hangs (Wine threads die
+ * one by one as they next talk to the server, leaving a half-dead
+ * process).  Such daemons go at the end of the run; exited ones are reaped
+ * at once. */
+static void rl__sweep_orphans_locked(int end_of_run)
 {
     pid_t self = getpid();
+    pid_t own_session = getsid(0);
     for (int round = 0; round < 16; round++) {
         int found = 0;
         DIR *d = opendir("/proc");
@@ -385,6 +432,8 @@ static void rl__sweep_orphans_locked(void)
                 continue;
             pid_t pid = (pid_t)atoi(e->d_name);
             if (rl__registered(pid))
+                continue;
+            if (!end_of_run && st != 'Z' && getsid(pid) != own_session)
                 continue;
             /* An escaped descendant of some trial, now ours: kill its group
              * (it may lead one after setsid) and itself, then reap it. */
@@ -404,7 +453,7 @@ void rl_spawn_cleanup(void)
 {
     pthread_once(&rl__once, rl__init);
     pthread_rwlock_wrlock(&rl__spawn_lock);
-    rl__sweep_orphans_locked();
+    rl__sweep_orphans_locked(1);
     pthread_rwlock_unlock(&rl__spawn_lock);
 }
 
@@ -668,7 +717,7 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_spawn_result_t *res, int help
     close(rd);
     if (escaped && !helper) {
         pthread_rwlock_wrlock(&rl__spawn_lock);
-        rl__sweep_orphans_locked();
+        rl__sweep_orphans_locked(0);
         pthread_rwlock_unlock(&rl__spawn_lock);
     }
     res->output_total = cap.total;

@@ -85,6 +85,32 @@ Test(cli, setsid_escapee_is_killed, .timeout = 60)
     cr_assert(!e2e_alive(p), "setsid grandchild %d left running", (int)p);
 }
 
+/* A daemon that one trial starts in a session of its own (as the first Wine
+ * trial starts the wineserver) is shared by the trials after it: it holds
+ * the first trial's pipe open, which makes racelab sweep for escapees, but
+ * must live until the run ends (killing it there made concurrent Wine
+ * trials hang half dead) and must not outlive the run. */
+Test(cli, setsid_daemon_lives_until_the_run_ends, .timeout = 60)
+{
+    e2e_tmpdir();
+    char script[1024];
+    snprintf(script, sizeof script,
+             "if [ -s pids ]; then kill -0 $(cat pids) || exit 7; "
+             "else '%s' forksleep --setsid --pidfile pids; fi", C);
+    char *argv[] = { R, "run", "--trials", "4", "--jobs", "1", "--timeout", "20",
+                     "--results", "res", "--", "sh", "-c", script, NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 0, "a later trial found the daemon dead");
+    rl_trial_list_t l = read_trials("res");
+    cr_assert_eq(l.n, 4);
+    for (size_t i = 0; i < l.n; i++)
+        cr_assert_eq(l.trials[i].outcome, RL_OUTCOME_PASS, "trial %zu: %s", i,
+                     l.trials[i].signature ? l.trials[i].signature : "");
+    rl_trial_list_free(&l);
+    pid_t p = read_pid("pids");
+    cr_assert(getsid(p) != getsid(0) || !e2e_alive(p), "the daemon did not leave the session");
+    cr_assert(!e2e_alive(p), "daemon %d outlived the run", (int)p);
+}
+
 Test(cli, flood_of_100MB_stays_within_the_capture_bound, .timeout = 120)
 {
     e2e_tmpdir();
