@@ -21,7 +21,16 @@ fi
 # its process group and hold its output pipe open, so racelab would wait for
 # them and then kill them with the trial.  When this call is what starts the
 # server, start them here instead, detached and with no pipes.
-if wineserver -p30 2>/dev/null; then
-    setsid wine cmd /c exit </dev/null >/dev/null 2>&1 || true
+# Trials start in parallel: under a lock, so that no trial's program can
+# connect to a server whose services are not up yet and start them itself.
+# (The lock fd is not passed on: a daemon would hold the lock.)  The server
+# and the services leave the trial's session (setsid), and
+# racelab leaves such daemons alone until the run ends.
+exec 9>"$WINEPREFIX/.racelab-start.lock"
+flock 9
+if wineserver -p30 </dev/null >/dev/null 2>&1 9>&-; then
+    setsid wine cmd /c exit </dev/null >/dev/null 2>&1 9>&- || true
 fi
+flock -u 9
+exec 9>&-
 exec wine "$build/$prog" "$@"
