@@ -29,3 +29,26 @@ size_t rl_utf8_len(const unsigned char *s)
     }
     return 0;
 }
+
+const char *rl_json_escape_next(const unsigned char *s, char buf[8], size_t *in, size_t *out_len)
+{
+    unsigned c = s[0];
+    size_t n = rl_utf8_len(s);
+    *in = 1;
+    if (c == '"' || c == '\\') {
+        buf[0] = '\\';
+        buf[1] = (char)c;
+        *out_len = 2;
+    } else if (c == '\n' || c == '\t' || c == '\r') {
+        buf[0] = '\\';
+        buf[1] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+        *out_len = 2;
+    } else if (c < 0x20 || c == 0x7F || n == 0) {
+        *out_len = (size_t)snprintf(buf, 8, "\\u%04x", c);
+    } else {
+        *in = n;
+        *out_len = n;
+        return (const char *)s;
+    }
+    return buf;
+}

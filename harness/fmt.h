@@ -16,4 +16,12 @@ char *rl_fmt_pct(char *buf, size_t len, double v);
  * must keep its file valid UTF-8 (results, JSON, XML, Markdown) asks this. */
 size_t rl_utf8_len(const unsigned char *s);
 
+/* The JSON form of the next character of the string at s (s[0] != 0): a
+ * valid UTF-8 sequence as it is, '"', '\\' and control bytes escaped, and
+ * a byte that starts no valid sequence as \u00XX (so the file stays valid
+ * UTF-8 and the byte can be told apart).  Sets *in to the bytes consumed and
+ * *out_len to the bytes to write; returns them (s itself, or buf).  The one
+ * quoting rule of the results file and the JSON reports. */
+const char *rl_json_escape_next(const unsigned char *s, char buf[8], size_t *in, size_t *out_len);
+
 #endif

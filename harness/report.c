@@ -158,24 +158,11 @@ void rl_report_json_str(FILE *out, const char *str)
     const unsigned char *s = (const unsigned char *)str;
     fputc('"', out);
     while (*s) {
-        unsigned c = *s;
-        size_t n = rl_utf8_len(s);
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", out);
-        else if (c == '\t')
-            fputs("\\t", out);
-        else if (c == '\r')
-            fputs("\\r", out);
-        else if (c < 0x20 || c == 0x7F || n == 0)
-            fprintf(out, "\\u%04x", c);
-        else {
-            fwrite(s, 1, n, out);
-            s += n;
-            continue;
-        }
-        s++;
+        char buf[8];
+        size_t in, n;
+        const char *e = rl_json_escape_next(s, buf, &in, &n);
+        fwrite(e, 1, n, out);
+        s += in;
     }
     fputc('"', out);
 }

@@ -82,29 +82,11 @@ static void sb_json_string(sb_t *b, const char *str)
     const unsigned char *s = (const unsigned char *)str;
     sb_putn(b, "\"", 1);
     while (*s) {
-        unsigned c = *s;
-        if (c == '"' || c == '\\') {
-            char e[2] = {'\\', (char)c};
-            sb_putn(b, e, 2);
-            s++;
-        } else if (c == '\n') {
-            sb_puts(b, "\\n"), s++;
-        } else if (c == '\t') {
-            sb_puts(b, "\\t"), s++;
-        } else if (c == '\r') {
-            sb_puts(b, "\\r"), s++;
-        } else if (c < 0x20 || c == 0x7F) {
-            sb_printf(b, "\\u%04x", c), s++;
-        } else {
-            size_t n = rl_utf8_len(s);
-            if (n == 0) {
-                sb_printf(b, "\\u%04x", c);
-                s++;
-            } else {
-                sb_putn(b, (const char *)s, n);
-                s += n;
-            }
-        }
+        char buf[8];
+        size_t in, n;
+        const char *e = rl_json_escape_next(s, buf, &in, &n);
+        sb_putn(b, e, n);
+        s += in;
     }
     sb_putn(b, "\"", 1);
 }
