@@ -21,16 +21,15 @@ fi
 # its process group and hold its output pipe open, so racelab would wait for
 # them and then kill them with the trial.  When this call is what starts the
 # server, start them here instead, detached and with no pipes.
-# Trials start in parallel: under a lock, so that no trial's program can
-# connect to a server whose services are not up yet and start them itself.
-# (The lock fd is not passed on: a daemon would hold the lock.)  The server
-# and the services leave the trial's session (setsid), and
-# racelab leaves such daemons alone until the run ends.
+# Trials start in parallel, so this runs under a lock: no trial's program
+# may connect to a server whose services are not up yet and start them
+# itself.  Closing fd 9 releases the lock; the daemons started here must not
+# inherit it.  They leave the trial's session, and racelab leaves such
+# daemons alone until the run ends.
 exec 9>"$WINEPREFIX/.racelab-start.lock"
 flock 9
 if wineserver -p30 </dev/null >/dev/null 2>&1 9>&-; then
     setsid wine cmd /c exit </dev/null >/dev/null 2>&1 9>&- || true
 fi
-flock -u 9
 exec 9>&-
 exec wine "$build/$prog" "$@"

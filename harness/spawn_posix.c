@@ -248,10 +248,12 @@ static int rl__is_pid_name(const char *s)
     return 1;
 }
 
-/* Pids of the processes in group pgid (at most max). */
-static int rl__group_members(pid_t pgid, pid_t *out, int max)
+/* The numeric entries of dir (/proc, or /proc/PID/task) whose stat file
+ * parses and passes keep(state, pgrp, arg), at most max of them. */
+static int rl__scan_pids(const char *dir, int (*keep)(char st, int pgrp, long arg), long arg,
+                         pid_t *out, int max)
 {
-    DIR *d = opendir("/proc");
+    DIR *d = opendir(dir);
     if (!d)
         return 0;
     int n = 0;
@@ -259,14 +261,32 @@ static int rl__group_members(pid_t pgid, pid_t *out, int max)
     while ((e = readdir(d)) && n < max) {
         if (!rl__is_pid_name(e->d_name))
             continue;
-        char path[64], comm[64], st;
+        char path[128], comm[64], st;
         int ppid, pgrp;
-        snprintf(path, sizeof path, "/proc/%.20s/stat", e->d_name);
-        if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) == 0 && pgrp == pgid)
+        snprintf(path, sizeof path, "%.80s/%.20s/stat", dir, e->d_name);
+        if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) == 0 && keep(st, pgrp, arg))
             out[n++] = (pid_t)atoi(e->d_name);
     }
     closedir(d);
     return n;
+}
+
+static int rl__in_group(char st, int pgrp, long pgid)
+{
+    (void)st;
+    return pgrp == pgid;
+}
+
+static int rl__not_zombie(char st, int pgrp, long unused)
+{
+    (void)pgrp, (void)unused;
+    return st != 'Z';
+}
+
+/* Pids of the processes in group pgid (at most max). */
+static int rl__group_members(pid_t pgid, pid_t *out, int max)
+{
+    return rl__scan_pids("/proc", rl__in_group, pgid, out, max);
 }
 
 /* Every task of pid: state, wait channel, current system call. */
@@ -340,21 +360,8 @@ static int rl__attachable_tasks(pid_t pid, pid_t *out, int max)
     if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) != 0 || st != 'Z')
         return 1;
     snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
-    DIR *d = opendir(path);
-    if (!d)
-        return 1;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < max) {
-        if (!rl__is_pid_name(e->d_name))
-            continue;
-        char tpath[128];
-        snprintf(tpath, sizeof tpath, "/proc/%d/task/%.20s/stat", (int)pid, e->d_name);
-        if (rl__parse_stat(tpath, comm, sizeof comm, &st, &ppid, &pgrp) == 0 && st != 'Z')
-            out[n++] = (pid_t)atoi(e->d_name);
-    }
-    closedir(d);
-    return n > 0 ? n : 1;
+    int n = rl__scan_pids(path, rl__not_zombie, 0, out, max);
+    return n > 0 ? n : 1; /* none alive: out[0] is still pid */
 }
 
 static void rl__sweep_orphans_locked(int end_of_run);
