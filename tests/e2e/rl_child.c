@@ -5,7 +5,10 @@
  *   abort                  call abort()
  *   print TEXT... [--exit N]   print each TEXT as a line, then exit N (0)
  *   args                   print argv (one per line) and RACELAB_SEED
- *   hang [--pidfile F]     sleep for ever (two threads)
+ *   hang [--pidfile F] [--leader-exits]
+ *                          sleep for ever (two threads); with --leader-exits
+ *                          the main thread exits and leaves a zombie leader,
+ *                          as a half-terminated Wine process does
  *   forksleep [--setsid] [--hang] [--pidfile F]
  *                          leave a sleeping grandchild (with --setsid: one
  *                          that double-forked into its own session), then
@@ -103,6 +106,8 @@ int main(int argc, char **argv)
         pthread_create(&t, NULL, sleeper, NULL);
         printf("hanging\n");
         fflush(stdout);
+        if (flag(argc, argv, "--leader-exits"))
+            pthread_exit(NULL);
         sleep_forever();
     }
     if (strcmp(mode, "forksleep") == 0) {

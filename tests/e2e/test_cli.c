@@ -54,6 +54,32 @@ Test(cli, hang_is_killed_at_timeout_with_stacks, .timeout = 60)
     rl_trial_list_free(&l);
 }
 
+/* ptrace refuses a zombie: when the main thread has exited, gdb must attach
+ * to the live thread instead, or the dump holds no stack at all. */
+Test(cli, hang_with_a_zombie_leader_gets_the_live_threads_stack, .timeout = 60)
+{
+    e2e_tmpdir();
+    char *argv[] = { R, "run", "--trials", "1", "--timeout", "1", "--results", "res", "--",
+                     C, "hang", "--leader-exits", "--pidfile", "pids", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 1);
+    pid_t p = read_pid("pids");
+    rl_trial_list_t l = read_trials("res");
+    cr_assert_eq(l.n, 1);
+    cr_assert_eq(l.trials[0].outcome, RL_OUTCOME_HANG);
+    char *log = e2e_slurp(l.trials[0].log, NULL);
+    cr_assert(log != NULL);
+    char want[64];
+    snprintf(want, sizeof want, "process %d (rl-child) ppid", (int)p);
+    cr_assert(strstr(log, want) && strstr(log, "state Z"), "no zombie leader in:\n%s", log);
+    if (strstr(log, "gdb not on PATH") == NULL) {
+        snprintf(want, sizeof want, "gdb -batch -p %d ", (int)p);
+        cr_assert(strstr(log, want) == NULL, "gdb was pointed at the zombie leader");
+        cr_assert(strstr(log, "== racelab: gdb -batch -p "), "no gdb attach at all");
+    }
+    free(log);
+    rl_trial_list_free(&l);
+}
+
 Test(cli, sleeping_grandchild_is_killed_when_the_trial_ends, .timeout = 60)
 {
     e2e_tmpdir();
