@@ -132,8 +132,38 @@ static char *rl__strdup(const char *s)
     return d;
 }
 
+/* The output to search, with the lines the capture kept from the omitted
+ * middle put back between head and tail, so that "the first matching line"
+ * means the same as on the whole output.  *merged is what to free. */
+static const char *rl__searchable_output(const rl_spawn_result_t *res, size_t *len, char **merged)
+{
+    const char *out = res->output ? res->output : "";
+    *len = res->output ? res->output_len : 0;
+    *merged = NULL;
+    if (res->signature_lines && res->signature_lines_len && res->output_head_len <= *len) {
+        size_t h = res->output_head_len, s = res->signature_lines_len, n = *len;
+        char *m = malloc(n + s + 2);
+        if (m) {
+            size_t o = h;
+            memcpy(m, out, h);
+            if (h && out[h - 1] != '\n')
+                m[o++] = '\n';
+            memcpy(m + o, res->signature_lines, s);
+            o += s;
+            memcpy(m + o, out + h, n - h);
+            o += n - h;
+            m[o] = '\0';
+            *merged = m;
+            *len = o;
+            return m;
+        }
+    }
+    return out;
+}
+
 rl_outcome_t rl_classify(const rl_spawn_result_t *res, double timeout_s,
-                         char *const *patterns, int npatterns, char **signature)
+                         char *const *patterns, int npatterns, int hang_after_signature_is_crash,
+                         char **signature)
 {
     char buf[320];
     *signature = NULL;
@@ -142,36 +172,31 @@ rl_outcome_t rl_classify(const rl_spawn_result_t *res, double timeout_s,
         *signature = rl__strdup(buf);
         return RL_OUTCOME_ERROR;
     }
+    size_t len;
+    char *merged;
+    const char *out;
     if (res->timed_out) {
+        /* Only the spec's own patterns: a built-in one such as "panic:" is
+         * too loose to turn a hang into a crash. */
+        char *sig = NULL;
+        if (hang_after_signature_is_crash && patterns && npatterns > 0) {
+            out = rl__searchable_output(res, &len, &merged);
+            sig = rl__match((const char *const *)patterns, npatterns, out, len);
+            free(merged);
+        }
+        if (sig) {
+            snprintf(buf, sizeof buf, "%s (then hung)", sig);
+            free(sig);
+            *signature = rl__strdup(buf);
+            return RL_OUTCOME_CRASH;
+        }
         snprintf(buf, sizeof buf, "timeout after %gs", timeout_s);
         *signature = rl__strdup(buf);
         return RL_OUTCOME_HANG;
     }
     if (res->exit_status == 0 && res->term_signal == 0 && res->exception == 0)
         return RL_OUTCOME_PASS;
-    const char *out = res->output ? res->output : "";
-    size_t len = res->output ? res->output_len : 0;
-    /* Lines the capture kept from the omitted middle go between head and
-     * tail, so "the first matching line" means the same as on the whole
-     * output. */
-    char *merged = NULL;
-    if (res->signature_lines && res->signature_lines_len && res->output_head_len <= len) {
-        size_t h = res->output_head_len, s = res->signature_lines_len;
-        merged = malloc(len + s + 2);
-        if (merged) {
-            size_t o = h;
-            memcpy(merged, out, h);
-            if (h && out[h - 1] != '\n')
-                merged[o++] = '\n';
-            memcpy(merged + o, res->signature_lines, s);
-            o += s;
-            memcpy(merged + o, out + h, len - h);
-            o += len - h;
-            merged[o] = '\0';
-            out = merged;
-            len = o;
-        }
-    }
+    out = rl__searchable_output(res, &len, &merged);
     char *sig = NULL;
     if (patterns && npatterns > 0)
         sig = rl__match((const char *const *)patterns, npatterns, out, len);

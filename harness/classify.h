@@ -21,9 +21,14 @@
  * *signature is malloc'd.  Returns the outcome; a pattern that does not
  * compile is skipped (specs are validated when loaded).  The lines of
  * res->signature_lines are searched as if they stood between the head and
- * the omission marker of res->output (where they came from). */
+ * the omission marker of res->output (where they came from).
+ * With hang_after_signature_is_crash, a timed-out trial whose output has a
+ * line matching one of patterns (the spec's, never the built-in ones) is a
+ * crash with that line's signature plus " (then hung)": it crashed and then
+ * failed to exit (spec keyword `hang-after-signature crash`). */
 rl_outcome_t rl_classify(const rl_spawn_result_t *res, double timeout_s,
-                         char *const *patterns, int npatterns, char **signature);
+                         char *const *patterns, int npatterns, int hang_after_signature_is_crash,
+                         char **signature);
 
 /* The built-in patterns, NULL-terminated. */
 extern const char *const rl_default_patterns[];

@@ -59,6 +59,7 @@ static int rl__check_next(void *ctx, rl_job_t *job)
         job->timeout_s = c->spec.timeout_s;
         job->patterns = c->spec.patterns;
         job->npatterns = c->spec.npatterns;
+        job->hang_after_signature_is_crash = c->spec.hang_after_signature_is_crash;
         job->tag = v;
         return 1;
     }

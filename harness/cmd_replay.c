@@ -101,7 +101,8 @@ int rl_cmd_replay(int argc, char **argv)
     rl_spawn_cleanup();
     char *sig = NULL;
     rl_outcome_t out = rl_classify(&res, timeout, have_spec ? spec.patterns : NULL,
-                                   have_spec ? spec.npatterns : 0, &sig);
+                                   have_spec ? spec.npatterns : 0,
+                                   have_spec && spec.hang_after_signature_is_crash, &sig);
     fwrite(res.output, 1, res.output_len, stdout);
     if (res.output_len && res.output[res.output_len - 1] != '\n')
         putchar('\n');

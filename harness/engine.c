@@ -95,7 +95,8 @@ static void rl__worker(void *arg)
             res.started = 0;   /* the harness failed it: an error trial */
         }
         char *sig = NULL;
-        job.trial.outcome = rl_classify(&res, job.timeout_s, job.patterns, job.npatterns, &sig);
+        job.trial.outcome = rl_classify(&res, job.timeout_s, job.patterns, job.npatterns,
+                                        job.hang_after_signature_is_crash, &sig);
         job.trial.signature = sig;
         job.trial.exit_status = res.exit_status;
         job.trial.term_signal = res.term_signal;

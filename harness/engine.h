@@ -12,6 +12,7 @@ typedef struct {
     double timeout_s;
     char *const *patterns;    /* signature patterns tried before the defaults */
     int npatterns;
+    int hang_after_signature_is_crash; /* see rl_classify */
     int tag;                  /* the caller's own number (e.g. variant) */
 } rl_job_t;
 

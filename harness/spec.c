@@ -434,6 +434,16 @@ static int parse_line(ctx_t *c, rl_spec_t *sp, char *line, int *seen)
         sp->patterns = np;
         np[sp->npatterns++] = re;
         np[sp->npatterns] = NULL;
+    } else if (!strcmp(kw, "hang-after-signature")) {
+        if (seen[7])
+            return fail(c, c->line, "'hang-after-signature' given twice (first at line %d)", seen[7]);
+        seen[7] = c->line;
+        if (!strcmp(rest, "crash"))
+            sp->hang_after_signature_is_crash = 1;
+        else if (!strcmp(rest, "hang"))
+            sp->hang_after_signature_is_crash = 0;
+        else
+            return fail(c, c->line, "hang-after-signature: wants 'crash' or 'hang', not '%s'", rest);
     } else if (!strcmp(kw, "variant")) {
         return parse_variant(c, sp, rest);
     } else if (!strcmp(kw, "expect")) {
@@ -441,7 +451,7 @@ static int parse_line(ctx_t *c, rl_spec_t *sp, char *line, int *seen)
     } else {
         return fail(c, c->line,
                     "unknown keyword '%s' (known: name issue description command args timeout "
-                    "trials confidence signature variant expect)",
+                    "trials confidence signature hang-after-signature variant expect)",
                     kw);
     }
     return c->failed ? -1 : 0;

@@ -47,6 +47,11 @@ typedef struct {
     double confidence;    /* e.g. 0.95: for intervals and decisions */
     int npatterns;
     char **patterns;      /* extra signature patterns (ERE), tried first */
+    /* `hang-after-signature crash`: a trial killed at the timeout whose
+     * output already has a line matching one of patterns crashed and then
+     * failed to exit (under Wine a dying process can wait for ever on a
+     * suspend it took on its way out); it is classified as that crash. */
+    int hang_after_signature_is_crash;
 } rl_spec_t;
 
 /* Reads and validates the spec at path.  On error returns -1 and writes

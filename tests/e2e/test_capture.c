@@ -68,7 +68,7 @@ static char *capture_sig(const char *out, size_t n, size_t chunk, char *const *p
     if (sig_lines_len)
         *sig_lines_len = r.signature_lines_len;
     char *sig = NULL;
-    cr_assert_eq(rl_classify(&r, 1, pats, npats, &sig), RL_OUTCOME_CRASH);
+    cr_assert_eq(rl_classify(&r, 1, pats, npats, 0, &sig), RL_OUTCOME_CRASH);
     free(r.output);
     free(r.signature_lines);
     return sig;
@@ -84,7 +84,7 @@ static char *whole_sig(const char *out, size_t n, char *const *pats, int npats)
     r.output = (char *)out;
     r.output_len = n;
     char *sig = NULL;
-    rl_classify(&r, 1, pats, npats, &sig);
+    rl_classify(&r, 1, pats, npats, 0, &sig);
     return sig;
 }
 

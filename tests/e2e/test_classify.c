@@ -26,7 +26,7 @@ static rl_spawn_result_t fake(int started, int status, int sig, int timed_out, c
 static char *classify(rl_spawn_result_t r, rl_outcome_t want, char *const *pats, int npats)
 {
     char *sig = NULL;
-    rl_outcome_t o = rl_classify(&r, 2.5, pats, npats, &sig);
+    rl_outcome_t o = rl_classify(&r, 2.5, pats, npats, 0, &sig);
     cr_assert_eq(o, want, "outcome %s, want %s", rl_outcome_name(o), rl_outcome_name(want));
     return sig;
 }
@@ -48,6 +48,37 @@ Test(classify, outcomes)
     s = classify(fake(0, -1, 0, 0, NULL), RL_OUTCOME_ERROR, NULL, 0);
     cr_assert_str_eq(s, "could not start: nosuch: No such file or directory");
     free(s);
+}
+
+/* `hang-after-signature crash`: a trial that printed a spec signature line
+ * and then hung is that crash, marked "(then hung)"; without the keyword,
+ * with no spec pattern, or when only a built-in pattern matches, it stays a
+ * hang. */
+Test(classify, hang_after_signature)
+{
+    char *pats[] = { "^fatal error: malloc deadlock", NULL };
+    const char *out = "starting\npanic: built-in only\nfatal error: malloc deadlock\ngoroutine 1\n";
+    char *sig = NULL;
+    rl_spawn_result_t r = fake(1, -1, SIGKILL, 1, out);
+    cr_assert_eq(rl_classify(&r, 20, pats, 1, 1, &sig), RL_OUTCOME_CRASH);
+    cr_assert_str_eq(sig, "fatal error: malloc deadlock (then hung)");
+    free(sig);
+    cr_assert_eq(rl_classify(&r, 20, pats, 1, 0, &sig), RL_OUTCOME_HANG);
+    cr_assert_str_eq(sig, "timeout after 20s");
+    free(sig);
+    cr_assert_eq(rl_classify(&r, 20, NULL, 0, 1, &sig), RL_OUTCOME_HANG, "a built-in pattern made a crash");
+    free(sig);
+    r = fake(1, -1, SIGKILL, 1, "starting\nstill going\n");
+    cr_assert_eq(rl_classify(&r, 20, pats, 1, 1, &sig), RL_OUTCOME_HANG);
+    free(sig);
+    /* The line may come from the capture's omitted middle. */
+    r = fake(1, -1, SIGKILL, 1, "head\n[... omitted ...]\ntail\n");
+    r.output_head_len = 5;
+    r.signature_lines = "fatal error: malloc deadlock\n";
+    r.signature_lines_len = strlen(r.signature_lines);
+    cr_assert_eq(rl_classify(&r, 20, pats, 1, 1, &sig), RL_OUTCOME_CRASH);
+    cr_assert_str_eq(sig, "fatal error: malloc deadlock (then hung)");
+    free(sig);
 }
 
 Test(classify, first_matching_line_wins)

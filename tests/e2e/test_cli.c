@@ -137,6 +137,50 @@ Test(cli, setsid_daemon_lives_until_the_run_ends, .timeout = 60)
     cr_assert(!e2e_alive(p), "daemon %d outlived the run", (int)p);
 }
 
+/* A trial that prints a signature line and then hangs: with
+ * `hang-after-signature crash` it is that crash, "(then hung)", and a crash
+ * expectation counts it; without the keyword it is a hang. */
+static int check_hung_printer(const char *option)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "name hungprint\nissue https://example.invalid/h\ncommand %s\ntimeout 1\ntrials 4\n"
+             "signature /^hanging$/\n%s\n"
+             "variant buggy hang\nvariant fixed exit 0\n"
+             "expect buggy crash /^hanging \\(then hung\\)$/ rate >= 0.3\n"
+             "expect fixed no-crash upper <= 0.9\n",
+             e2e_child(), option);
+    e2e_write("h.repro", text);
+    char *argv[] = { R, "check", "--jobs", "2", "--fixed-n", "--results", "res", "h.repro", NULL };
+    return e2e_run(argv, "out");
+}
+
+Test(cli, hang_after_signature_counts_as_that_crash, .timeout = 60)
+{
+    e2e_tmpdir();
+    cr_assert_eq(check_hung_printer("hang-after-signature crash"), 0);
+    rl_trial_list_t l = read_trials("res");
+    cr_assert_eq(l.n, 8);
+    for (size_t i = 0; i < l.n; i++) {
+        if (strcmp(l.trials[i].variant, "buggy"))
+            continue;
+        cr_assert_eq(l.trials[i].outcome, RL_OUTCOME_CRASH);
+        cr_assert_str_eq(l.trials[i].signature, "hanging (then hung)");
+    }
+    rl_trial_list_free(&l);
+}
+
+Test(cli, hang_after_signature_is_a_hang_by_default, .timeout = 60)
+{
+    e2e_tmpdir();
+    cr_assert_eq(check_hung_printer("# hang-after-signature not given"), 1);
+    rl_trial_list_t l = read_trials("res");
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.trials[i].variant, "buggy"))
+            cr_assert_eq(l.trials[i].outcome, RL_OUTCOME_HANG);
+    rl_trial_list_free(&l);
+}
+
 Test(cli, flood_of_100MB_stays_within_the_capture_bound, .timeout = 120)
 {
     e2e_tmpdir();

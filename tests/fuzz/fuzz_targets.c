@@ -123,7 +123,7 @@ int rl_fuzz_classify(const uint8_t *data, size_t size)
         npats = 1;
     }
     char *sig = NULL;
-    rl_outcome_t o = rl_classify(&r, 1.0, pats, npats, &sig);
+    rl_outcome_t o = rl_classify(&r, 1.0, pats, npats, 1, &sig);
     require(o >= RL_OUTCOME_PASS && o < RL_OUTCOME_COUNT, "an outcome", NULL);
     require((o == RL_OUTCOME_PASS) == (sig == NULL), "failures and only failures have a signature",
             rl_outcome_name(o));

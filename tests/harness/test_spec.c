@@ -106,6 +106,20 @@ Test(spec, hang_expectation)
     rl_spec_free(&s);
 }
 
+Test(spec, hang_after_signature)
+{
+    rl_spec_t s;
+    char err[512] = "";
+    cr_assert_eq(rl_spec_parse("h.repro", HEAD "hang-after-signature crash\n" VARIANTS EXPECTS, &s, err,
+                               sizeof err), 0, "%s", err);
+    cr_assert_eq(s.hang_after_signature_is_crash, 1);
+    rl_spec_free(&s);
+    cr_assert_eq(rl_spec_parse("h.repro", HEAD "hang-after-signature hang\n" VARIANTS EXPECTS, &s, err,
+                               sizeof err), 0, "%s", err);
+    cr_assert_eq(s.hang_after_signature_is_crash, 0);
+    rl_spec_free(&s);
+}
+
 Test(spec, defaults)
 {
     rl_spec_t s;
@@ -115,6 +129,7 @@ Test(spec, defaults)
     cr_assert_float_eq(s.timeout_s, 60.0, 1e-12);
     cr_assert_float_eq(s.confidence, 0.95, 1e-12);
     cr_assert_null(s.description);
+    cr_assert_eq(s.hang_after_signature_is_crash, 0, "a hang is a hang unless the spec says otherwise");
     rl_spec_free(&s);
 }
 
@@ -130,7 +145,11 @@ Test(spec, rejects)
     static const bad_spec_t cases[] = {
         {HEAD "frobnicate 1\n" VARIANTS EXPECTS,
          "t.repro:4: unknown keyword 'frobnicate' (known: name issue description command args timeout trials "
-         "confidence signature variant expect)"},
+         "confidence signature hang-after-signature variant expect)"},
+        {HEAD "hang-after-signature maybe\n" VARIANTS EXPECTS,
+         "t.repro:4: hang-after-signature: wants 'crash' or 'hang', not 'maybe'"},
+        {HEAD "hang-after-signature crash\nhang-after-signature hang\n" VARIANTS EXPECTS,
+         "t.repro:5: 'hang-after-signature' given twice (first at line 4)"},
         {HEAD VARIANTS "variant buggy -y\n" EXPECTS, "t.repro:6: duplicate variant 'buggy' (first at line 4)"},
         {HEAD VARIANTS "expect slow crash rate >= 0.5\n", "t.repro:6: expect: unknown variant 'slow'"},
         {HEAD VARIANTS EXPECTS "expect buggy crash rate >= 0.9\n",
