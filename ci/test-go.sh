@@ -36,11 +36,14 @@ esac
 
 fail=0
 for exe in build/scenarios/go17165/*.exe; do
-    rc=0; out=$(wine "$exe" -threads=0 2>&1) || rc=$?
-    if [[ $rc != 64 ]]; then
-        echo "go smoke: $exe -threads=0 exited $rc, want 64: $out" >&2; fail=1
-    fi
-    rc=0; out=$(timeout 60 wine "$exe" -hz=0 -duration=1000 -threads=2 2>&1) || rc=$?
+    for bad in -threads=0 -hogs=65 -pause=wait2; do
+        rc=0; out=$(wine "$exe" "$bad" 2>&1) || rc=$?
+        if [[ $rc != 64 ]]; then
+            echo "go smoke: $exe $bad exited $rc, want 64: $out" >&2; fail=1
+        fi
+    done
+    # Every C-side knob once: a hog thread and the wineserver-wait pause.
+    rc=0; out=$(timeout 60 wine "$exe" -hz=0 -duration=1000 -threads=2 -hogs=1 -pause=wait0 2>&1) || rc=$?
     if [[ $rc != 0 || $out != *"result=ok"* ]]; then
         echo "go smoke: $exe -hz=0 exited $rc, want 0 and a result line: $out" >&2; fail=1
     else

@@ -37,10 +37,13 @@ var pauseModes = map[string]C.int{
 	"sleep0": C.GS_PAUSE_SLEEP0,
 	"sleep1": C.GS_PAUSE_SLEEP1,
 	"spin":   C.GS_PAUSE_SPIN,
+	"wait0":  C.GS_PAUSE_WAIT0,
+	"wait1":  C.GS_PAUSE_WAIT1,
 }
 
 type config struct {
 	threads    int
+	hogs       int
 	pause      string
 	spin       int64
 	allocs     int
@@ -67,7 +70,8 @@ func parseFlags() config {
 	var c config
 	fs := flag.NewFlagSet("go17165", flag.ContinueOnError)
 	fs.IntVar(&c.threads, "threads", 4, "C threads calling into Go (1..64)")
-	fs.StringVar(&c.pause, "pause", "yield", "what C threads do between calls: none|yield|sleep0|sleep1|spin")
+	fs.IntVar(&c.hogs, "hogs", 0, "C threads that only busy-loop, never calling Go (0..64)")
+	fs.StringVar(&c.pause, "pause", "yield", "what C threads do between calls: none|yield|sleep0|sleep1|spin|wait0|wait1")
 	fs.Int64Var(&c.spin, "spin", 0, "busy-loop iterations for -pause spin (1..1e9)")
 	fs.IntVar(&c.allocs, "allocs", 4, "allocations per callback (0..100000)")
 	fs.IntVar(&c.size, "size", 64, "mean allocation size in bytes, ±50% (1..1048576)")
@@ -94,8 +98,11 @@ func parseFlags() config {
 	if c.threads < 1 || c.threads > maxThreads {
 		usageError("-threads %d out of range 1..%d", c.threads, maxThreads)
 	}
+	if c.hogs < 0 || c.hogs > maxThreads {
+		usageError("-hogs %d out of range 0..%d", c.hogs, maxThreads)
+	}
 	if _, ok := pauseModes[c.pause]; !ok {
-		usageError("-pause %q: want none, yield, sleep0, sleep1 or spin", c.pause)
+		usageError("-pause %q: want none, yield, sleep0, sleep1, spin, wait0 or wait1", c.pause)
 	}
 	if c.pause == "spin" && (c.spin < 1 || c.spin > 1e9) {
 		usageError("-pause spin needs -spin in 1..1000000000, got %d", c.spin)
@@ -168,7 +175,7 @@ func main() {
 	}
 
 	start := time.Now()
-	if C.gs_start(C.int(c.threads), pauseModes[c.pause], C.long(c.spin)) != 0 {
+	if C.gs_start(C.int(c.threads), pauseModes[c.pause], C.long(c.spin), C.int(c.hogs)) != 0 {
 		fmt.Fprintln(os.Stderr, "go17165: CreateThread failed")
 		os.Exit(1)
 	}
@@ -181,7 +188,7 @@ func main() {
 
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	fmt.Printf("go17165 result=ok variant=%s go=%s threads=%d pause=%s spin=%d allocs=%d size=%d keep=%d gospin=%d depth=%d cgo=%t cspin=%d procs=%d hz=%d duration_ms=%d seed=%d calls=%d allocs_done=%d gc_cycles=%d elapsed_ms=%d\n",
-		variant, runtime.Version(), c.threads, c.pause, c.spin, c.allocs, c.size, c.keep, c.goSpin, c.depth, c.cgo, c.cSpin,
+	fmt.Printf("go17165 result=ok variant=%s go=%s threads=%d hogs=%d pause=%s spin=%d allocs=%d size=%d keep=%d gospin=%d depth=%d cgo=%t cspin=%d procs=%d hz=%d duration_ms=%d seed=%d calls=%d allocs_done=%d gc_cycles=%d elapsed_ms=%d\n",
+		variant, runtime.Version(), c.threads, c.hogs, c.pause, c.spin, c.allocs, c.size, c.keep, c.goSpin, c.depth, c.cgo, c.cSpin,
 		runtime.GOMAXPROCS(0), c.hz, c.durationMs, c.seed, calls, totalAllocs(c.threads), ms.NumGC, elapsed.Milliseconds())
 }
