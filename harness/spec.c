@@ -299,9 +299,12 @@ static int parse_expect(ctx_t *c, rl_spec_t *sp, const char *rest)
                         e->variant);
     } else if (strcmp(tok, "no-crash") == 0) {
         e->kind = RL_EXPECT_NO_CRASH;
+        s = skip_blank(s);
+        if (*s == '/' && parse_regex(c, &s, &e->signature_re))
+            return -1;
         if (next_token(&s, tok, sizeof tok) || strcmp(tok, "upper") != 0 ||
             next_token(&s, op, sizeof op) || strcmp(op, "<=") != 0)
-            return fail(c, c->line, "expect %s no-crash: wants upper <= U", e->variant);
+            return fail(c, c->line, "expect %s no-crash: wants [/signature/] upper <= U", e->variant);
         if (next_token(&s, num, sizeof num) || parse_fraction(num, &e->max_upper) ||
             !(e->max_upper > 0.0) || !(e->max_upper < 1.0))
             return fail(c, c->line,

@@ -9,7 +9,8 @@
 
 typedef enum {
     RL_EXPECT_CRASH,      /* crashes, signature matches, rate >= min_rate   */
-    RL_EXPECT_NO_CRASH,   /* no crash at all; one-sided upper bound <= max  */
+    RL_EXPECT_NO_CRASH,   /* no failure at all (with signature_re: no crash
+                             whose signature matches); upper bound <= max  */
     RL_EXPECT_HANG,       /* hangs (killed at the timeout), rate >= min_rate;
                              signature_re is always NULL                     */
 } rl_expect_kind_t;
@@ -17,7 +18,8 @@ typedef enum {
 typedef struct {
     char *variant;        /* the variant it judges */
     rl_expect_kind_t kind;
-    char *signature_re;   /* POSIX ERE the crash signature must match; NULL = any */
+    char *signature_re;   /* regex the crash signature must match (CRASH), or
+                             the only crashes that count (NO_CRASH); NULL = any */
     double min_rate;      /* RL_EXPECT_CRASH/HANG: lower bound wanted on the rate */
     double max_upper;     /* RL_EXPECT_NO_CRASH: upper bound wanted on the rate */
     int line;             /* line in the spec, for messages */

@@ -195,9 +195,26 @@ static rl_judgement_t judge_no_crash(const rl_expect_t *e, const rl_tally_t *t, 
 {
     long n = t->n, bad = n - t->outcomes[RL_OUTCOME_PASS];
     double u = e->max_upper;
-    char a[16], b[16], d[16], ub_s[16], u_s[16];
+    char a[16], b[16], d[16], ub_s[16], u_s[16], what[160] = "crashes", extra[200] = "";
     rl_fmt_pct(u_s, sizeof u_s, u);
     long need = rl_plan_zero_crash(u, c);
+    if (e->signature_re) {
+        /* "The fix removes this crash": only crashes with a matching
+         * signature count against it; the others are shown, not hidden. */
+        long other = bad - t->crashes_matching;
+        bad = t->crashes_matching;
+        snprintf(what, sizeof what, "crashes matched /%s/", e->signature_re);
+        if (other > 0)
+            snprintf(extra, sizeof extra, " (not counted: %ld other failure%s)", other,
+                     other == 1 ? "" : "s");
+        if (bad > 0) {
+            rl_interval_t w = rl_wilson(bad, n, c);
+            snprintf(why, whylen, "%ld/%ld %s: rate %s [%s, %s]%s", bad, n, what,
+                     rl_fmt_pct(a, sizeof a, (double)bad / (double)n), rl_fmt_pct(b, sizeof b, w.lo),
+                     rl_fmt_pct(d, sizeof d, w.hi), extra);
+            return RL_JUDGE_FAILS;
+        }
+    }
     if (bad > 0) {
         rl_interval_t w = rl_wilson(bad, n, c);
         const rl_bucket_t *top = top_bucket(t);
@@ -219,16 +236,17 @@ static rl_judgement_t judge_no_crash(const rl_expect_t *e, const rl_tally_t *t, 
     double ub = rl_upper_bound(0, n, c);
     rl_interval_t w = rl_wilson(0, n, c);
     if (n >= need) {
-        snprintf(why, whylen, "0/%ld crashes: rate 0.0%% [%s, %s], exact upper bound %s <= %s", n,
+        snprintf(why, whylen, "0/%ld %s: rate 0.0%% [%s, %s], exact upper bound %s <= %s%s", n, what,
                  rl_fmt_pct(b, sizeof b, w.lo), rl_fmt_pct(d, sizeof d, w.hi),
-                 rl_fmt_pct(ub_s, sizeof ub_s, ub), u_s);
+                 rl_fmt_pct(ub_s, sizeof ub_s, ub), u_s, extra);
         return RL_JUDGE_HOLDS;
     }
     if (!at_cap)
         return RL_JUDGE_UNDECIDED;
-    snprintf(why, whylen, "0/%ld crashes: rate 0.0%% [%s, %s], exact upper bound %s > %s; needs %ld trials, %s %ld",
-             n, rl_fmt_pct(b, sizeof b, w.lo), rl_fmt_pct(d, sizeof d, w.hi),
-             rl_fmt_pct(ub_s, sizeof ub_s, ub), u_s, need, cap < need ? "cap is" : "ran", cap < need ? cap : n);
+    snprintf(why, whylen, "0/%ld %s: rate 0.0%% [%s, %s], exact upper bound %s > %s; needs %ld trials, %s %ld%s",
+             n, what, rl_fmt_pct(b, sizeof b, w.lo), rl_fmt_pct(d, sizeof d, w.hi),
+             rl_fmt_pct(ub_s, sizeof ub_s, ub), u_s, need, cap < need ? "cap is" : "ran", cap < need ? cap : n,
+             extra);
     return RL_JUDGE_FAILS;
 }
 

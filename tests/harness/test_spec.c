@@ -120,6 +120,19 @@ Test(spec, hang_after_signature)
     rl_spec_free(&s);
 }
 
+Test(spec, no_crash_with_a_signature)
+{
+    rl_spec_t s;
+    char err[512] = "";
+    cr_assert_eq(rl_spec_parse("n.repro", HEAD VARIANTS "expect buggy crash rate >= 0.5\n"
+                                          "expect fixed no-crash /malloc deadlock/ upper <= 1%\n",
+                               &s, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(s.expects[1].kind, RL_EXPECT_NO_CRASH);
+    cr_assert_str_eq(s.expects[1].signature_re, "malloc deadlock");
+    cr_assert_float_eq(s.expects[1].max_upper, 0.01, 1e-12);
+    rl_spec_free(&s);
+}
+
 Test(spec, defaults)
 {
     rl_spec_t s;

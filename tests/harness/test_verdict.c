@@ -228,6 +228,30 @@ Test(verdict, no_crash_fails_at_the_first_failure)
     rl_tally_free(&t);
 }
 
+/* `no-crash /RE/`: only crashes whose signature matches count against the
+ * fix; other failures are named in the reason but do not fail it. */
+Test(verdict, no_crash_with_a_signature_counts_only_matching_crashes)
+{
+    rl_expect_t e = {.variant = "fixed", .kind = RL_EXPECT_NO_CRASH, .signature_re = "malloc deadlock",
+                     .max_upper = 0.05, .text = "fixed no-crash /malloc deadlock/ upper <= 0.05"};
+    rl_tally_t t;
+    rl_tally_init(&t, "fixed");
+    char why[512];
+    add(&t, 55, RL_OUTCOME_PASS, NULL, e.signature_re);
+    add(&t, 3, RL_OUTCOME_CRASH, "fatal error: unexpected signal", e.signature_re);
+    add(&t, 1, RL_OUTCOME_HANG, "timeout after 20s", e.signature_re);
+    cr_assert_eq(rl_judge(&e, &t, &spec, 1, why, sizeof why), RL_JUDGE_HOLDS, "%s", why);
+    cr_assert_str_eq(why, "0/59 crashes matched /malloc deadlock/: rate 0.0% [0.0%, 6.11%], exact upper bound "
+                          "4.95% <= 5.00% (not counted: 4 other failures)");
+    add(&t, 1, RL_OUTCOME_CRASH, "fatal error: malloc deadlock (then hung)", e.signature_re);
+    cr_assert_eq(rl_judge(&e, &t, &spec, 1, why, sizeof why), RL_JUDGE_FAILS);
+    cr_assert_str_eq(why, "1/60 crashes matched /malloc deadlock/: rate 1.67% [0.295%, 8.86%] "
+                          "(not counted: 4 other failures)");
+    /* Without the signature the same tally fails on the first failure. */
+    cr_assert_eq(rl_judge(&clean_e, &t, &spec, 0, why, sizeof why), RL_JUDGE_FAILS);
+    rl_tally_free(&t);
+}
+
 Test(verdict, no_crash_fixed_n_short_fails_with_needs)
 {
     rl_tally_t t;
