@@ -1,6 +1,8 @@
 /* test_spec.c - the .repro format: what it accepts and every way it says
  * no, each with file:line. */
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "spec.h"
@@ -15,6 +17,28 @@
 #define EXPECTS \
     "expect buggy crash /malloc deadlock/ rate >= 0.5\n" \
     "expect fixed no-crash upper <= 0.01\n"
+
+/* Every spec shipped in reproducers/ parses: CI runs only some of them
+ * (the *-real ones are run by hand), and a typo must not wait for that. */
+Test(spec, every_shipped_spec_loads)
+{
+    DIR *d = opendir(SOURCE_ROOT "/reproducers");
+    cr_assert_not_null(d);
+    int n = 0;
+    for (struct dirent *de; (de = readdir(d)) != NULL;) {
+        size_t len = strlen(de->d_name);
+        if (len < 6 || strcmp(de->d_name + len - 6, ".repro") != 0)
+            continue;
+        char path[4096], err[512] = "";
+        snprintf(path, sizeof path, "%s/reproducers/%s", SOURCE_ROOT, de->d_name);
+        rl_spec_t s;
+        cr_assert_eq(rl_spec_load(path, &s, err, sizeof err), 0, "%s", err);
+        rl_spec_free(&s);
+        n++;
+    }
+    closedir(d);
+    cr_assert_geq(n, 10, "only %d specs found", n);
+}
 
 Test(spec, go_17165_loads)
 {
