@@ -116,13 +116,18 @@ Test(spec, quoting_defaults_and_options)
     rl_spec_free(&s);
 }
 
+/* Parses text that must be accepted. */
+static void parse_ok(rl_spec_t *s, const char *text)
+{
+    char err[512] = "";
+    cr_assert_eq(rl_spec_parse("t.repro", text, s, err, sizeof err), 0, "%s", err);
+}
+
 Test(spec, hang_expectation)
 {
     rl_spec_t s;
-    char err[512] = "";
-    cr_assert_eq(rl_spec_parse("h.repro", HEAD VARIANTS "expect buggy hang rate >= 50%\n"
-                                          "expect fixed no-crash upper <= 0.1\n",
-                               &s, err, sizeof err), 0, "%s", err);
+    parse_ok(&s, HEAD VARIANTS "expect buggy hang rate >= 50%\n"
+                               "expect fixed no-crash upper <= 0.1\n");
     cr_assert_eq(s.expects[0].kind, RL_EXPECT_HANG);
     cr_assert_null(s.expects[0].signature_re);
     cr_assert_float_eq(s.expects[0].min_rate, 0.5, 1e-12);
@@ -133,13 +138,10 @@ Test(spec, hang_expectation)
 Test(spec, hang_after_signature)
 {
     rl_spec_t s;
-    char err[512] = "";
-    cr_assert_eq(rl_spec_parse("h.repro", HEAD "hang-after-signature crash\n" VARIANTS EXPECTS, &s, err,
-                               sizeof err), 0, "%s", err);
+    parse_ok(&s, HEAD "hang-after-signature crash\n" VARIANTS EXPECTS);
     cr_assert_eq(s.hang_after_signature_is_crash, 1);
     rl_spec_free(&s);
-    cr_assert_eq(rl_spec_parse("h.repro", HEAD "hang-after-signature hang\n" VARIANTS EXPECTS, &s, err,
-                               sizeof err), 0, "%s", err);
+    parse_ok(&s, HEAD "hang-after-signature hang\n" VARIANTS EXPECTS);
     cr_assert_eq(s.hang_after_signature_is_crash, 0);
     rl_spec_free(&s);
 }
@@ -147,10 +149,8 @@ Test(spec, hang_after_signature)
 Test(spec, no_crash_with_a_signature)
 {
     rl_spec_t s;
-    char err[512] = "";
-    cr_assert_eq(rl_spec_parse("n.repro", HEAD VARIANTS "expect buggy crash rate >= 0.5\n"
-                                          "expect fixed no-crash /malloc deadlock/ upper <= 1%\n",
-                               &s, err, sizeof err), 0, "%s", err);
+    parse_ok(&s, HEAD VARIANTS "expect buggy crash rate >= 0.5\n"
+                               "expect fixed no-crash /malloc deadlock/ upper <= 1%\n");
     cr_assert_eq(s.expects[1].kind, RL_EXPECT_NO_CRASH);
     cr_assert_str_eq(s.expects[1].signature_re, "malloc deadlock");
     cr_assert_float_eq(s.expects[1].max_upper, 0.01, 1e-12);
