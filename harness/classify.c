@@ -185,7 +185,11 @@ rl_outcome_t rl_classify(const rl_spawn_result_t *res, double timeout_s,
             free(merged);
         }
         if (sig) {
-            snprintf(buf, sizeof buf, "%s (then hung)", sig);
+            /* The mark is kept whole; the line gives way, so that the
+             * signature stays within RL__SIG_MAX bytes like any other. */
+            static const char mark[] = " (then hung)";
+            int keep = RL__SIG_MAX - (int)(sizeof mark - 1);
+            snprintf(buf, sizeof buf, "%.*s%s", keep, sig, mark);
             free(sig);
             *signature = rl__strdup(buf);
             return RL_OUTCOME_CRASH;

@@ -71,6 +71,16 @@ Test(classify, hang_after_signature)
     r = fake(1, -1, SIGKILL, 1, "starting\nstill going\n");
     cr_assert_eq(rl_classify(&r, 20, pats, 1, 1, &sig), RL_OUTCOME_HANG);
     free(sig);
+    /* A long line gives way to the mark: signatures stay within 200 bytes. */
+    char longline[400];
+    memset(longline, 'x', sizeof longline);
+    memcpy(longline, "fatal error: malloc deadlock ", 29);
+    memcpy(longline + sizeof longline - 2, "\n", 2);
+    r = fake(1, -1, SIGKILL, 1, longline);
+    cr_assert_eq(rl_classify(&r, 20, pats, 1, 1, &sig), RL_OUTCOME_CRASH);
+    cr_assert_eq(strlen(sig), 200, "%zu bytes: %s", strlen(sig), sig);
+    cr_assert(strcmp(sig + 200 - 12, " (then hung)") == 0, "%s", sig);
+    free(sig);
     /* The line may come from the capture's omitted middle. */
     r = fake(1, -1, SIGKILL, 1, "head\n[... omitted ...]\ntail\n");
     r.output_head_len = 5;
