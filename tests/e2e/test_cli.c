@@ -31,13 +31,30 @@ static pid_t read_pid(const char *file)
     return p;
 }
 
+/* One trial of rl-child MODE [FLAG...] --pidfile pids, run by `racelab run
+ * --timeout T --results res`; checks racelab's exit status and returns the
+ * pid the child wrote. */
+static pid_t run_one_child(const char *timeout, int want_rc, const char *mode, const char *flag1,
+                           const char *flag2)
+{
+    char *argv[16] = { R, "run", "--trials", "1", "--timeout", (char *)timeout, "--results", "res", "--",
+                       C, (char *)mode };
+    int n = 11;
+    if (flag1)
+        argv[n++] = (char *)flag1;
+    if (flag2)
+        argv[n++] = (char *)flag2;
+    argv[n++] = "--pidfile";
+    argv[n++] = "pids";
+    argv[n] = NULL;
+    cr_assert_eq(e2e_run(argv, "out"), want_rc);
+    return read_pid("pids");
+}
+
 Test(cli, hang_is_killed_at_timeout_with_stacks, .timeout = 60)
 {
     e2e_tmpdir();
-    char *argv[] = { R, "run", "--trials", "1", "--timeout", "1", "--results", "res", "--",
-                     C, "hang", "--pidfile", "pids", NULL };
-    cr_assert_eq(e2e_run(argv, "out"), 1);
-    pid_t p = read_pid("pids");
+    pid_t p = run_one_child("1", 1, "hang", NULL, NULL);
     cr_assert(!e2e_alive(p), "hung child %d still running", (int)p);
     rl_trial_list_t l = read_trials("res");
     cr_assert_eq(l.n, 1);
@@ -59,10 +76,7 @@ Test(cli, hang_is_killed_at_timeout_with_stacks, .timeout = 60)
 Test(cli, hang_with_a_zombie_leader_gets_the_live_threads_stack, .timeout = 60)
 {
     e2e_tmpdir();
-    char *argv[] = { R, "run", "--trials", "1", "--timeout", "1", "--results", "res", "--",
-                     C, "hang", "--leader-exits", "--pidfile", "pids", NULL };
-    cr_assert_eq(e2e_run(argv, "out"), 1);
-    pid_t p = read_pid("pids");
+    pid_t p = run_one_child("1", 1, "hang", "--leader-exits", NULL);
     rl_trial_list_t l = read_trials("res");
     cr_assert_eq(l.n, 1);
     cr_assert_eq(l.trials[0].outcome, RL_OUTCOME_HANG);
@@ -83,30 +97,21 @@ Test(cli, hang_with_a_zombie_leader_gets_the_live_threads_stack, .timeout = 60)
 Test(cli, sleeping_grandchild_is_killed_when_the_trial_ends, .timeout = 60)
 {
     e2e_tmpdir();
-    char *argv[] = { R, "run", "--trials", "1", "--timeout", "20", "--results", "res", "--",
-                     C, "forksleep", "--pidfile", "pids", NULL };
-    cr_assert_eq(e2e_run(argv, "out"), 0);
-    pid_t p = read_pid("pids");
+    pid_t p = run_one_child("20", 0, "forksleep", NULL, NULL);
     cr_assert(!e2e_alive(p), "grandchild %d left running", (int)p);
 }
 
 Test(cli, grandchild_of_a_hang_is_killed_at_the_timeout, .timeout = 60)
 {
     e2e_tmpdir();
-    char *argv[] = { R, "run", "--trials", "1", "--timeout", "1", "--results", "res", "--",
-                     C, "forksleep", "--hang", "--pidfile", "pids", NULL };
-    cr_assert_eq(e2e_run(argv, "out"), 1);
-    pid_t p = read_pid("pids");
+    pid_t p = run_one_child("1", 1, "forksleep", "--hang", NULL);
     cr_assert(!e2e_alive(p), "grandchild %d left running", (int)p);
 }
 
 Test(cli, setsid_escapee_is_killed, .timeout = 60)
 {
     e2e_tmpdir();
-    char *argv[] = { R, "run", "--trials", "1", "--timeout", "1", "--results", "res", "--",
-                     C, "forksleep", "--setsid", "--hang", "--pidfile", "pids", NULL };
-    cr_assert_eq(e2e_run(argv, "out"), 1);
-    pid_t p = read_pid("pids");
+    pid_t p = run_one_child("1", 1, "forksleep", "--setsid", "--hang");
     cr_assert(getsid(p) != getsid(0) || !e2e_alive(p), "escapee did not leave the session");
     cr_assert(!e2e_alive(p), "setsid grandchild %d left running", (int)p);
 }
