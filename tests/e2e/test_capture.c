@@ -1,4 +1,4 @@
-/* test_capture.c - the bounded capture (capture.h) fed directly: the line
+/* test_capture.c - the bounded capture (run/capture.h) fed directly: the line
  * a signature comes from survives in the omitted middle however the output
  * is split into reads, rl_classify then gives the answer it would give on
  * the whole output, and a flood of matching lines stays bounded. */
@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "capture.h"
-#include "classify.h"
+#include "run/capture.h"
+#include "core/classify.h"
 
 #define LIMIT (64 * 1024)
 
@@ -57,7 +57,7 @@ static char *capture_sig(const char *out, size_t n, size_t chunk, char *const *p
         chunk = n;
     for (size_t i = 0; i < n; i += chunk)
         rl_capture_add(&c, out + i, n - i < chunk ? n - i : chunk);
-    rl_spawn_result_t r;
+    rl_proc_result_t r;
     memset(&r, 0, sizeof r);
     r.started = 1;
     r.exit_status = 2;
@@ -77,7 +77,7 @@ static char *capture_sig(const char *out, size_t n, size_t chunk, char *const *p
 /* What rl_classify says on the whole output, nothing omitted. */
 static char *whole_sig(const char *out, size_t n, char *const *pats, int npats)
 {
-    rl_spawn_result_t r;
+    rl_proc_result_t r;
     memset(&r, 0, sizeof r);
     r.started = 1;
     r.exit_status = 2;

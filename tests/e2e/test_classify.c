@@ -5,12 +5,12 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include "classify.h"
-#include "spawn.h"
+#include "core/classify.h"
+#include "run/spawn.h"
 
-static rl_spawn_result_t fake(int started, int status, int sig, int timed_out, const char *out)
+static rl_proc_result_t fake(int started, int status, int sig, int timed_out, const char *out)
 {
-    rl_spawn_result_t r;
+    rl_proc_result_t r;
     memset(&r, 0, sizeof r);
     r.started = started;
     r.exit_status = status;
@@ -23,7 +23,7 @@ static rl_spawn_result_t fake(int started, int status, int sig, int timed_out, c
     return r;
 }
 
-static char *classify(rl_spawn_result_t r, rl_outcome_t want, char *const *pats, int npats)
+static char *classify(rl_proc_result_t r, rl_outcome_t want, char *const *pats, int npats)
 {
     char *sig = NULL;
     rl_outcome_t o = rl_classify(&r, 2.5, pats, npats, 0, &sig);
@@ -59,7 +59,7 @@ Test(classify, hang_after_signature)
     char *pats[] = { "^fatal error: malloc deadlock", NULL };
     const char *out = "starting\npanic: built-in only\nfatal error: malloc deadlock\ngoroutine 1\n";
     char *sig = NULL;
-    rl_spawn_result_t r = fake(1, -1, SIGKILL, 1, out);
+    rl_proc_result_t r = fake(1, -1, SIGKILL, 1, out);
     cr_assert_eq(rl_classify(&r, 20, pats, 1, 1, &sig), RL_OUTCOME_CRASH);
     cr_assert_str_eq(sig, "fatal error: malloc deadlock (then hung)");
     free(sig);
@@ -154,7 +154,7 @@ Test(spawn, capture_keeps_head_and_tail_within_the_bound, .timeout = 60)
     char *argv[] = { (char *)getenv("RL_CHILD"), "flood", "10000000", NULL };
     cr_assert_not_null(argv[0]);
     rl_spawn_opts_t o = { .argv = argv, .capture_limit = 4096 };
-    rl_spawn_result_t r;
+    rl_proc_result_t r;
     cr_assert_eq(rl_spawn_run(&o, &r), 0);
     cr_assert(r.started);
     cr_assert_eq(r.exit_status, 0);
@@ -163,7 +163,7 @@ Test(spawn, capture_keeps_head_and_tail_within_the_bound, .timeout = 60)
     cr_assert(strstr(r.output, "[racelab: 9995904 bytes omitted]"), "%s", r.output);
     cr_assert_eq(strncmp(r.output, "abcdef", 6), 0, "head lost");
     cr_assert_eq(r.output[r.output_len - 1], '\n', "tail lost");
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
 }
 
 Test(spawn, environment_is_added_and_path_searched, .timeout = 60)
@@ -171,38 +171,38 @@ Test(spawn, environment_is_added_and_path_searched, .timeout = 60)
     char *argv[] = { "env", NULL };
     char *add[] = { "RACELAB_SEED=123", "HOME=/nowhere", NULL };
     rl_spawn_opts_t o = { .argv = argv, .env_add = add, .capture_limit = 1 << 20 };
-    rl_spawn_result_t r;
+    rl_proc_result_t r;
     cr_assert_eq(rl_spawn_run(&o, &r), 0);
     cr_assert(r.started, "%s", r.errmsg);
     cr_assert(strstr(r.output, "RACELAB_SEED=123\n"));
     cr_assert(strstr(r.output, "HOME=/nowhere\n"));
     cr_assert(strstr(r.output, "PATH="), "inherited environment lost");
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
 }
 
 Test(spawn, missing_program_is_not_started, .timeout = 60)
 {
     char *argv[] = { "racelab-no-such-program", NULL };
     rl_spawn_opts_t o = { .argv = argv };
-    rl_spawn_result_t r;
+    rl_proc_result_t r;
     cr_assert_eq(rl_spawn_run(&o, &r), 0);
     cr_assert_eq(r.started, 0);
     cr_assert(strstr(r.errmsg, "No such file"), "%s", r.errmsg);
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
 }
 
 Test(spawn, timeout_kills_and_reports, .timeout = 60)
 {
     char *argv[] = { (char *)getenv("RL_CHILD"), "hang", NULL };
     rl_spawn_opts_t o = { .argv = argv, .timeout_s = 0.3, .capture_stacks = 1 };
-    rl_spawn_result_t r;
+    rl_proc_result_t r;
     cr_assert_eq(rl_spawn_run(&o, &r), 0);
     cr_assert(r.timed_out);
     cr_assert_eq(r.term_signal, SIGKILL);
     cr_assert_not_null(r.stacks);
     cr_assert(strstr(r.stacks, "task "), "%s", r.stacks);
     cr_assert(strstr(r.output, "hanging"));
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
 }
 
 Test(spawn, signal_names)

@@ -8,7 +8,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 #include "e2e_util.h"
-#include "results.h"
+#include "store/results.h"
 
 #define R (char *)e2e_racelab()
 #define C (char *)e2e_child()

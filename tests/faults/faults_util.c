@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "cli.h"
+#include "core/seed.h"
 #include "e2e_util.h"
 
 const char *fault_child(void)

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include "results.h"
+#include "store/results.h"
 
 /* $FAULT_CHILD as meson passes it; aborts the test if unset. */
 const char *fault_child(void);

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "classify.h"
-#include "results.h"
-#include "spec.h"
+#include "core/classify.h"
+#include "store/results.h"
+#include "core/spec.h"
 
 static char *terminated(const uint8_t *data, size_t size)
 {
@@ -105,7 +105,7 @@ int rl_fuzz_classify(const uint8_t *data, size_t size)
     if (size == 0)
         return 0;
     char *out = terminated(data + 1, size - 1);
-    rl_spawn_result_t r;
+    rl_proc_result_t r;
     memset(&r, 0, sizeof r);
     r.started = (data[0] & 3) != 3;
     r.exit_status = data[0] & 4 ? -1 : data[0] >> 3;

@@ -1,7 +1,7 @@
 /* test_regex.c - the portable ERE subset. */
 #include <criterion/criterion.h>
 
-#include "rl_regex.h"
+#include "util/regex.h"
 
 typedef struct {
     const char *re, *text;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "results.h"
+#include "store/results.h"
 
 static char dir[256];
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "spec.h"
+#include "core/spec.h"
 
 #define HEAD \
     "name t\n" \

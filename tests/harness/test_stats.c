@@ -4,7 +4,7 @@
 #include <criterion/parameterized.h>
 #include <math.h>
 
-#include "stats.h"
+#include "core/stats.h"
 
 /* P(X <= k) for X ~ Binomial(n, p), summed directly: an independent check
  * of the incomplete-beta route the library takes. */

@@ -3,7 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "verdict.h"
+#include "core/verdict.h"
 
 static rl_spec_t spec;
 static rl_expect_t crash_e = {.variant = "buggy", .kind = RL_EXPECT_CRASH, .signature_re = "malloc deadlock",

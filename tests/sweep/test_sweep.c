@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "e2e_util.h"
-#include "results.h"
+#include "store/results.h"
 
 #define R (char *)e2e_racelab()
 

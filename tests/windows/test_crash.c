@@ -5,7 +5,7 @@
  * message.  The children run under the Windows process backend with a
  * timeout, so a dialog would show as a hang. */
 #include "tap.h"
-#include "spawn.h"
+#include "run/spawn.h"
 
 #include <windows.h>
 
@@ -14,7 +14,7 @@
 
 static char child[MAX_PATH];
 
-static void run(const char *mode, rl_spawn_result_t *r)
+static void run(const char *mode, rl_proc_result_t *r)
 {
     char *argv[] = { child, (char *)mode, NULL };
     rl_spawn_opts_t o = { .argv = argv, .timeout_s = 30, .capture_limit = 8192 };
@@ -28,23 +28,23 @@ int main(void)
     GetModuleFileNameA(NULL, child, sizeof child);
     strcpy(strrchr(child, '\\') + 1, "crash_child.exe");
 
-    rl_spawn_result_t r;
+    rl_proc_result_t r;
     run("av", &r);
     tap_ok(!r.timed_out && r.exception == 0xC0000005u, "an access violation ends with 0xC0000005");
     tap_ok(strstr(r.output, "unhandled exception 0xC0000005 at pc=0x") != NULL &&
                strstr(r.output, "writing 0x0000000000000018") != NULL,
            "the filter printed one line with the code, PC and faulting address");
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
 
     run("abort", &r);
     tap_ok(!r.timed_out && r.exit_status == 3, "abort() exits 3 without a dialog");
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
 
     run("throw", &r);
     tap_ok(!r.timed_out && r.exit_status == 2 && r.exception == 0,
            "a throw exits 2, like Go's");
     tap_ok(strncmp(r.output, "fatal error: malloc deadlock", 28) == 0, "with its message");
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
 
     run("trap", &r);
     tap_ok(!r.timed_out && r.exit_status == 2 && r.exception == 0,
@@ -52,11 +52,11 @@ int main(void)
     tap_ok(strncmp(r.output, "fatal error: malloc deadlock\n", 29) == 0 &&
                strstr(r.output, "mallocing=1") != NULL,
            "with Go's message and the M's counter");
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
 
     run("alloc", &r);
     tap_ok(!r.timed_out && r.exit_status == 0 && r.output_len == 0,
            "with the guard down the same allocation succeeds silently");
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
     return tap_done();
 }

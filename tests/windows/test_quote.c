@@ -1,7 +1,7 @@
 /* test_quote.c - rl_win_quote_argv round-trips through CommandLineToArgvW,
  * the MSVC runtime's splitting rules, for the awkward cases. */
 #include "tap.h"
-#include "winquote.h"
+#include "run/win32/winquote.h"
 
 #include <windows.h>
 #include <shellapi.h>

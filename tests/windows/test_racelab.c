@@ -4,7 +4,7 @@
  * with its log, and takes the grandchild with it; awkward arguments reach the trial unchanged; an access violation
  * is recorded as exception 0xC0000005 in the results file. */
 #include "tap.h"
-#include "spawn.h"
+#include "run/spawn.h"
 
 #include <windows.h>
 
@@ -15,7 +15,7 @@
 static char racelab[MAX_PATH], child[MAX_PATH], tmpdir[MAX_PATH];
 
 /* Runs racelab.exe with args (NULL-terminated); its output in *r. */
-static void racelab_run(char **args, rl_spawn_result_t *r)
+static void racelab_run(char **args, rl_proc_result_t *r)
 {
     char *argv[32] = { racelab };
     int n = 1;
@@ -55,13 +55,13 @@ static void test_hang_tree(void)
     snprintf(pidfile, sizeof pidfile, "%s\\grandchild.pid", tmpdir);
     char *args[] = { "run", "--trials", "1", "--jobs", "1", "--timeout", "3",
                      "--results", results, "--", child, "tree", pidfile, NULL };
-    rl_spawn_result_t r;
+    rl_proc_result_t r;
     racelab_run(args, &r);
     tap_ok(r.exit_status == 1, "racelab run exits 1 when its trial hangs");
     tap_ok(strstr(r.output, "hang 1") != NULL, "the trial is counted as a hang");
     if (r.exit_status != 1 || strstr(r.output, "hang 1") == NULL)
         tap_diag("racelab output:\n%s", r.output);
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
 
     DWORD gpid = 0;
     char *pid = slurp(pidfile);
@@ -97,10 +97,10 @@ static void test_quoting(void)
     char *args[] = { "run", "--trials", "1", "--jobs", "1", "--keep-logs",
                      "--results", results, "--", child, "argv",
                      "a b", "", "q\"q", "tail\\", "x\\\"y", NULL };
-    rl_spawn_result_t r;
+    rl_proc_result_t r;
     racelab_run(args, &r);
     tap_ok(r.exit_status == 0, "racelab run of a passing trial exits 0");
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
 
     char log[MAX_PATH + 32];
     snprintf(log, sizeof log, "%s\\logs\\run-0.log", results);
@@ -118,12 +118,12 @@ static void test_exception(void)
     snprintf(results, sizeof results, "%s\\av", tmpdir);
     char *args[] = { "run", "--trials", "1", "--jobs", "1", "--results", results, "--",
                      child, "av", NULL };
-    rl_spawn_result_t r;
+    rl_proc_result_t r;
     racelab_run(args, &r);
     tap_ok(r.exit_status == 1 && strstr(r.output, "crash 1") != NULL,
            "an access violation is a crash");
     tap_diag("%s", r.output);
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
 
     char jsonl[MAX_PATH + 32];
     snprintf(jsonl, sizeof jsonl, "%s\\trials.jsonl", results);

@@ -1,9 +1,9 @@
-/* test_spawn.c - the Windows process backend (spawn_win32.c) end to end:
+/* test_spawn.c - the Windows process backend (run/win32/spawn.c) end to end:
  * exit codes, NTSTATUS classification, bounded capture, argv quoting and the
  * environment through a real child, and the timeout killing the whole tree
  * after writing a minidump. */
 #include "tap.h"
-#include "spawn.h"
+#include "run/spawn.h"
 
 #include <windows.h>
 
@@ -15,7 +15,7 @@ static char child[MAX_PATH];
 static char tmpdir[MAX_PATH];
 
 static int run(char **argv, double timeout, size_t limit, char **env,
-               rl_spawn_result_t *res)
+               rl_proc_result_t *res)
 {
     rl_spawn_opts_t o = {
         .argv = argv, .env_add = env, .timeout_s = timeout,
@@ -27,29 +27,29 @@ static int run(char **argv, double timeout, size_t limit, char **env,
 
 static void test_exit_codes(void)
 {
-    rl_spawn_result_t r;
+    rl_proc_result_t r;
     char *a0[] = { child, "exit", "0", NULL };
     run(a0, 30, 4096, NULL, &r);
     tap_ok(r.started && r.exit_status == 0 && r.exception == 0 && !r.timed_out,
            "exit 0 is a clean exit");
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
 
     char *a7[] = { child, "exit", "7", NULL };
     run(a7, 30, 4096, NULL, &r);
     tap_ok(r.started && r.exit_status == 7 && r.exception == 0, "exit 7 is exit status 7");
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
 
     char *a2[] = { child, "exit", "2", NULL };
     run(a2, 30, 4096, NULL, &r);
     tap_ok(r.exit_status == 2 && r.exception == 0, "exit 2 (the Go throw status) is not an exception");
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
 
     /* An exit code in NTSTATUS error space is classified as the exception. */
     char *ax[] = { child, "exit", "-1073741819", NULL };   /* 0xC0000005 */
     run(ax, 30, 4096, NULL, &r);
     tap_ok(r.exception == 0xC0000005u && r.exit_status == -1,
            "exit code 0xC0000005 is an access violation, not an exit status");
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
 
     char *av[] = { child, "av", NULL };
     run(av, 30, 4096, NULL, &r);
@@ -59,7 +59,7 @@ static void test_exit_codes(void)
                   "EXCEPTION_ACCESS_VIOLATION") == 0, "and named EXCEPTION_ACCESS_VIOLATION");
     tap_diag("av: exit_status=%d exception=0x%08lX output=[%s]", r.exit_status,
              (unsigned long)r.exception, r.output);
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
 }
 
 static void test_names(void)
@@ -78,18 +78,18 @@ static void test_names(void)
 
 static void test_cannot_start(void)
 {
-    rl_spawn_result_t r;
+    rl_proc_result_t r;
     char *a[] = { "C:\\no\\such\\program.exe", NULL };
     int rc = run(a, 30, 4096, NULL, &r);
     tap_ok(rc == 0 && !r.started && r.errmsg[0] != '\0',
            "a missing program is 'could not start' with a message");
     tap_diag("errmsg: %s", r.errmsg);
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
 }
 
 static void test_capture(void)
 {
-    rl_spawn_result_t r;
+    rl_proc_result_t r;
     char *a[] = { child, "print", "1000000", NULL };
     run(a, 60, 4096, NULL, &r);
     tap_ok(r.exit_status == 0, "a child printing 1 MB exits 0");
@@ -99,12 +99,12 @@ static void test_capture(void)
     tap_ok(r.output_len >= 4 && memcmp(r.output + r.output_len - 4, "END\n", 4) == 0,
            "the tail ends with the last (stderr) line: one pipe for both streams");
     tap_ok(r.output[0] == 'a', "the head starts with the first line");
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
 }
 
 static void test_argv_env(void)
 {
-    rl_spawn_result_t r;
+    rl_proc_result_t r;
     char *a[] = { child, "argv", "a b", "", "q\"q", "tail\\", "x\\\"y", NULL };
     run(a, 30, 65536, NULL, &r);
     const char *want = "[a b]\n[]\n[q\"q]\n[tail\\]\n[x\\\"y]\n";
@@ -117,13 +117,13 @@ static void test_argv_env(void)
     tap_ok(strcmp(got, want) == 0, "awkward arguments reach the child unchanged");
     if (strcmp(got, want) != 0)
         tap_diag("got: %s", got);
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
 
     char *e[] = { child, "env", "RACELAB_SEED", NULL };
     char *env[] = { "RACELAB_SEED=12345", NULL };
     run(e, 30, 4096, env, &r);
     tap_ok(strncmp(r.output, "12345", 5) == 0, "env_add reaches the child");
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
 }
 
 static int process_alive(DWORD pid)
@@ -145,7 +145,7 @@ static void test_hang_tree(void)
     snprintf(dump, sizeof dump, "%s\\hung-trial.dmp", tmpdir);
     DeleteFileA(dump);
 
-    rl_spawn_result_t r;
+    rl_proc_result_t r;
     char *a[] = { child, "tree", pidfile, NULL };
     run(a, 3, 4096, NULL, &r);
     tap_ok(r.started && r.timed_out, "a hanging child is killed at the timeout");
@@ -171,7 +171,7 @@ static void test_hang_tree(void)
            "the hang diagnostics list each thread's RIP");
     if (r.stacks)
         tap_diag("%s", r.stacks);
-    rl_spawn_result_free(&r);
+    rl_proc_result_free(&r);
     DeleteFileA(pidfile);
     DeleteFileA(dump);
 }

@@ -1,0 +1,416 @@
+/* cmd/check.c - racelab check [options] SPEC...: run each spec's variants
+ * interleaved, stop a variant once its expectations are decided, record
+ * every trial, judge, report. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmd/cli.h"
+#include "core/seed.h"
+#include "run/interrupt.h"
+#include "run/engine.h"
+#include "core/evaluate.h"
+#include "os/os.h"
+#include "report/report.h"
+#include "store/results.h"
+#include "store/resultsdir.h"
+
+typedef struct {
+    rl_spec_t spec;
+    rl_eval_t ev;
+    long cap;               /* trial indices: 0 .. cap-1, variant = index % V */
+    long cursor;
+    unsigned char *recorded;
+    int *stopped;
+    long *planned;          /* per variant: trials this run may do at most */
+    int sequential, shard_i, shard_n;
+    uint64_t base_seed;
+    const char *build, *dir;
+    rl_results_t *results;
+    long ran, resumed;
+} rl__check_t;
+
+static int rl__in_shard(const rl__check_t *c, long index)
+{
+    long round = index / c->spec.nvariants;
+    return c->shard_n <= 1 || round % c->shard_n == c->shard_i;
+}
+
+static int rl__check_next(void *ctx, rl_job_t *job)
+{
+    rl__check_t *c = ctx;
+    int V = c->spec.nvariants;
+    while (c->cursor < c->cap) {
+        long i = c->cursor++;
+        int v = (int)(i % V);
+        if (c->stopped[v] || c->recorded[i] || !rl__in_shard(c, i))
+            continue;
+        const rl_variant_t *var = &c->spec.variants[v];
+        rl_trial_t *t = &job->trial;
+        t->spec = rl_strdup(c->spec.name);
+        t->variant = rl_strdup(var->name);
+        t->index = i;
+        t->seed = rl_trial_seed(c->base_seed, i);
+        t->argc = c->spec.argc + var->argc;
+        t->argv = calloc((size_t)t->argc + 1, sizeof *t->argv);
+        if (!t->spec || !t->variant || !t->argv)
+            return 0;
+        for (int a = 0; a < c->spec.argc; a++)
+            t->argv[a] = rl_subst(c->spec.argv[a], t->seed, c->build);
+        for (int a = 0; a < var->argc; a++)
+            t->argv[c->spec.argc + a] = rl_subst(var->argv[a], t->seed, c->build);
+        job->timeout_s = c->spec.timeout_s;
+        job->patterns = c->spec.patterns;
+        job->npatterns = c->spec.npatterns;
+        job->hang_after_signature_is_crash = c->spec.hang_after_signature_is_crash;
+        job->tag = v;
+        return 1;
+    }
+    return 0;
+}
+
+static int rl__check_record(void *ctx, rl_job_t *job, const rl_proc_result_t *res)
+{
+    rl__check_t *c = ctx;
+    rl_trial_t *t = &job->trial;
+    char err[512];
+    if (t->outcome != RL_OUTCOME_PASS && rl_write_log(c->dir, t, res) != 0)
+        fprintf(stderr, "racelab: cannot write the log of trial %ld under %s/logs\n", t->index, c->dir);
+    if (rl_results_append(c->results, t, err, sizeof err) != 0) {
+        fprintf(stderr, "racelab: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int rl__check_sync(void *ctx)
+{
+    rl__check_t *c = ctx;
+    char err[512];
+    if (rl_results_sync(c->results, err, sizeof err) != 0) {
+        fprintf(stderr, "racelab: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int rl__check_done(void *ctx, rl_job_t *job, const rl_proc_result_t *res)
+{
+    rl__check_t *c = ctx;
+    rl_trial_t *t = &job->trial;
+    (void)res;
+    c->recorded[t->index] = 1;
+    c->ran++;
+    int v = rl_eval_add(&c->ev, t);
+    if (v >= 0 && c->sequential && !c->stopped[v] && rl_eval_decided(&c->ev, v))
+        c->stopped[v] = 1;
+    return 0;
+}
+
+static void rl__check_progress(void *ctx, char *buf, size_t len, double elapsed)
+{
+    rl__check_t *c = ctx;
+    long total = 0, done = 0;
+    size_t o = 0;
+    for (int v = 0; v < c->spec.nvariants; v++) {
+        long n = c->ev.vt[v].n;
+        done += n;
+        total += c->stopped[v] ? n : c->planned[v];
+    }
+    double rate = elapsed > 0 ? (double)c->ran / elapsed : 0;
+    o += (size_t)snprintf(buf + o, len - o, "[%s] %ld/%ld", c->spec.name, done, total);
+    for (int v = 0; v < c->spec.nvariants && o < len; v++)
+        o += (size_t)snprintf(buf + o, len - o, "  %s %ld crash%s%s", c->spec.variants[v].name,
+                              c->ev.vt[v].outcomes[RL_OUTCOME_CRASH],
+                              c->ev.vt[v].outcomes[RL_OUTCOME_HANG] ? "+hang" : "",
+                              c->stopped[v] ? " (decided)" : "");
+    if (o < len)
+        o += (size_t)snprintf(buf + o, len - o, "  %.1f/s", rate);
+    if (o < len && rate > 0 && total > done)
+        snprintf(buf + o, len - o, "  ETA %.0fs", (double)(total - done) / rate);
+}
+
+static const char rl__check_help[] =
+    "usage: racelab check [options] SPEC...\n"
+    "  --jobs J          trials in parallel (default: the number of cores)\n"
+    "  --results DIR     results directory (default results/<spec>-<time>)\n"
+    "  --resume DIR      continue the run recorded in DIR (SPECs default to DIR/specs)\n"
+    "  --fixed-n         run every variant to the spec's trial count (no early stop)\n"
+    "  --seed S          base seed (default: random; DIR/seed when resuming)\n"
+    "  --build DIR       value of {build} (default $RACELAB_BUILD or build)\n"
+    "  --shard I/N       run only share I (0-based) of N of the trial indices\n"
+    "  --json FILE  --junit FILE  --markdown FILE  --html FILE   reports\n"
+    "  --quiet           no text summary, only the verdict line\n";
+
+typedef struct {
+    int jobs, fixed_n, quiet, shard_i, shard_n, have_seed;
+    uint64_t seed;
+    const char *results, *resume, *build;
+    const char *json, *junit, *markdown, *html;
+} rl__check_opts_t;
+
+/* One trial recorded by the run being resumed: counted for c's spec (the
+ * file is streamed, never held in memory).  0, or an exit code. */
+static int rl__check_prior(void *ctx, rl_trial_t *t)
+{
+    rl__check_t *c = ctx;
+    int V = c->spec.nvariants;
+    if (strcmp(t->spec, c->spec.name) != 0)
+        return 0;
+    if (t->index < 0 || t->index >= c->cap || rl_spec_variant(&c->spec, t->variant) != (int)(t->index % V))
+        return rl_usage("%s/trials.jsonl: trial %ld of %s does not fit the spec %s (variant %s)",
+                        c->dir, t->index, t->spec, c->spec.path, t->variant);
+    if (c->recorded[t->index]) {
+        fprintf(stderr, "racelab: %s/trials.jsonl: trial %ld of %s recorded twice; counted once\n",
+                c->dir, t->index, t->spec);
+        return 0;
+    }
+    c->recorded[t->index] = 1;
+    rl_eval_add(&c->ev, t);
+    c->resumed++;
+    return 0;
+}
+
+/* Runs one spec into the shared results file; fills ev.  0 ok, else an
+ * exit code. */
+static int rl__check_spec(rl__check_t *c, const rl__check_opts_t *o, const char *prior_dir)
+{
+    int V = c->spec.nvariants;
+    c->cap = c->spec.trials * V;
+    c->recorded = calloc((size_t)c->cap + 1, 1);
+    c->stopped = calloc((size_t)V, sizeof *c->stopped);
+    c->planned = calloc((size_t)V, sizeof *c->planned);
+    if (!c->recorded || !c->stopped || !c->planned || rl_eval_init(&c->ev, &c->spec) != 0)
+        return rl_internal("out of memory");
+    for (long i = 0; i < c->cap; i++)
+        if (rl__in_shard(c, i))
+            c->planned[i % V]++;
+    if (prior_dir) {
+        char err[1024];
+        int r = rl_results_each(prior_dir, rl__check_prior, c, err, sizeof err);
+        if (r < 0)
+            return rl_usage("%s", err);
+        if (r > 0)
+            return r;
+    }
+    for (int v = 0; v < V; v++)
+        if (c->sequential && rl_eval_decided(&c->ev, v))
+            c->stopped[v] = 1;
+    if (c->resumed)
+        fprintf(stderr, "racelab: %s: resuming with %ld recorded trials\n", c->spec.name, c->resumed);
+    rl_engine_t e = {
+        .jobs = o->jobs, .ctx = c, .next = rl__check_next, .record = rl__check_record,
+        .sync = rl__check_sync, .done = rl__check_done,
+        .progress = rl_stderr_isatty() && !o->quiet ? rl__check_progress : NULL,
+        .results_dir = c->dir,
+    };
+    e.t0 = rl_now();
+    int rc = rl_engine_run(&e);
+    if (rl__check_sync(c) != 0 && rc == 0)
+        rc = -1;
+    rl_eval_finish(&c->ev, c->sequential, rl_now() - e.t0);
+    if (rc == 1)
+        return rl_interrupted_exit();
+    if (rc < 0)
+        return RL_EXIT_INTERNAL;
+    return 0;
+}
+
+int rl_cmd_check(int argc, char **argv)
+{
+    rl__check_opts_t o;
+    memset(&o, 0, sizeof o);
+    o.jobs = rl_ncpus();
+    o.build = getenv("RACELAB_BUILD") ? getenv("RACELAB_BUILD") : "build";
+    const char *v;
+    char **specs = calloc((size_t)argc + 1, sizeof *specs);
+    int nspecs = 0;
+    if (!specs)
+        return rl_internal("out of memory");
+    for (int i = 1; i < argc; i++) {
+        int m;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(rl__check_help, stdout);
+            free(specs);
+            return RL_EXIT_OK;
+        } else if (strcmp(argv[i], "--fixed-n") == 0) {
+            o.fixed_n = 1;
+        } else if (strcmp(argv[i], "--quiet") == 0) {
+            o.quiet = 1;
+        } else if ((m = rl_opt(argc, argv, &i, "--jobs", &v))) {
+            long j;
+            if (m < 0 || rl_parse_long(v, 1, 1024, &j))
+                return free(specs), rl_usage("check: --jobs needs a number from 1 to 1024");
+            o.jobs = (int)j;
+        } else if ((m = rl_opt(argc, argv, &i, "--seed", &v))) {
+            if (m < 0 || rl_parse_u64(v, &o.seed))
+                return free(specs), rl_usage("check: --seed needs an unsigned 64-bit number");
+            o.have_seed = 1;
+        } else if ((m = rl_opt(argc, argv, &i, "--shard", &v))) {
+            long a, b;
+            char tail;
+            if (m < 0 || sscanf(v, "%ld/%ld%c", &a, &b, &tail) != 2 || b < 1 || a < 0 || a >= b)
+                return free(specs), rl_usage("check: --shard needs I/N with 0 <= I < N, e.g. 0/4");
+            o.shard_i = (int)a;
+            o.shard_n = (int)b;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            static const char *const names[] = { "--results", "--resume", "--build", "--json",
+                                                 "--junit", "--markdown", "--html" };
+            const char **slots[] = { &o.results, &o.resume, &o.build, &o.json,
+                                     &o.junit, &o.markdown, &o.html };
+            int found = 0;
+            for (size_t k = 0; k < sizeof names / sizeof names[0] && !found; k++) {
+                m = rl_opt(argc, argv, &i, names[k], &v);
+                if (m < 0)
+                    return free(specs), rl_usage("check: %s needs a value", names[k]);
+                if (m > 0) {
+                    *slots[k] = v;
+                    found = 1;
+                }
+            }
+            if (!found)
+                return free(specs), rl_usage("check: unknown option '%s' (see racelab check --help)", argv[i]);
+        } else {
+            specs[nspecs++] = argv[i];
+        }
+    }
+    if (o.resume && o.results && strcmp(o.resume, o.results) != 0)
+        return free(specs), rl_usage("check: --resume DIR already names the results directory");
+    char **saved = NULL;
+    int nsaved = 0;
+    if (nspecs == 0 && o.resume) {
+        nsaved = rl_dir_spec_names(o.resume, &saved);
+        if (nsaved <= 0)
+            return free(specs), rl_usage("check: %s/specs holds no spec; name the SPEC files", o.resume);
+    } else if (nspecs == 0) {
+        return free(specs), rl_usage("check: no spec given (racelab check [options] SPEC...)");
+    }
+    int n = nspecs ? nspecs : nsaved;
+
+    rl__check_t *cs = calloc((size_t)n, sizeof *cs);
+    if (!cs)
+        return free(specs), rl_internal("out of memory");
+    int rc = 0;
+    char err[1024];
+    for (int s = 0; s < n && rc == 0; s++) {
+        int bad = nspecs ? rl_spec_load(specs[s], &cs[s].spec, err, sizeof err)
+                         : rl_dir_load_spec(o.resume, saved[s], &cs[s].spec, err, sizeof err);
+        if (bad)
+            rc = rl_usage("%s", err);
+    }
+    for (int s = 0; s < nsaved; s++)
+        free(saved[s]);
+    free(saved);
+    free(specs);
+
+    const char *dir = o.resume ? o.resume : o.results;
+    char *owned_dir = NULL;
+    if (rc == 0 && !dir)
+        dir = owned_dir = rl_default_results_dir(n == 1 ? cs[0].spec.name : "check");
+    if (rc == 0 && !o.resume && rl_dir_in_use(dir))
+        rc = rl_usage("check: %s already holds trials; continue them with --resume %s "
+                      "or give another --results directory", dir, dir);
+    rl_results_t results = { 0 };
+    uint64_t seed = o.seed;
+    int seed_recorded = 0;
+    if (rc == 0 && o.resume) {
+        if (rl_dir_read_for_resume(o.resume, NULL, err, sizeof err) != 0)
+            rc = rl_usage("%s", err);
+        uint64_t s0;
+        int have = rl_dir_read_seed(o.resume, &s0);
+        if (have < 0)
+            rc = rl_usage("%s/seed: not a seed", o.resume);
+        if (rc == 0 && have && o.have_seed && s0 != o.seed)
+            rc = rl_usage("check: --seed %llu differs from the seed %llu recorded in %s",
+                          (unsigned long long)o.seed, (unsigned long long)s0, o.resume);
+        if (have) {
+            seed = s0;
+            o.have_seed = 1;
+            seed_recorded = 1;
+        }
+    }
+    if (rc == 0) {
+        if (!o.have_seed)
+            seed = rl_random_seed();
+        if (rl_results_open(&results, dir, err, sizeof err) != 0)
+            rc = rl_internal("%s", err);
+        /* Never rewritten once there: a kill in the middle of rewriting it
+         * would leave a run that cannot be resumed. */
+        else if (!seed_recorded && rl_dir_write_seed(dir, seed) != 0)
+            rc = rl_internal("%s/seed: cannot write it", dir);
+    }
+    for (int s = 0; s < n && rc == 0; s++)
+        if (rl_dir_save_spec(dir, &cs[s].spec) != 0 && nspecs)
+            rc = rl_internal("%s/specs: cannot save a copy of %s", dir, cs[s].spec.path);
+    if (rc == 0) {
+        int stale = rl_spawn_reap_abandoned();
+        if (stale > 0)
+            fprintf(stderr, "racelab: killed %d trial process%s left running by a racelab that "
+                            "was killed\n", stale, stale == 1 ? "" : "es");
+        rl_install_signal_handlers();
+        if (!o.quiet)
+            fprintf(stderr, "racelab: results in %s (base seed %llu)\n", dir, (unsigned long long)seed);
+    }
+
+    double t0 = rl_now();
+    int ran_specs = 0;
+    for (int s = 0; s < n && rc == 0; s++) {
+        rl__check_t *c = &cs[s];
+        c->sequential = !o.fixed_n && o.shard_n <= 1;
+        c->shard_i = o.shard_i;
+        c->shard_n = o.shard_n;
+        c->base_seed = seed;
+        c->build = o.build;
+        c->dir = dir;
+        c->results = &results;
+        rc = rl__check_spec(c, &o, o.resume);
+        ran_specs = s + 1;
+    }
+    rl_results_close(&results);
+
+    int all_passed = rc == 0 && ran_specs == n;
+    if (rc == 0 || rc >= 128) {
+        const rl_summary_t **sums = calloc((size_t)n + 1, sizeof *sums);
+        int ns = 0;
+        long total = 0;
+        for (int s = 0; s < ran_specs && sums; s++) {
+            sums[ns++] = &cs[s].ev.summary;
+            all_passed = all_passed && cs[s].ev.summary.passed;
+            for (int v = 0; v < cs[s].spec.nvariants; v++)
+                total += cs[s].ev.vt[v].n;
+        }
+        if (rc >= 128) {
+            fprintf(stderr, "racelab: interrupted; every finished trial is in %s/trials.jsonl; "
+                            "continue with: racelab check --resume %s\n", dir, dir);
+        } else if (sums) {
+            if (!o.quiet) {
+                const rl_report_writer_t *w = rl_report_writer("text");
+                if (w && w->write(stdout, sums, ns) != 0)
+                    rc = rl_internal("cannot write the text report");
+            }
+            const struct { const char *name, *path; } files[] = {
+                { "json", o.json }, { "junit", o.junit }, { "markdown", o.markdown }, { "html", o.html },
+            };
+            for (size_t f = 0; f < sizeof files / sizeof files[0]; f++)
+                if (files[f].path && rl_report_write_file(files[f].name, files[f].path, sums, ns) != 0)
+                    rc = rl_internal("cannot write the %s report to %s", files[f].name, files[f].path);
+            printf("racelab: %s: %ld trials in %.1fs; results in %s\n",
+                   all_passed ? "PASS" : "FAIL", total, rl_now() - t0, dir);
+            if (total == 0)
+                all_passed = 0;
+        }
+        free(sums);
+    }
+    for (int s = 0; s < n; s++) {
+        rl_eval_free(&cs[s].ev);
+        free(cs[s].recorded);
+        free(cs[s].stopped);
+        free(cs[s].planned);
+        rl_spec_free(&cs[s].spec);
+    }
+    free(cs);
+    free(owned_dir);
+    fflush(stdout);
+    if (rc != 0)
+        return rc;
+    return all_passed ? RL_EXIT_OK : RL_EXIT_FAIL;
+}

@@ -1,0 +1,64 @@
+/* cmd/cli.c - helpers shared by the racelab subcommands. */
+#include "cmd/cli.h"
+#include "run/interrupt.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include "os/os.h"
+
+#ifndef RL_EXE_SUFFIX
+#define RL_EXE_SUFFIX ""
+#endif
+
+int rl_interrupted_exit(void)
+{
+    int s = atomic_load(&rl_interrupted);
+    return s ? 128 + s : RL_EXIT_INTERNAL;
+}
+
+int rl_usage(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("racelab: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return RL_EXIT_USAGE;
+}
+
+int rl_internal(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("racelab: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return RL_EXIT_INTERNAL;
+}
+
+int rl_opt(int argc, char **argv, int *i, const char *name, const char **val)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *val = a + n + 1;
+        return 1;
+    }
+    if (a[n] != '\0')
+        return 0;
+    if (*i + 1 >= argc)
+        return -1;
+    *val = argv[++*i];
+    return 1;
+}
+

@@ -1,0 +1,207 @@
+/* cmd/merge.c - racelab merge DIR... : combine results directories (shards
+ * of one run, or several runs) and judge the expectations again. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmd/cli.h"
+#include "core/evaluate.h"
+#include "report/report.h"
+#include "store/results.h"
+#include "store/resultsdir.h"
+
+/* One spec met in the merged trials: its copy from the first DIR/specs
+ * that has one, its tallies, and which trial indices were seen (one byte
+ * per index of its plan, trials x variants): memory independent of how
+ * many trials are merged. */
+typedef struct {
+    rl_spec_t spec;
+    rl_eval_t ev;
+    long cap;
+    unsigned char *seen;
+} rl__mspec_t;
+
+typedef struct {
+    const char **dirs;
+    int ndirs;
+    rl__mspec_t **specs;
+    int nspecs;
+    size_t total;
+    rl_results_t out;
+    char *err;
+    size_t errlen;
+} rl__merge_t;
+
+static rl__mspec_t *rl__merge_spec(rl__merge_t *m, const char *name, int *rc)
+{
+    for (int s = 0; s < m->nspecs; s++)
+        if (strcmp(m->specs[s]->spec.name, name) == 0)
+            return m->specs[s];
+    rl__mspec_t **ns = realloc(m->specs, ((size_t)m->nspecs + 1) * sizeof *ns);
+    rl__mspec_t *sp = calloc(1, sizeof *sp);
+    if (ns)
+        m->specs = ns;
+    if (!ns || !sp) {
+        free(sp);
+        *rc = rl_internal("out of memory");
+        return NULL;
+    }
+    char err[1024] = "";
+    int ok = 0;
+    for (int d = 0; d < m->ndirs && !ok; d++)
+        ok = rl_dir_load_spec(m->dirs[d], name, &sp->spec, err, sizeof err) == 0;
+    if (!ok) {
+        free(sp);
+        *rc = rl_usage("merge: no saved spec for %s in any DIR/specs (%s)", name, err);
+        return NULL;
+    }
+    sp->cap = sp->spec.trials * sp->spec.nvariants;
+    sp->seen = calloc((size_t)sp->cap + 1, 1);
+    if (!sp->seen || rl_eval_init(&sp->ev, &sp->spec) != 0) {
+        rl_spec_free(&sp->spec);
+        free(sp->seen);
+        free(sp);
+        *rc = rl_internal("out of memory");
+        return NULL;
+    }
+    m->specs[m->nspecs++] = sp;
+    return sp;
+}
+
+/* Pass 1: a trial of some DIR, checked and counted.  0 or an exit code. */
+static int rl__merge_one(void *ctx, rl_trial_t *t)
+{
+    rl__merge_t *m = ctx;
+    int rc = 0;
+    rl__mspec_t *sp = rl__merge_spec(m, t->spec, &rc);
+    if (!sp)
+        return rc;
+    if (t->index < 0 || t->index >= sp->cap)
+        return rl_usage("merge: trial %ld of %s is outside its spec's plan (%ld trial indices)",
+                        t->index, t->spec, sp->cap);
+    if (sp->seen[t->index])
+        return rl_usage("merge: trial %ld of %s appears twice in the given directories "
+                        "(overlapping results)", t->index, t->spec);
+    sp->seen[t->index] = 1;
+    if (rl_eval_add(&sp->ev, t) < 0)
+        return rl_usage("merge: trial %ld has variant '%s', which spec %s does not have",
+                        t->index, t->variant, sp->spec.name);
+    m->total++;
+    return 0;
+}
+
+/* Pass 2: the same trial, written to OUT. */
+static int rl__merge_write(void *ctx, rl_trial_t *t)
+{
+    rl__merge_t *m = ctx;
+    char err[1024];
+    if (rl_results_append(&m->out, t, err, sizeof err) != 0)
+        return rl_internal("%s", err);
+    return 0;
+}
+
+int rl_cmd_merge(int argc, char **argv)
+{
+    const char *json = NULL, *junit = NULL, *markdown = NULL, *html = NULL, *out = NULL, *v;
+    const char **dirs = calloc((size_t)argc + 1, sizeof *dirs);
+    int ndirs = 0, quiet = 0;
+    if (!dirs)
+        return rl_internal("out of memory");
+    for (int i = 1; i < argc; i++) {
+        int m = 0;
+        static const char *const names[] = { "--json", "--junit", "--markdown", "--html", "--results" };
+        const char **slots[] = { &json, &junit, &markdown, &html, &out };
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            free(dirs);
+            puts("usage: racelab merge [--results OUT] [--json F] [--junit F] [--markdown F] [--html F] DIR...\n"
+                 "  combines the trials of DIR... (e.g. the shards of one check), judges every\n"
+                 "  spec again and reports; --results OUT also writes the merged trials there");
+            return RL_EXIT_OK;
+        }
+        if (strcmp(argv[i], "--quiet") == 0) {
+            quiet = 1;
+            continue;
+        }
+        for (size_t k = 0; k < sizeof names / sizeof names[0] && m == 0; k++) {
+            m = rl_opt(argc, argv, &i, names[k], &v);
+            if (m < 0)
+                return free(dirs), rl_usage("merge: %s needs a value", names[k]);
+            if (m > 0)
+                *slots[k] = v;
+        }
+        if (m)
+            continue;
+        if (argv[i][0] == '-')
+            return free(dirs), rl_usage("merge: unknown option '%s'", argv[i]);
+        dirs[ndirs++] = argv[i];
+    }
+    if (ndirs == 0)
+        return free(dirs), rl_usage("merge: no results directory given");
+
+    char err[1024];
+    rl__merge_t m = { .dirs = dirs, .ndirs = ndirs, .err = err, .errlen = sizeof err };
+    int rc = 0;
+    /* Pass 1 judges and checks everything; only then does pass 2 write OUT,
+     * so a bad input leaves no half-merged OUT behind.  Both stream. */
+    for (int d = 0; d < ndirs && rc == 0; d++) {
+        int r = rl_results_each(dirs[d], rl__merge_one, &m, err, sizeof err);
+        rc = r < 0 ? rl_usage("%s", err) : r;
+    }
+    if (rc == 0 && m.total == 0)
+        rc = rl_usage("merge: no trials in the given directories");
+    if (rc == 0 && out) {
+        if (rl_results_open(&m.out, out, err, sizeof err) != 0)
+            rc = rl_internal("%s", err);
+        for (int d = 0; d < ndirs && rc == 0; d++) {
+            int r = rl_results_each(dirs[d], rl__merge_write, &m, err, sizeof err);
+            rc = r < 0 ? rl_usage("%s", err) : r;
+        }
+        if (rc == 0 && rl_results_sync(&m.out, err, sizeof err) != 0)
+            rc = rl_internal("%s", err);
+        rl_results_close(&m.out);
+        for (int s = 0; s < m.nspecs && rc == 0; s++)
+            rl_dir_save_spec(out, &m.specs[s]->spec);
+    }
+    int nspecs = m.nspecs;
+    rl_eval_t **evs = calloc((size_t)nspecs + 1, sizeof *evs);
+    if (!evs && rc == 0)
+        rc = rl_internal("out of memory");
+    for (int s = 0; evs && s < nspecs; s++)
+        evs[s] = &m.specs[s]->ev;
+    int passed = rc == 0;
+    if (rc == 0) {
+        const rl_summary_t **sums = calloc((size_t)nspecs + 1, sizeof *sums);
+        for (int s = 0; s < nspecs && sums; s++) {
+            rl_eval_finish(evs[s], 1, 0);
+            sums[s] = &evs[s]->summary;
+            passed = passed && evs[s]->summary.passed;
+        }
+        if (!sums) {
+            rc = rl_internal("out of memory");
+        } else {
+            const rl_report_writer_t *w = rl_report_writer("text");
+            if (!quiet && w && w->write(stdout, sums, nspecs) != 0)
+                rc = rl_internal("cannot write the text report");
+            const struct { const char *name, *path; } files[] = {
+                { "json", json }, { "junit", junit }, { "markdown", markdown }, { "html", html },
+            };
+            for (size_t f = 0; f < sizeof files / sizeof files[0]; f++)
+                if (files[f].path && rl_report_write_file(files[f].name, files[f].path, sums, nspecs) != 0)
+                    rc = rl_internal("cannot write the %s report to %s", files[f].name, files[f].path);
+            printf("racelab: %s: %zu trials merged from %d director%s\n", passed ? "PASS" : "FAIL",
+                   m.total, ndirs, ndirs == 1 ? "y" : "ies");
+        }
+        free(sums);
+    }
+    for (int s = 0; s < m.nspecs; s++) {
+        rl_eval_free(&m.specs[s]->ev);
+        rl_spec_free(&m.specs[s]->spec);
+        free(m.specs[s]->seen);
+        free(m.specs[s]);
+    }
+    free(m.specs);
+    free(evs);
+    free(dirs);
+    if (rc != 0)
+        return rc;
+    return passed ? RL_EXIT_OK : RL_EXIT_FAIL;
+}

@@ -1,0 +1,222 @@
+/* core/classify.c - outcome and signature of a finished trial. */
+#include "core/classify.h"
+#include "util/regex.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RL__SIG_MAX 200
+#define RL__LINE_MAX 4096
+
+static int rl__word_before(const char *s, size_t i, const char *w)
+{
+    size_t n = strlen(w);
+    if (i < n)
+        return 0;
+    if (strncmp(s + i - n, w, n) != 0)
+        return 0;
+    return i == n || !isalnum((unsigned char)s[i - n - 1]);
+}
+
+char *rl_signature_normalise(const char *line, size_t len)
+{
+    static const char *const idwords[] = { "pid", "tid", "thread", "goroutine",
+                                           "m", "M", "P", "id", NULL };
+    char *out = malloc(len * 2 + 4);
+    if (!out)
+        return NULL;
+    size_t o = 0, i = 0;
+    while (i < len && isspace((unsigned char)line[i]))
+        i++;
+    while (len > i && isspace((unsigned char)line[len - 1]))
+        len--;
+    while (i < len) {
+        unsigned char c = (unsigned char)line[i];
+        if (isspace(c)) {
+            out[o++] = ' ';
+            while (i < len && isspace((unsigned char)line[i]))
+                i++;
+            continue;
+        }
+        if (c == '0' && i + 2 < len && (line[i + 1] == 'x' || line[i + 1] == 'X') &&
+            isxdigit((unsigned char)line[i + 2]) &&
+            (i == 0 || !isalnum((unsigned char)line[i - 1]))) {
+            out[o++] = '0';
+            out[o++] = 'x';
+            out[o++] = '?';
+            i += 2;
+            while (i < len && isxdigit((unsigned char)line[i]))
+                i++;
+            continue;
+        }
+        if (isdigit(c) && (i == 0 || !isalnum((unsigned char)line[i - 1]))) {
+            size_t j = i;
+            while (j < len && isdigit((unsigned char)line[j]))
+                j++;
+            /* sanitizers print "==PID==" before their reports */
+            int volatile_num = j - i >= 5 || (i >= 2 && line[i - 1] == '=' && line[i - 2] == '=');
+            if (!volatile_num && i > 0 && strchr("=:# ", line[i - 1])) {
+                size_t w = i - 1;   /* the word ends right before the separator */
+                for (int k = 0; idwords[k] && !volatile_num; k++)
+                    volatile_num = rl__word_before(line, w, idwords[k]);
+            }
+            if (volatile_num) {
+                out[o++] = 'N';
+                i = j;
+                continue;
+            }
+            memcpy(out + o, line + i, j - i);
+            o += j - i;
+            i = j;
+            continue;
+        }
+        out[o++] = (char)c;
+        i++;
+    }
+    if (o > RL__SIG_MAX)
+        o = RL__SIG_MAX;
+    out[o] = '\0';
+    return out;
+}
+
+/* First line of out[0..len) matching re; its bounds in *ls, *ll. */
+static int rl__find_line(const rl_regex_t *re, const char *out, size_t len,
+                         const char **ls, size_t *ll)
+{
+    char line[RL__LINE_MAX];
+    size_t i = 0;
+    while (i < len) {
+        const char *nl = memchr(out + i, '\n', len - i);
+        size_t n = nl ? (size_t)(nl - (out + i)) : len - i;
+        size_t k = n < sizeof line - 1 ? n : sizeof line - 1;
+        memcpy(line, out + i, k);
+        line[k] = '\0';
+        /* Embedded NULs end the line early for regexec; that is acceptable. */
+        if (k && line[k - 1] == '\r')
+            line[k - 1] = '\0';
+        if (rl_regex_search(re, line) == 1) {
+            *ls = out + i;
+            *ll = k;
+            return 1;
+        }
+        i += n + 1;
+    }
+    return 0;
+}
+
+static char *rl__match(const char *const *pats, int npats, const char *out, size_t len)
+{
+    for (int p = 0; npats < 0 ? pats[p] != NULL : p < npats; p++) {
+        char err[128];
+        rl_regex_t *re = rl_regex_compile(pats[p], err, sizeof err);
+        if (!re)
+            continue;
+        const char *ls;
+        size_t ll;
+        int found = rl__find_line(re, out, len, &ls, &ll);
+        rl_regex_free(re);
+        if (found)
+            return rl_signature_normalise(ls, ll);
+    }
+    return NULL;
+}
+
+static char *rl__strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* The output to search, with the lines the capture kept from the omitted
+ * middle put back between head and tail, so that "the first matching line"
+ * means the same as on the whole output.  *merged is what to free. */
+static const char *rl__searchable_output(const rl_proc_result_t *res, size_t *len, char **merged)
+{
+    const char *out = res->output ? res->output : "";
+    *len = res->output ? res->output_len : 0;
+    *merged = NULL;
+    if (res->signature_lines && res->signature_lines_len && res->output_head_len <= *len) {
+        size_t h = res->output_head_len, s = res->signature_lines_len, n = *len;
+        char *m = malloc(n + s + 2);
+        if (m) {
+            size_t o = h;
+            memcpy(m, out, h);
+            if (h && out[h - 1] != '\n')
+                m[o++] = '\n';
+            memcpy(m + o, res->signature_lines, s);
+            o += s;
+            memcpy(m + o, out + h, n - h);
+            o += n - h;
+            m[o] = '\0';
+            *merged = m;
+            *len = o;
+            return m;
+        }
+    }
+    return out;
+}
+
+rl_outcome_t rl_classify(const rl_proc_result_t *res, double timeout_s,
+                         char *const *patterns, int npatterns, int hang_after_signature_is_crash,
+                         char **signature)
+{
+    char buf[320];
+    *signature = NULL;
+    if (!res->started) {
+        snprintf(buf, sizeof buf, "could not start: %s", res->errmsg);
+        *signature = rl__strdup(buf);
+        return RL_OUTCOME_ERROR;
+    }
+    size_t len;
+    char *merged;
+    const char *out;
+    if (res->timed_out) {
+        /* Only the spec's own patterns: a built-in one such as "panic:" is
+         * too loose to turn a hang into a crash. */
+        char *sig = NULL;
+        if (hang_after_signature_is_crash && patterns && npatterns > 0) {
+            out = rl__searchable_output(res, &len, &merged);
+            sig = rl__match((const char *const *)patterns, npatterns, out, len);
+            free(merged);
+        }
+        if (sig) {
+            /* The mark is kept whole; the line gives way, so that the
+             * signature stays within RL__SIG_MAX bytes like any other. */
+            static const char mark[] = " (then hung)";
+            int keep = RL__SIG_MAX - (int)(sizeof mark - 1);
+            snprintf(buf, sizeof buf, "%.*s%s", keep, sig, mark);
+            free(sig);
+            *signature = rl__strdup(buf);
+            return RL_OUTCOME_CRASH;
+        }
+        snprintf(buf, sizeof buf, "timeout after %gs", timeout_s);
+        *signature = rl__strdup(buf);
+        return RL_OUTCOME_HANG;
+    }
+    if (res->exit_status == 0 && res->term_signal == 0 && res->exception == 0)
+        return RL_OUTCOME_PASS;
+    out = rl__searchable_output(res, &len, &merged);
+    char *sig = NULL;
+    if (patterns && npatterns > 0)
+        sig = rl__match((const char *const *)patterns, npatterns, out, len);
+    if (!sig)
+        sig = rl__match(rl_default_patterns, -1, out, len);
+    free(merged);
+    if (!sig) {
+        char nb[48];
+        if (res->term_signal)
+            snprintf(buf, sizeof buf, "signal %s", rl_signal_name(res->term_signal, nb, sizeof nb));
+        else if (res->exception)
+            snprintf(buf, sizeof buf, "%s", rl_exception_name(res->exception, nb, sizeof nb));
+        else
+            snprintf(buf, sizeof buf, "exit status %d", res->exit_status);
+        sig = rl__strdup(buf);
+    }
+    *signature = sig;
+    return RL_OUTCOME_CRASH;
+}

@@ -1,0 +1,35 @@
+/* core/evaluate.h - tallies and judgements of one spec, built trial by trial;
+ * shared by check (while it runs) and merge (from recorded trials). */
+#ifndef RL_EVALUATE_H
+#define RL_EVALUATE_H
+
+#include "core/summary.h"
+#include "core/spec.h"
+#include "core/verdict.h"
+
+typedef struct {
+    const rl_spec_t *spec;
+    rl_tally_t *vt;             /* per variant, for the reports */
+    rl_tally_t *et;             /* per expectation (its own signature regex) */
+    rl_expect_result_t *results;
+    rl_summary_t summary;
+} rl_eval_t;
+
+/* Sets up empty tallies for spec.  0, or -1 when out of memory. */
+int rl_eval_init(rl_eval_t *ev, const rl_spec_t *spec);
+/* Counts a trial of spec's variant t->variant.  Returns the variant's
+ * index, or -1 when the spec has no such variant. */
+int rl_eval_add(rl_eval_t *ev, const rl_trial_t *t);
+/* 1 when every expectation on variant v is decided under sequential
+ * stopping (so the variant needs no more trials); a variant without
+ * expectations is never decided early. */
+int rl_eval_decided(rl_eval_t *ev, int v);
+/* Judges every expectation (sequential as in rl_judge; an expectation
+ * still undecided is then judged as at a fixed N), computes Fisher's test
+ * between the first variant expected to crash and the first expected not
+ * to, and fills ev->summary.  A variant with no trials fails its
+ * expectations. */
+void rl_eval_finish(rl_eval_t *ev, int sequential, double wall_s);
+void rl_eval_free(rl_eval_t *ev);
+
+#endif

@@ -1,0 +1,600 @@
+/* core/spec.c - the .repro reader.  One keyword per line, whole-line # comments;
+ * argument words follow shell-like quoting without any expansion, so what
+ * is written is exactly what the trial gets (after {placeholder}
+ * substitution by the runner).  Reference: NOTES-analysis.md. */
+#include "core/spec.h"
+
+#include "util/regex.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const char *path;
+    int line;
+    char *err;
+    size_t errlen;
+    int failed;
+} ctx_t;
+
+static int fail(ctx_t *c, int line, const char *fmt, ...)
+{
+    if (c->failed)
+        return -1;
+    c->failed = 1;
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (c->err && c->errlen) {
+        if (line > 0)
+            snprintf(c->err, c->errlen, "%s:%d: %s", c->path, line, msg);
+        else
+            snprintf(c->err, c->errlen, "%s: %s", c->path, msg);
+    }
+    return -1;
+}
+
+static char *xstrndup(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+static void free_words(char **w, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(w[i]);
+    free(w);
+}
+
+/* Appends word to a NULL-terminated argv. */
+static int push_word(char ***w, int *n, char *word)
+{
+    char **nw = realloc(*w, ((size_t)*n + 2) * sizeof *nw);
+    if (nw == NULL) {
+        free(word);
+        return -1;
+    }
+    nw[(*n)++] = word;
+    nw[*n] = NULL;
+    *w = nw;
+    return 0;
+}
+
+/* Splits s into words.  Blanks separate words; '...' is literal; "..." is
+ * literal except \" and \\; outside quotes a backslash takes the next
+ * character literally.  Returns 0, or -1 with the problem in *why. */
+static int split_words(const char *s, char ***out, int *nout, const char **why)
+{
+    size_t cap = strlen(s) + 1;
+    char *buf = malloc(cap);
+    if (buf == NULL) {
+        *why = "out of memory";
+        return -1;
+    }
+    for (;;) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (*s == '\0')
+            break;
+        size_t len = 0;
+        while (*s && *s != ' ' && *s != '\t') {
+            if (*s == '\'') {
+                const char *e = strchr(s + 1, '\'');
+                if (e == NULL) {
+                    *why = "unterminated ' quote";
+                    goto fail;
+                }
+                memcpy(buf + len, s + 1, (size_t)(e - s - 1));
+                len += (size_t)(e - s - 1);
+                s = e + 1;
+            } else if (*s == '"') {
+                s++;
+                while (*s && *s != '"') {
+                    if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
+                        s++;
+                    buf[len++] = *s++;
+                }
+                if (*s != '"') {
+                    *why = "unterminated \" quote";
+                    goto fail;
+                }
+                s++;
+            } else if (*s == '\\') {
+                if (s[1] == '\0') {
+                    *why = "backslash at the end of the line";
+                    goto fail;
+                }
+                buf[len++] = s[1];
+                s += 2;
+            } else {
+                buf[len++] = *s++;
+            }
+        }
+        char *w = xstrndup(buf, len);
+        if (w == NULL || push_word(out, nout, w)) {
+            *why = "out of memory";
+            goto fail;
+        }
+    }
+    free(buf);
+    return 0;
+fail:
+    free(buf);
+    return -1;
+}
+
+/* Placeholders the runner substitutes; anything else in {lowercase} is
+ * almost certainly a typo that would reach the trial verbatim. */
+static const char *check_placeholders(const char *w)
+{
+    static char bad[64];
+    for (const char *p = strchr(w, '{'); p; p = strchr(p + 1, '{')) {
+        const char *q = p + 1;
+        while (*q >= 'a' && *q <= 'z')
+            q++;
+        if (*q != '}' || q == p + 1)
+            continue;
+        size_t n = (size_t)(q - p + 1);
+        if ((n == 6 && !strncmp(p, "{seed}", 6)) || (n == 7 && !strncmp(p, "{build}", 7)) ||
+            (n == 5 && !strncmp(p, "{exe}", 5)))
+            continue;
+        snprintf(bad, sizeof bad, "%.*s", (int)(n < 40 ? n : 40), p);
+        return bad;
+    }
+    return NULL;
+}
+
+static int words_arg(ctx_t *c, const char *rest, char ***w, int *n)
+{
+    const char *why = NULL;
+    int before = *n;
+    if (split_words(rest, w, n, &why))
+        return fail(c, c->line, "%s", why);
+    for (int i = before; i < *n; i++) {
+        const char *bad = check_placeholders((*w)[i]);
+        if (bad)
+            return fail(c, c->line, "unknown placeholder %s (known: {seed}, {build}, {exe})", bad);
+    }
+    return 0;
+}
+
+/* A number, optionally followed by '%' (then divided by 100). */
+static int parse_fraction(const char *s, double *v)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (end == s || errno || !isfinite(d))
+        return -1;
+    if (*end == '%') {
+        d /= 100.0;
+        end++;
+    }
+    if (*end != '\0')
+        return -1;
+    *v = d;
+    return 0;
+}
+
+static int is_name(const char *s)
+{
+    if (*s == '\0')
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-' && *s != '.')
+            return 0;
+    return 1;
+}
+
+/* Reads /RE/ at *s (\/ stands for /) into a malloc'd string and checks it
+ * compiles.  Advances *s past the closing slash. */
+static int parse_regex(ctx_t *c, const char **s, char **out)
+{
+    const char *p = *s;
+    if (*p != '/')
+        return fail(c, c->line, "expected a /regular expression/");
+    p++;
+    size_t cap = strlen(p) + 1, len = 0;
+    char *re = malloc(cap);
+    if (re == NULL)
+        return fail(c, c->line, "out of memory");
+    while (*p && *p != '/') {
+        if (p[0] == '\\' && p[1] == '/')
+            p++;
+        else if (p[0] == '\\' && p[1])
+            re[len++] = *p++;
+        re[len++] = *p++;
+    }
+    re[len] = '\0';
+    if (*p != '/') {
+        free(re);
+        return fail(c, c->line, "regular expression without its closing /");
+    }
+    char why[128];
+    rl_regex_t *rx = rl_regex_compile(re, why, sizeof why);
+    if (rx == NULL) {
+        fail(c, c->line, "bad regular expression /%s/: %s", re, why);
+        free(re);
+        return -1;
+    }
+    rl_regex_free(rx);
+    *s = p + 1;
+    *out = re;
+    return 0;
+}
+
+static const char *skip_blank(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return s;
+}
+
+/* Takes the next blank-separated token of *s into tok. */
+static int next_token(const char **s, char *tok, size_t toklen)
+{
+    const char *p = skip_blank(*s);
+    size_t n = 0;
+    while (p[n] && p[n] != ' ' && p[n] != '\t')
+        n++;
+    if (n == 0 || n >= toklen)
+        return -1;
+    memcpy(tok, p, n);
+    tok[n] = '\0';
+    *s = p + n;
+    return 0;
+}
+
+static int parse_expect(ctx_t *c, rl_spec_t *sp, const char *rest)
+{
+    rl_expect_t *ne = realloc(sp->expects, ((size_t)sp->nexpects + 1) * sizeof *ne);
+    if (ne == NULL)
+        return fail(c, c->line, "out of memory");
+    sp->expects = ne;
+    rl_expect_t *e = &sp->expects[sp->nexpects++];
+    memset(e, 0, sizeof *e);
+    e->line = c->line;
+    e->text = xstrndup(rest, strlen(rest));
+    char tok[128], op[8], num[64];
+    const char *s = rest;
+    if (next_token(&s, tok, sizeof tok) || !is_name(tok))
+        return fail(c, c->line, "expect: missing variant name");
+    e->variant = xstrndup(tok, strlen(tok));
+    if (next_token(&s, tok, sizeof tok))
+        return fail(c, c->line, "expect %s: missing 'crash', 'hang' or 'no-crash'", e->variant);
+    if (strcmp(tok, "crash") == 0) {
+        e->kind = RL_EXPECT_CRASH;
+        s = skip_blank(s);
+        if (*s == '/' && parse_regex(c, &s, &e->signature_re))
+            return -1;
+        if (next_token(&s, tok, sizeof tok) || strcmp(tok, "rate") != 0 ||
+            next_token(&s, op, sizeof op) || strcmp(op, ">=") != 0)
+            return fail(c, c->line, "expect %s crash: wants [/signature/] rate >= R", e->variant);
+        if (next_token(&s, num, sizeof num) || parse_fraction(num, &e->min_rate) ||
+            !(e->min_rate > 0.0) || !(e->min_rate < 1.0))
+            return fail(c, c->line, "expect %s crash: rate must be a number in (0, 1), e.g. 0.5 or 50%%",
+                        e->variant);
+    } else if (strcmp(tok, "hang") == 0) {
+        /* A hang has no output line to match: its signature is always
+         * "timeout after Ns", so no /signature/ is taken here. */
+        e->kind = RL_EXPECT_HANG;
+        if (next_token(&s, tok, sizeof tok) || strcmp(tok, "rate") != 0 ||
+            next_token(&s, op, sizeof op) || strcmp(op, ">=") != 0)
+            return fail(c, c->line, "expect %s hang: wants rate >= R", e->variant);
+        if (next_token(&s, num, sizeof num) || parse_fraction(num, &e->min_rate) ||
+            !(e->min_rate > 0.0) || !(e->min_rate < 1.0))
+            return fail(c, c->line, "expect %s hang: rate must be a number in (0, 1), e.g. 0.5 or 50%%",
+                        e->variant);
+    } else if (strcmp(tok, "no-crash") == 0) {
+        e->kind = RL_EXPECT_NO_CRASH;
+        s = skip_blank(s);
+        if (*s == '/' && parse_regex(c, &s, &e->signature_re))
+            return -1;
+        if (next_token(&s, tok, sizeof tok) || strcmp(tok, "upper") != 0 ||
+            next_token(&s, op, sizeof op) || strcmp(op, "<=") != 0)
+            return fail(c, c->line, "expect %s no-crash: wants [/signature/] upper <= U", e->variant);
+        if (next_token(&s, num, sizeof num) || parse_fraction(num, &e->max_upper) ||
+            !(e->max_upper > 0.0) || !(e->max_upper < 1.0))
+            return fail(c, c->line,
+                        "expect %s no-crash: upper must be a number in (0, 1), e.g. 0.01 or 1%%",
+                        e->variant);
+    } else {
+        return fail(c, c->line, "expect %s: '%s' is none of 'crash', 'hang', 'no-crash'", e->variant, tok);
+    }
+    if (*skip_blank(s) != '\0')
+        return fail(c, c->line, "expect %s: unexpected '%s' at the end", e->variant, skip_blank(s));
+    return 0;
+}
+
+static int parse_variant(ctx_t *c, rl_spec_t *sp, const char *rest)
+{
+    char tok[128];
+    const char *s = rest;
+    if (next_token(&s, tok, sizeof tok) || !is_name(tok))
+        return fail(c, c->line, "variant: wants a name (letters, digits, _ - .) then its arguments");
+    int prev = rl_spec_variant(sp, tok);
+    if (prev >= 0)
+        return fail(c, c->line, "duplicate variant '%s' (first at line %d)", tok, sp->variants[prev].line);
+    rl_variant_t *nv = realloc(sp->variants, ((size_t)sp->nvariants + 1) * sizeof *nv);
+    if (nv == NULL)
+        return fail(c, c->line, "out of memory");
+    sp->variants = nv;
+    rl_variant_t *v = &sp->variants[sp->nvariants++];
+    memset(v, 0, sizeof *v);
+    v->line = c->line;
+    v->name = xstrndup(tok, strlen(tok));
+    return words_arg(c, s, &v->argv, &v->argc);
+}
+
+static int set_once(ctx_t *c, char **field, int *seen, const char *kw, const char *value)
+{
+    if (*seen)
+        return fail(c, c->line, "'%s' given twice (first at line %d)", kw, *seen);
+    *seen = c->line;
+    if (*value == '\0')
+        return fail(c, c->line, "'%s' wants a value", kw);
+    *field = xstrndup(value, strlen(value));
+    return 0;
+}
+
+static int parse_line(ctx_t *c, rl_spec_t *sp, char *line, int *seen)
+{
+    char *end = line + strlen(line);
+    while (end > line && isspace((unsigned char)end[-1]))
+        *--end = '\0';
+    const char *s = skip_blank(line);
+    if (*s == '\0' || *s == '#')
+        return 0;
+    char kw[32];
+    if (next_token(&s, kw, sizeof kw))
+        return fail(c, c->line, "unknown keyword '%.40s'", s);
+    const char *rest = skip_blank(s);
+    double d;
+    char *endp;
+    /* seen[]: the line each single-valued keyword was first given on. */
+    if (!strcmp(kw, "name")) {
+        if (set_once(c, &sp->name, &seen[0], kw, rest))
+            return -1;
+        if (!is_name(sp->name))
+            return fail(c, c->line, "name '%s': use letters, digits, _ - .", sp->name);
+    } else if (!strcmp(kw, "issue")) {
+        if (set_once(c, &sp->issue, &seen[1], kw, rest))
+            return -1;
+        if (strncmp(rest, "http://", 7) && strncmp(rest, "https://", 8))
+            return fail(c, c->line, "issue: wants a http(s):// link to the upstream issue");
+    } else if (!strcmp(kw, "description")) {
+        return set_once(c, &sp->description, &seen[2], kw, rest);
+    } else if (!strcmp(kw, "command")) {
+        if (seen[3])
+            return fail(c, c->line, "'command' given twice (first at line %d); use 'args' to add arguments",
+                        seen[3]);
+        seen[3] = c->line;
+        if (words_arg(c, rest, &sp->argv, &sp->argc))
+            return -1;
+        if (sp->argc == 0)
+            return fail(c, c->line, "'command' wants the program and its arguments");
+    } else if (!strcmp(kw, "args")) {
+        if (!seen[3])
+            return fail(c, c->line, "'args' before 'command'");
+        return words_arg(c, rest, &sp->argv, &sp->argc);
+    } else if (!strcmp(kw, "timeout")) {
+        if (seen[4])
+            return fail(c, c->line, "'timeout' given twice (first at line %d)", seen[4]);
+        seen[4] = c->line;
+        errno = 0;
+        d = strtod(rest, &endp);
+        if (endp != rest && !strcmp(endp, "ms"))
+            d /= 1000.0;
+        else if (endp != rest && (!strcmp(endp, "s") || *endp == '\0'))
+            ;
+        else
+            endp = NULL;
+        if (endp == NULL || endp == rest || errno || !isfinite(d) || !(d > 0.0))
+            return fail(c, c->line, "timeout: wants seconds > 0, e.g. 10, 10s or 500ms, not '%s'", rest);
+        sp->timeout_s = d;
+    } else if (!strcmp(kw, "trials")) {
+        if (seen[5])
+            return fail(c, c->line, "'trials' given twice (first at line %d)", seen[5]);
+        seen[5] = c->line;
+        errno = 0;
+        long n = strtol(rest, &endp, 10);
+        if (endp == rest || *endp || errno || n < 1 || n > 100000000L)
+            return fail(c, c->line, "trials: wants a whole number from 1 to 100000000, not '%s'", rest);
+        sp->trials = n;
+    } else if (!strcmp(kw, "confidence")) {
+        if (seen[6])
+            return fail(c, c->line, "'confidence' given twice (first at line %d)", seen[6]);
+        seen[6] = c->line;
+        if (parse_fraction(rest, &d) || !(d >= 0.5) || !(d < 1.0))
+            return fail(c, c->line, "confidence: wants a number in [0.5, 1), e.g. 0.95 or 95%%, not '%s'",
+                        rest);
+        sp->confidence = d;
+    } else if (!strcmp(kw, "signature")) {
+        char *re = NULL;
+        if (parse_regex(c, &rest, &re))
+            return -1;
+        if (*skip_blank(rest) != '\0') {
+            free(re);
+            return fail(c, c->line, "signature: unexpected '%s' after the closing /", skip_blank(rest));
+        }
+        char **np = realloc(sp->patterns, ((size_t)sp->npatterns + 2) * sizeof *np);
+        if (np == NULL) {
+            free(re);
+            return fail(c, c->line, "out of memory");
+        }
+        sp->patterns = np;
+        np[sp->npatterns++] = re;
+        np[sp->npatterns] = NULL;
+    } else if (!strcmp(kw, "hang-after-signature")) {
+        if (seen[7])
+            return fail(c, c->line, "'hang-after-signature' given twice (first at line %d)", seen[7]);
+        seen[7] = c->line;
+        if (!strcmp(rest, "crash"))
+            sp->hang_after_signature_is_crash = 1;
+        else if (!strcmp(rest, "hang"))
+            sp->hang_after_signature_is_crash = 0;
+        else
+            return fail(c, c->line, "hang-after-signature: wants 'crash' or 'hang', not '%s'", rest);
+    } else if (!strcmp(kw, "variant")) {
+        return parse_variant(c, sp, rest);
+    } else if (!strcmp(kw, "expect")) {
+        return parse_expect(c, sp, rest);
+    } else {
+        return fail(c, c->line,
+                    "unknown keyword '%s' (known: name issue description command args timeout "
+                    "trials confidence signature hang-after-signature variant expect)",
+                    kw);
+    }
+    return c->failed ? -1 : 0;
+}
+
+static int validate(ctx_t *c, rl_spec_t *sp)
+{
+    if (sp->name == NULL)
+        return fail(c, 0, "missing 'name'");
+    if (sp->issue == NULL)
+        return fail(c, 0, "missing 'issue' (the upstream issue this reproduces)");
+    if (sp->argc == 0)
+        return fail(c, 0, "missing 'command'");
+    if (sp->nvariants < 2)
+        return fail(c, 0, "needs at least two 'variant' lines (e.g. buggy and fixed), has %d",
+                    sp->nvariants);
+    if (sp->nexpects == 0)
+        return fail(c, 0, "needs at least one 'expect' line");
+    for (int i = 0; i < sp->nexpects; i++) {
+        const rl_expect_t *e = &sp->expects[i];
+        if (rl_spec_variant(sp, e->variant) < 0)
+            return fail(c, e->line, "expect: unknown variant '%s'", e->variant);
+        /* One expectation per variant: a tally counts matching crashes for
+         * one signature, and "crashes" plus "no crash" would contradict. */
+        for (int j = 0; j < i; j++)
+            if (!strcmp(sp->expects[j].variant, e->variant))
+                return fail(c, e->line, "variant '%s' already has an expectation (line %d)", e->variant,
+                            sp->expects[j].line);
+    }
+    return 0;
+}
+
+int rl_spec_parse(const char *path, const char *text, rl_spec_t *spec, char *err, size_t errlen)
+{
+    memset(spec, 0, sizeof *spec);
+    ctx_t c = {.path = path, .err = err, .errlen = errlen};
+    if (err && errlen)
+        err[0] = '\0';
+    spec->path = xstrndup(path, strlen(path));
+    spec->trials = 300;
+    spec->timeout_s = 60.0;
+    spec->confidence = 0.95;
+    int seen[8] = {0};
+    const char *p = text;
+    while (*p && !c.failed) {
+        c.line++;
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = xstrndup(p, n);
+        if (line == NULL) {
+            fail(&c, c.line, "out of memory");
+            break;
+        }
+        parse_line(&c, spec, line, seen);
+        free(line);
+        p += n + (nl ? 1 : 0);
+    }
+    if (!c.failed)
+        validate(&c, spec);
+    if (c.failed) {
+        rl_spec_free(spec);
+        return -1;
+    }
+    return 0;
+}
+
+int rl_spec_load(const char *path, rl_spec_t *spec, char *err, size_t errlen)
+{
+    memset(spec, 0, sizeof *spec);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (buf == NULL)
+            break;
+        if (len + 1 >= cap) {
+            char *nb = realloc(buf, cap * 2);
+            if (nb == NULL) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    int rerr = ferror(f);
+    fclose(f);
+    if (buf == NULL || rerr) {
+        snprintf(err, errlen, "%s: cannot read: %s", path, buf ? strerror(EIO) : "out of memory");
+        free(buf);
+        return -1;
+    }
+    buf[len] = '\0';
+    if (strlen(buf) != len) {
+        free(buf);
+        snprintf(err, errlen, "%s: contains a NUL byte: not a text file", path);
+        return -1;
+    }
+    int rc = rl_spec_parse(path, buf, spec, err, errlen);
+    free(buf);
+    return rc;
+}
+
+void rl_spec_free(rl_spec_t *spec)
+{
+    if (spec == NULL)
+        return;
+    free(spec->path);
+    free(spec->name);
+    free(spec->issue);
+    free(spec->description);
+    free_words(spec->argv, spec->argc);
+    for (int i = 0; i < spec->nvariants; i++) {
+        free(spec->variants[i].name);
+        free_words(spec->variants[i].argv, spec->variants[i].argc);
+    }
+    free(spec->variants);
+    for (int i = 0; i < spec->nexpects; i++) {
+        free(spec->expects[i].variant);
+        free(spec->expects[i].signature_re);
+        free(spec->expects[i].text);
+    }
+    free(spec->expects);
+    free_words(spec->patterns, spec->npatterns);
+    memset(spec, 0, sizeof *spec);
+}
+
+int rl_spec_variant(const rl_spec_t *spec, const char *name)
+{
+    for (int i = 0; i < spec->nvariants; i++)
+        if (spec->variants[i].name && !strcmp(spec->variants[i].name, name))
+            return i;
+    return -1;
+}

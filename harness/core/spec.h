@@ -1,0 +1,69 @@
+/* core/spec.h - reproducer specs (reproducers/NAME.repro): parse and hold one.
+ *
+ * The format is line oriented and documented in README.md ("Reproducer
+ * specs").  Every parse error names file:line and the problem. */
+#ifndef RL_SPEC_H
+#define RL_SPEC_H
+
+#include <stddef.h>
+
+typedef enum {
+    RL_EXPECT_CRASH,      /* crashes, signature matches, rate >= min_rate   */
+    RL_EXPECT_NO_CRASH,   /* no failure at all (with signature_re: no crash
+                             whose signature matches); upper bound <= max  */
+    RL_EXPECT_HANG,       /* hangs (killed at the timeout), rate >= min_rate;
+                             signature_re is always NULL                     */
+} rl_expect_kind_t;
+
+typedef struct {
+    char *variant;        /* the variant it judges */
+    rl_expect_kind_t kind;
+    char *signature_re;   /* regex the crash signature must match (CRASH), or
+                             the only crashes that count (NO_CRASH); NULL = any */
+    double min_rate;      /* RL_EXPECT_CRASH/HANG: lower bound wanted on the rate */
+    double max_upper;     /* RL_EXPECT_NO_CRASH: upper bound wanted on the rate */
+    int line;             /* line in the spec, for messages */
+    char *text;           /* the expectation as written, for reports */
+} rl_expect_t;
+
+typedef struct {
+    char *name;
+    int argc;
+    char **argv;          /* extra arguments appended to the command */
+    int line;
+} rl_variant_t;
+
+typedef struct {
+    char *path;           /* file it was read from */
+    char *name;           /* "go-17165" */
+    char *issue;          /* URL of the upstream issue */
+    char *description;    /* one line, optional */
+    int argc;
+    char **argv;          /* command and common arguments, before variants */
+    int nvariants;
+    rl_variant_t *variants;
+    int nexpects;
+    rl_expect_t *expects;
+    long trials;          /* fixed-N plan per variant (the cap under SPRT) */
+    double timeout_s;     /* per-trial timeout */
+    double confidence;    /* e.g. 0.95: for intervals and decisions */
+    int npatterns;
+    char **patterns;      /* extra signature patterns (ERE), tried first */
+    /* `hang-after-signature crash`: a trial killed at the timeout whose
+     * output already has a line matching one of patterns crashed and then
+     * failed to exit (under Wine a dying process can wait for ever on a
+     * suspend it took on its way out); it is classified as that crash. */
+    int hang_after_signature_is_crash;
+} rl_spec_t;
+
+/* Reads and validates the spec at path.  On error returns -1 and writes
+ * "path:line: problem" into err (errlen bytes); *spec is then empty. */
+int rl_spec_load(const char *path, rl_spec_t *spec, char *err, size_t errlen);
+/* Same, from a string; path is used only in messages. */
+int rl_spec_parse(const char *path, const char *text, rl_spec_t *spec,
+                  char *err, size_t errlen);
+void rl_spec_free(rl_spec_t *spec);
+/* Index of the named variant, or -1. */
+int rl_spec_variant(const rl_spec_t *spec, const char *name);
+
+#endif

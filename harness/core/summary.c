@@ -1,0 +1,33 @@
+/* core/summary.c - completing a verdict: the overall pass, Fisher's test. */
+#include "core/summary.h"
+
+#include "core/stats.h"
+
+void rl_summary_finish(rl_summary_t *s)
+{
+    int a = -1, b = -1;
+    s->passed = s->nresults > 0;
+    for (int i = 0; i < s->nresults; i++) {
+        const rl_expect_t *e = s->results[i].expect;
+        if (s->results[i].result != RL_JUDGE_HOLDS)
+            s->passed = 0;
+        int v = e ? rl_spec_variant(s->spec, e->variant) : -1;
+        if (v < 0 || v >= s->ntallies)
+            continue;
+        if (e->kind == RL_EXPECT_CRASH && a < 0)
+            a = v;
+        if (e->kind == RL_EXPECT_NO_CRASH && b < 0)
+            b = v;
+    }
+    s->fisher_p = -1.0;
+    s->fisher_a = s->fisher_b = NULL;
+    if (a >= 0 && b >= 0 && s->tallies[a].n > 0 && s->tallies[b].n > 0) {
+        const rl_tally_t *ta = &s->tallies[a], *tb = &s->tallies[b];
+        s->fisher_p = rl_fisher_greater(ta->outcomes[RL_OUTCOME_CRASH], ta->n,
+                                        tb->outcomes[RL_OUTCOME_CRASH], tb->n);
+        s->fisher_a = s->spec->variants[a].name;
+        s->fisher_b = s->spec->variants[b].name;
+    }
+    if (s->fixed_n_plan <= 0)
+        s->fixed_n_plan = s->spec->trials * (long)s->spec->nvariants;
+}

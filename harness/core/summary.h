@@ -1,0 +1,33 @@
+/* core/summary.h - one spec's verdict, complete: tallies per variant,
+ * judgements per expectation, Fisher's test between buggy and fixed, and the
+ * overall pass.  Built by core/evaluate.c (check and merge) and read, never
+ * changed, by every report writer. */
+#ifndef RL_SUMMARY_H
+#define RL_SUMMARY_H
+
+#include "core/spec.h"
+#include "core/verdict.h"
+
+typedef struct {
+    const rl_spec_t *spec;
+    int ntallies;
+    rl_tally_t *tallies;             /* one per variant, in spec order */
+    int nresults;
+    rl_expect_result_t *results;     /* one per expectation, in spec order */
+    int sequential;                  /* sequential stopping was on */
+    long fixed_n_plan;               /* trials the fixed-N plan would run */
+    double fisher_p;                 /* buggy vs fixed, < 0 when not computed */
+    const char *fisher_a, *fisher_b; /* the two variants compared */
+    double wall_s;                   /* wall-clock time of the check */
+    int passed;                      /* every expectation holds */
+} rl_summary_t;
+
+/* Completes a summary whose spec, tallies and results are filled in: sets
+ * passed (every expectation HOLDS, and there is at least one), Fisher's
+ * one-sided p that the first crash-expected variant crashes more often
+ * than the first no-crash-expected one (fisher_p < 0 when the spec has no
+ * such pair or either ran no trials), and fixed_n_plan (when <= 0) to
+ * trials x variants. */
+void rl_summary_finish(rl_summary_t *s);
+
+#endif

@@ -1,0 +1,84 @@
+/* report/junit.c - JUnit XML for CI: a testsuite per spec, a testcase per
+ * expectation; a failing one names the variant's signatures, which is what
+ * a CI page shows first. */
+#include "report/writer.h"
+
+#include <stdlib.h>
+
+static int failures(const rl_summary_t *s)
+{
+    int f = 0;
+    for (int i = 0; i < s->nresults; i++)
+        f += s->results[i].result != RL_JUDGE_HOLDS;
+    return f;
+}
+
+static const rl_tally_t *tally_of(const rl_summary_t *s, const rl_expect_t *e)
+{
+    int v = e ? rl_spec_variant(s->spec, e->variant) : -1;
+    return v >= 0 && v < s->ntallies ? &s->tallies[v] : NULL;
+}
+
+static void signatures(FILE *out, const rl_tally_t *t)
+{
+    const rl_bucket_t **v;
+    int nb = t ? rl_report_buckets(t, &v) : 0;
+    if (nb <= 0)
+        return;
+    fputs("; signatures:", out);
+    for (int j = 0; j < nb; j++) {
+        fprintf(out, "%s %ldx ", j ? "," : "", v[j]->count);
+        rl_report_xml(out, v[j]->signature);
+    }
+    free(v);
+}
+
+int rl_report_junit(FILE *out, const rl_summary_t *const *s, int n)
+{
+    int tests = 0, fails = 0;
+    double time = 0.0;
+    for (int i = 0; i < n; i++) {
+        tests += s[i]->nresults;
+        fails += failures(s[i]);
+        time += s[i]->wall_s;
+    }
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
+    fprintf(out, "<testsuites name=\"racelab\" tests=\"%d\" failures=\"%d\" errors=\"0\" time=\"%.3f\">\n", tests,
+            fails, time);
+    for (int i = 0; i < n; i++) {
+        const rl_summary_t *sm = s[i];
+        fputs("  <testsuite name=\"", out);
+        rl_report_xml(out, sm->spec->name);
+        fprintf(out, "\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"0\" time=\"%.3f\">\n", sm->nresults,
+                failures(sm), sm->wall_s);
+        fputs("    <properties>\n      <property name=\"issue\" value=\"", out);
+        rl_report_xml(out, sm->spec->issue);
+        fputs("\"/>\n      <property name=\"spec\" value=\"", out);
+        rl_report_xml(out, sm->spec->path);
+        fputs("\"/>\n    </properties>\n", out);
+        for (int j = 0; j < sm->nresults; j++) {
+            const rl_expect_result_t *r = &sm->results[j];
+            const rl_tally_t *t = tally_of(sm, r->expect);
+            fputs("    <testcase classname=\"", out);
+            rl_report_xml(out, sm->spec->name);
+            fputs("\" name=\"", out);
+            rl_report_xml(out, r->expect ? r->expect->text : "?");
+            fprintf(out, "\" time=\"%.3f\"", t ? t->busy_s : 0.0);
+            if (r->result == RL_JUDGE_HOLDS) {
+                fputs(">\n      <system-out>", out);
+                rl_report_xml(out, r->why);
+                fputs("</system-out>\n    </testcase>\n", out);
+                continue;
+            }
+            fputs(">\n      <failure type=\"expectation\" message=\"", out);
+            rl_report_xml(out, r->result == RL_JUDGE_UNDECIDED ? "undecided" : r->why);
+            signatures(out, t);
+            fputs("\">", out);
+            rl_report_xml(out, r->result == RL_JUDGE_UNDECIDED ? "undecided" : r->why);
+            fputs("</failure>\n    </testcase>\n", out);
+        }
+        fputs("  </testsuite>\n", out);
+    }
+    fputs("</testsuites>\n", out);
+    return rl_report_status(out);
+}

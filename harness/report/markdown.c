@@ -1,0 +1,117 @@
+/* report/markdown.c - a table for a CI job summary (GitHub renders it). */
+#include "util/fmt.h"
+#include "report/writer.h"
+
+#include <stdlib.h>
+
+/* Table cells: | would end the cell, a newline the row, and < > & would be
+ * read as HTML by the renderer. */
+static void cell(FILE *out, const char *s)
+{
+    for (; s && *s; s++) {
+        size_t n = rl_utf8_len((const unsigned char *)s);
+        if (n == 0) {
+            /* Not UTF-8 (a crash line's raw bytes): the file stays UTF-8. */
+            fprintf(out, "\\\\x%02X", (unsigned char)*s);
+            continue;
+        }
+        if (n > 1) {
+            fwrite(s, 1, n, out);
+            s += n - 1;
+            continue;
+        }
+        switch (*s) {
+        case '|': fputs("\\|", out); break;
+        case '\n': case '\r': fputc(' ', out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '&': fputs("&amp;", out); break;
+        case '`': fputs("\\`", out); break;
+        case '*': case '_': case '[': case ']': case '\\': fputc('\\', out); fputc(*s, out); break;
+        default:
+            if ((unsigned char)*s < 0x20 || *s == 0x7F)
+                fprintf(out, "\\\\x%02X", (unsigned char)*s); /* renders as \xNN */
+            else
+                fputc(*s, out);
+        }
+    }
+}
+
+static void summary(FILE *out, const rl_summary_t *s)
+{
+    const rl_spec_t *sp = s->spec;
+    char a[16], b[16], c[16], conf[16];
+    rl_report_conf(conf, sizeof conf, sp->confidence);
+    fprintf(out, "### %s ", s->passed ? "\xE2\x9C\x94" : "\xE2\x9C\x98");
+    cell(out, sp->name);
+    fprintf(out, ": %s\n\n", s->passed ? "passed" : "FAILED");
+    if (sp->description) {
+        cell(out, sp->description);
+        fputs(" \xC2\xB7 ", out);
+    }
+    fputs("<", out);
+    fputs(sp->issue ? sp->issue : "", out);
+    fputs(">\n\n", out);
+    fprintf(out, "| variant | trials | pass | crash | hang | error | crash rate | Wilson %s | first crash |\n", conf);
+    fputs("|---|---:|---:|---:|---:|---:|---:|---|---:|\n", out);
+    for (int i = 0; i < s->ntallies; i++) {
+        const rl_tally_t *t = &s->tallies[i];
+        long k = t->outcomes[RL_OUTCOME_CRASH];
+        rl_interval_t w = rl_wilson(k, t->n, sp->confidence);
+        fputs("| ", out);
+        cell(out, i < sp->nvariants ? sp->variants[i].name : t->variant);
+        fprintf(out, " | %ld | %ld | %ld | %ld | %ld | %s | [%s, %s] | ", t->n, t->outcomes[RL_OUTCOME_PASS], k,
+                t->outcomes[RL_OUTCOME_HANG], t->outcomes[RL_OUTCOME_ERROR],
+                rl_fmt_pct(a, sizeof a, t->n ? (double)k / (double)t->n : 0.0), rl_fmt_pct(b, sizeof b, w.lo),
+                rl_fmt_pct(c, sizeof c, w.hi));
+        if (t->first_crash_index >= 0)
+            fprintf(out, "%.2f s |\n", t->first_crash_s);
+        else
+            fputs("none |\n", out);
+    }
+    fputs("\n|  | expectation | why |\n|---|---|---|\n", out);
+    for (int i = 0; i < s->nresults; i++) {
+        const rl_expect_result_t *r = &s->results[i];
+        fprintf(out, "| %s | ", r->result == RL_JUDGE_HOLDS ? "\xE2\x9C\x94" : "\xE2\x9C\x98");
+        cell(out, r->expect ? r->expect->text : "?");
+        fputs(" | ", out);
+        cell(out, r->result == RL_JUDGE_UNDECIDED ? "undecided" : r->why);
+        fputs(" |\n", out);
+    }
+    fputc('\n', out);
+    for (int i = 0; i < s->ntallies; i++) {
+        const rl_bucket_t **v;
+        int nb = rl_report_buckets(&s->tallies[i], &v);
+        if (nb <= 0)
+            continue;
+        fputs("Signatures of ", out);
+        cell(out, i < sp->nvariants ? sp->variants[i].name : s->tallies[i].variant);
+        fputs(":", out);
+        for (int j = 0; j < nb; j++) {
+            fprintf(out, "%s %ld \xC3\x97 ", j ? "," : "", v[j]->count);
+            cell(out, v[j]->signature);
+        }
+        fputs("\n\n", out);
+        free(v);
+    }
+    if (s->fisher_p >= 0.0 && s->fisher_a && s->fisher_b) {
+        fputs("Fisher's exact test (", out);
+        cell(out, s->fisher_a);
+        fputs(" > ", out);
+        cell(out, s->fisher_b);
+        fprintf(out, "): one-sided p = %.3g. ", s->fisher_p);
+    }
+    long ran = rl_report_trials(s);
+    if (s->sequential && s->fixed_n_plan > ran)
+        fprintf(out, "Sequential stopping ran %ld of the fixed-N plan's %ld trials. ", ran, s->fixed_n_plan);
+    else
+        fprintf(out, "%ld trials. ", ran);
+    fprintf(out, "Wall time %.1f s.\n\n", s->wall_s);
+}
+
+int rl_report_markdown(FILE *out, const rl_summary_t *const *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        summary(out, s[i]);
+    return rl_report_status(out);
+}

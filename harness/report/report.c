@@ -1,0 +1,149 @@
+/* report/report.c - the writer table, the file wrapper, summary completion and
+ * the helpers the writers share. */
+#include "report/report.h"
+
+#include "report/writer.h"
+#include "util/fmt.h"
+#include "core/stats.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const rl_report_writer_t writers[] = {
+    {"html", rl_report_html},
+    {"json", rl_report_json},
+    {"junit", rl_report_junit},
+    {"markdown", rl_report_markdown},
+    {"text", rl_report_text},
+};
+
+const rl_report_writer_t *rl_report_writer(const char *name)
+{
+    for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++)
+        if (!strcmp(writers[i].name, name))
+            return &writers[i];
+    return NULL;
+}
+
+int rl_report_write_file(const char *name, const char *path, const rl_summary_t *const *summaries, int n)
+{
+    const rl_report_writer_t *w = rl_report_writer(name);
+    if (w == NULL) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (!strcmp(path, "-")) {
+        int rc = w->write(stdout, summaries, n);
+        return fflush(stdout) == 0 ? rc : -1;
+    }
+    /* "wb": the same bytes on every OS, so reports compare equal. */
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return -1;
+    int rc = w->write(f, summaries, n);
+    int saved = errno;
+    if (fclose(f) != 0 && rc == 0)
+        return -1;
+    errno = saved;
+    return rc;
+}
+
+static int by_count(const void *x, const void *y)
+{
+    const rl_bucket_t *a = *(const rl_bucket_t *const *)x, *b = *(const rl_bucket_t *const *)y;
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    return strcmp(a->signature, b->signature);
+}
+
+int rl_report_buckets(const rl_tally_t *t, const rl_bucket_t ***out)
+{
+    *out = NULL;
+    if (t->nbuckets == 0)
+        return 0;
+    const rl_bucket_t **v = malloc((size_t)t->nbuckets * sizeof *v);
+    if (v == NULL)
+        return -1;
+    for (int i = 0; i < t->nbuckets; i++)
+        v[i] = &t->buckets[i];
+    qsort(v, (size_t)t->nbuckets, sizeof *v, by_count);
+    *out = v;
+    return t->nbuckets;
+}
+
+const char *rl_report_judgement(rl_judgement_t j)
+{
+    return j == RL_JUDGE_HOLDS ? "holds" : j == RL_JUDGE_FAILS ? "fails" : "undecided";
+}
+
+char *rl_report_conf(char *buf, size_t len, double confidence)
+{
+    snprintf(buf, len, "%g%%", confidence * 100.0);
+    return buf;
+}
+
+long rl_report_trials(const rl_summary_t *s)
+{
+    long n = 0;
+    for (int i = 0; i < s->ntallies; i++)
+        n += s->tallies[i].n;
+    return n;
+}
+
+void rl_report_xml(FILE *out, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)(str ? str : "");
+    while (*s) {
+        unsigned c = *s;
+        size_t n = rl_utf8_len(s);
+        if (c == '&')
+            fputs("&amp;", out);
+        else if (c == '<')
+            fputs("&lt;", out);
+        else if (c == '>')
+            fputs("&gt;", out);
+        else if (c == '"')
+            fputs("&quot;", out);
+        else if (c == '\'')
+            fputs("&apos;", out);
+        else if (c == '\n' || c == '\t' || c == '\r')
+            fprintf(out, "&#%u;", c); /* kept even inside attributes */
+        else if (c < 0x20 || c == 0x7F || n == 0)
+            fprintf(out, "\\x%02X", c);
+        else {
+            fwrite(s, 1, n, out);
+            s += n;
+            continue;
+        }
+        s++;
+    }
+}
+
+void rl_report_json_str(FILE *out, const char *str)
+{
+    if (str == NULL) {
+        fputs("null", out);
+        return;
+    }
+    const unsigned char *s = (const unsigned char *)str;
+    fputc('"', out);
+    while (*s) {
+        char buf[8];
+        size_t in, n;
+        const char *e = rl_json_escape_next(s, buf, &in, &n);
+        fwrite(e, 1, n, out);
+        s += in;
+    }
+    fputc('"', out);
+}
+
+int rl_report_status(FILE *out)
+{
+    if (ferror(out)) {
+        if (errno == 0)
+            errno = EIO;
+        return -1;
+    }
+    return 0;
+}

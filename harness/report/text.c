@@ -1,0 +1,70 @@
+/* report/text.c - the summary racelab prints on stdout. */
+#include "util/fmt.h"
+#include "report/writer.h"
+
+#include <stdlib.h>
+
+static void variant_block(FILE *out, const rl_summary_t *s, int i)
+{
+    const rl_tally_t *t = &s->tallies[i];
+    const char *name = i < s->spec->nvariants ? s->spec->variants[i].name : t->variant;
+    char a[16], b[16], c[16], conf[16];
+    rl_report_conf(conf, sizeof conf, s->spec->confidence);
+    fprintf(out, "  %s: %ld trials: %ld pass, %ld crash, %ld hang, %ld error\n", name, t->n,
+            t->outcomes[RL_OUTCOME_PASS], t->outcomes[RL_OUTCOME_CRASH], t->outcomes[RL_OUTCOME_HANG],
+            t->outcomes[RL_OUTCOME_ERROR]);
+    if (t->n == 0)
+        return;
+    long k = t->outcomes[RL_OUTCOME_CRASH];
+    rl_interval_t w = rl_wilson(k, t->n, s->spec->confidence);
+    fprintf(out, "    crash rate %s, Wilson %s [%s, %s]", rl_fmt_pct(a, sizeof a, (double)k / (double)t->n),
+            conf, rl_fmt_pct(b, sizeof b, w.lo), rl_fmt_pct(c, sizeof c, w.hi));
+    if (k == 0)
+        fprintf(out, ", exact one-sided upper bound %s",
+                rl_fmt_pct(a, sizeof a, rl_upper_bound(0, t->n, s->spec->confidence)));
+    fputc('\n', out);
+    if (t->first_crash_index >= 0)
+        fprintf(out, "    first crash after %.2f s (trial %ld)\n", t->first_crash_s, t->first_crash_index);
+    const rl_bucket_t **v;
+    int nb = rl_report_buckets(t, &v);
+    for (int j = 0; j < nb; j++)
+        fprintf(out, "    %6ld  %s\n", v[j]->count, v[j]->signature);
+    free(v);
+}
+
+static void summary(FILE *out, const rl_summary_t *s)
+{
+    fprintf(out, "%s: %s\n", s->spec->name, s->spec->description ? s->spec->description : "");
+    fprintf(out, "  %s\n", s->spec->issue ? s->spec->issue : "");
+    for (int i = 0; i < s->ntallies; i++)
+        variant_block(out, s, i);
+    if (s->fisher_p >= 0.0 && s->fisher_a && s->fisher_b)
+        fprintf(out, "  Fisher's exact test, %s crashes more often than %s: one-sided p = %.3g\n", s->fisher_a,
+                s->fisher_b, s->fisher_p);
+    for (int i = 0; i < s->nresults; i++) {
+        const rl_expect_result_t *r = &s->results[i];
+        const char *mark = r->result == RL_JUDGE_HOLDS ? "\xE2\x9C\x94" : "\xE2\x9C\x98"; /* ✔ ✘ */
+        fprintf(out, "  %s %s\n", mark, r->expect && r->expect->text ? r->expect->text : "?");
+        fprintf(out, "      %s\n", r->result == RL_JUDGE_UNDECIDED ? "undecided" : r->why);
+    }
+    long ran = rl_report_trials(s);
+    if (s->sequential && s->fixed_n_plan > 0) {
+        long saved = s->fixed_n_plan - ran;
+        fprintf(out, "  sequential stopping: %ld trials instead of the fixed-N plan's %ld, saved %ld (%.1f%%)\n",
+                ran, s->fixed_n_plan, saved > 0 ? saved : 0,
+                saved > 0 ? 100.0 * (double)saved / (double)s->fixed_n_plan : 0.0);
+    } else {
+        fprintf(out, "  fixed N: %ld trials\n", ran);
+    }
+    fprintf(out, "  %s in %.1f s\n", s->passed ? "PASS" : "FAIL", s->wall_s);
+}
+
+int rl_report_text(FILE *out, const rl_summary_t *const *s, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (i)
+            fputc('\n', out);
+        summary(out, s[i]);
+    }
+    return rl_report_status(out);
+}

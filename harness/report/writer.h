@@ -1,0 +1,36 @@
+/* report/writer.h - helpers the report writers share (not public API). */
+#ifndef RL_REPORT_IMPL_H
+#define RL_REPORT_IMPL_H
+
+#include <stdio.h>
+
+#include "report/report.h"
+
+/* The writers, one per file; rl_report_writer() looks them up. */
+int rl_report_text(FILE *out, const rl_summary_t *const *s, int n);
+int rl_report_json(FILE *out, const rl_summary_t *const *s, int n);
+int rl_report_junit(FILE *out, const rl_summary_t *const *s, int n);
+int rl_report_markdown(FILE *out, const rl_summary_t *const *s, int n);
+int rl_report_html(FILE *out, const rl_summary_t *const *s, int n);
+
+/* Buckets of t sorted by count (descending), then signature, so every
+ * report lists them in one deterministic order.  Fills *out with a
+ * malloc'd array of pointers (free it); returns the count, -1 when out of
+ * memory. */
+int rl_report_buckets(const rl_tally_t *t, const rl_bucket_t ***out);
+/* "holds", "fails", "undecided". */
+const char *rl_report_judgement(rl_judgement_t j);
+/* The confidence as a percentage label: "95%", "99.9%". */
+char *rl_report_conf(char *buf, size_t len, double confidence);
+/* Total trials run over every variant of s. */
+long rl_report_trials(const rl_summary_t *s);
+/* s with XML special characters escaped; bytes XML 1.0 cannot carry
+ * (control characters, invalid UTF-8) become the visible text \xNN. */
+void rl_report_xml(FILE *out, const char *s);
+/* s as a JSON string literal (or null); the same escaping as store/results.c. */
+void rl_report_json_str(FILE *out, const char *s);
+/* Fails with -1 when out has seen a write error (so a full disk is not a
+ * "written" report). */
+int rl_report_status(FILE *out);
+
+#endif

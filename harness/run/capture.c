@@ -1,0 +1,468 @@
+/* run/capture.c - head + tail + the middle's candidate signature lines.
+ *
+ * The scan of the middle must stay cheap on a gigabyte flood: a pattern is
+ * only run (a Pike VM, per byte) on a line that holds its required
+ * literal, found with memmem over whole chunks; once a pattern has its
+ * first line it is no longer searched at all. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE            /* memmem */
+#endif
+#include "run/capture.h"
+#include "core/classify.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+
+#define RL__DEFAULT_CAPTURE (64 * 1024)
+
+#ifndef RL_HAVE_MEMMEM
+/* Some C libraries (mingw's CRT) have no memmem; meson says which. */
+static void *rl__memmem(const void *h, size_t hn, const void *n, size_t nn)
+{
+    const char *hs = h, *ns = n;
+    if (nn == 0)
+        return (void *)hs;
+    while (hn >= nn) {
+        const char *f = memchr(hs, ns[0], hn - nn + 1);
+        if (!f)
+            return NULL;
+        if (memcmp(f, ns, nn) == 0)
+            return (void *)f;
+        hn -= (size_t)(f - hs) + 1;
+        hs = f + 1;
+    }
+    return NULL;
+}
+#define memmem rl__memmem
+#endif
+
+/* Index just past a [...] starting at p[i], or 0 when it does not close. */
+static size_t rl__skip_bracket(const char *p, size_t i)
+{
+    i++;
+    if (p[i] == '^')
+        i++;
+    if (p[i] == ']')
+        i++;
+    while (p[i] && p[i] != ']') {
+        if (p[i] == '[' && p[i + 1] == ':') {
+            const char *e = strstr(p + i + 2, ":]");
+            if (!e)
+                return 0;
+            i = (size_t)(e - p) + 2;
+            continue;
+        }
+        i++;
+    }
+    return p[i] ? i + 1 : 0;
+}
+
+/* Index just past the group opening at p[i], or 0 when it does not close. */
+static size_t rl__skip_group(const char *p, size_t i)
+{
+    int depth = 0;
+    while (p[i]) {
+        if (p[i] == '\\' && p[i + 1]) {
+            i += 2;
+            continue;
+        }
+        if (p[i] == '[') {
+            i = rl__skip_bracket(p, i);
+            if (!i)
+                return 0;
+            continue;
+        }
+        if (p[i] == '(')
+            depth++;
+        else if (p[i] == ')' && --depth == 0)
+            return i + 1;
+        i++;
+    }
+    return 0;
+}
+
+size_t rl_capture_literal(const char *p, char *lit, size_t cap)
+{
+    size_t n = strlen(p), best = 0, cn = 0;
+    char cur[256];
+    if (cap > sizeof cur)
+        cap = sizeof cur;
+    lit[0] = '\0';
+    /* A top-level alternation has no literal common to every match. */
+    for (size_t i = 0; i < n;) {
+        if (p[i] == '\\' && i + 1 < n)
+            i += 2;
+        else if (p[i] == '[' || p[i] == '(') {
+            i = p[i] == '[' ? rl__skip_bracket(p, i) : rl__skip_group(p, i);
+            if (!i)
+                return 0;
+        } else if (p[i] == '|')
+            return 0;
+        else
+            i++;
+    }
+#define RL__COMMIT()                                                   \
+    do {                                                               \
+        if (cn > best) {                                               \
+            best = cn < cap - 1 ? cn : cap - 1;                        \
+            memcpy(lit, cur, best);                                    \
+        }                                                              \
+        cn = 0;                                                        \
+    } while (0)
+    size_t i = 0;
+    while (i < n) {
+        int is_lit = 0;
+        char c = 0;
+        size_t next;
+        if (p[i] == '\\' && i + 1 < n) {
+            c = p[i + 1];
+            is_lit = 1;
+            next = i + 2;
+        } else if (p[i] == '(') {
+            next = rl__skip_group(p, i);
+        } else if (p[i] == '[') {
+            next = rl__skip_bracket(p, i);
+        } else if (strchr(".^$*+?)", p[i])) {
+            next = i + 1;
+        } else {
+            c = p[i];
+            is_lit = 1;
+            next = i + 1;
+        }
+        if (!next)
+            return 0;
+        char q = next < n ? p[next] : '\0';
+        if (is_lit && q != '*' && q != '?') {
+            if (cn < sizeof cur)
+                cur[cn++] = c;
+            if (q == '+') {          /* required once, but may repeat */
+                RL__COMMIT();
+                next++;
+            }
+        } else {
+            RL__COMMIT();
+            if (q == '*' || q == '?' || q == '+')
+                next++;
+        }
+        i = next;
+    }
+    RL__COMMIT();
+#undef RL__COMMIT
+    lit[best] = '\0';
+    return best;
+}
+
+/* How common c is in program output, roughly: lower is rarer.  Letters,
+ * digits and spaces fill logs; memchr for them finds too much. */
+static int rl__commonness(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return 0;
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ' ' || c == '\t')
+        return 3;
+    if (strchr(":./-_=,()[]", c))
+        return 1;
+    return 0;
+}
+
+static void rl__pick_key(rl_capture_pat_t *q)
+{
+    int best = 3;
+    q->key = q->litlen;
+    for (size_t i = 0; i < q->litlen; i++) {
+        int r = rl__commonness((unsigned char)q->lit[i]);
+        if (r < best) {
+            best = r;
+            q->key = i;
+        }
+    }
+}
+
+/* First occurrence of q's literal in p[0..n).  A memchr for the literal's
+ * rarest byte runs at memory speed where memmem would crawl along a short
+ * needle. */
+static const char *rl__find(const rl_capture_pat_t *q, const char *p, size_t n)
+{
+    if (q->key == q->litlen)
+        return memmem(p, n, q->lit, q->litlen);
+    const char *end = p + n, *s = p + q->key;
+    char k = q->lit[q->key];
+    while (s < end) {
+        const char *h = memchr(s, k, (size_t)(end - s));
+        if (!h)
+            return NULL;
+        const char *start = h - q->key;
+        if ((size_t)(end - start) < q->litlen)
+            return NULL;
+        if (memcmp(start, q->lit, q->litlen) == 0)
+            return start;
+        s = h + 1;
+    }
+    return NULL;
+}
+
+static int rl__add_pat(rl_capture_t *c, const char *pattern)
+{
+    char err[128];
+    rl_regex_t *re = rl_regex_compile(pattern, err, sizeof err);
+    if (!re)
+        return 0;      /* rl_classify skips it too */
+    rl_capture_pat_t *q = &c->pats[c->npats++];
+    memset(q, 0, sizeof *q);
+    q->re = re;
+    q->litlen = rl_capture_literal(pattern, q->lit, sizeof q->lit);
+    rl__pick_key(q);
+    c->nactive++;
+    return 0;
+}
+
+int rl_capture_init(rl_capture_t *c, size_t limit, char *const *patterns, int npatterns)
+{
+    memset(c, 0, sizeof *c);
+    if (limit == 0)
+        limit = RL__DEFAULT_CAPTURE;
+    c->head_cap = limit / 2;
+    c->tail_cap = limit - c->head_cap;
+    c->head = malloc(c->head_cap + 1);
+    c->tail = malloc(c->tail_cap + 1);
+    c->carry = malloc(RL_CAPTURE_LINE_MAX);
+    int ndef = 0;
+    while (rl_default_patterns[ndef])
+        ndef++;
+    if (npatterns < 0 || !patterns)
+        npatterns = 0;
+    c->pats = calloc((size_t)(npatterns + ndef), sizeof *c->pats);
+    if (!c->head || !c->tail || !c->carry || !c->pats)
+        return -1;
+    for (int i = 0; i < npatterns; i++)
+        rl__add_pat(c, patterns[i]);
+    for (int i = 0; i < ndef; i++)
+        rl__add_pat(c, rl_default_patterns[i]);
+    return 0;
+}
+
+/* Cuts a line the way rl_classify will (its first 4095 bytes, a final
+ * '\r' ignored) into line; returns the bytes kept. */
+static size_t rl__cut(char *line, const char *s, size_t n)
+{
+    size_t k = n < RL_CAPTURE_LINE_MAX - 1 ? n : RL_CAPTURE_LINE_MAX - 1;
+    memcpy(line, s, k);
+    line[k] = '\0';
+    if (k && line[k - 1] == '\r')
+        line[k - 1] = '\0';
+    return k;
+}
+
+/* Keeps s (k bytes, at stream offset off) as q's line when it matches. */
+static void rl__try(rl_capture_t *c, rl_capture_pat_t *q, const char *line, size_t k,
+                    const char *s, size_t off)
+{
+    if (q->litlen && !rl__find(q, line, k))
+        return;
+    if (rl_regex_search(q->re, line) != 1)
+        return;
+    q->line = malloc(k + 1);
+    if (!q->line)
+        return;     /* out of memory: it just is not kept */
+    memcpy(q->line, s, k);
+    q->line[k] = '\n';
+    q->line_len = k + 1;
+    q->line_off = off;
+    q->done = 1;
+    c->nactive--;
+}
+
+/* Tests one whole line against every pattern still looking. */
+static void rl__test_line(rl_capture_t *c, const char *s, size_t n, size_t off)
+{
+    char line[RL_CAPTURE_LINE_MAX];
+    size_t k = rl__cut(line, s, n);
+    for (int i = 0; i < c->npats; i++)
+        if (!c->pats[i].done)
+            rl__try(c, &c->pats[i], line, k, s, off);
+}
+
+/* The complete lines p[0..n) (each ending in '\n'), at stream offset off:
+ * per pattern, memmem finds the lines worth running it on. */
+static void rl__scan_lines(rl_capture_t *c, const char *p, size_t n, size_t off)
+{
+    char line[RL_CAPTURE_LINE_MAX];
+    for (int i = 0; i < c->npats && c->nactive > 0; i++) {
+        rl_capture_pat_t *q = &c->pats[i];
+        size_t pos = 0;
+        while (!q->done && pos < n) {
+            const char *ls, *le;
+            if (q->litlen) {
+                const char *hit = rl__find(q, p + pos, n - pos);
+                if (!hit)
+                    break;
+                ls = hit;
+                while (ls > p + pos && ls[-1] != '\n')
+                    ls--;
+                le = memchr(hit, '\n', n - (size_t)(hit - p));
+            } else {
+                ls = p + pos;
+                le = memchr(ls, '\n', n - pos);
+            }
+            if (!le)
+                break;       /* cannot happen: p ends in '\n' */
+            size_t k = rl__cut(line, ls, (size_t)(le - ls));
+            rl__try(c, q, line, k, ls, off + (size_t)(ls - p));
+            pos = (size_t)(le - p) + 1;
+        }
+    }
+}
+
+static void rl__carry(rl_capture_t *c, const char *p, size_t n)
+{
+    size_t room = RL_CAPTURE_LINE_MAX - c->carry_len;
+    size_t k = n < room ? n : room;
+    memcpy(c->carry + c->carry_len, p, k);
+    c->carry_len += k;
+}
+
+/* Feeds the candidate scan; off is the stream offset of p[0].  A line is
+ * a candidate when its '\n' lies past the head. */
+static void rl__scan(rl_capture_t *c, const char *p, size_t n, size_t off)
+{
+    const char *nl = memchr(p, '\n', n);
+    if (!nl) {
+        rl__carry(c, p, n);
+        return;
+    }
+    size_t first = (size_t)(nl - p);
+    rl__carry(c, p, first);
+    if (off + first >= c->head_cap)
+        rl__test_line(c, c->carry, c->carry_len, c->carry_off);
+    size_t i = first + 1, end = n;
+    while (end > i && p[end - 1] != '\n')
+        end--;
+    if (end > i && off + end - 1 >= c->head_cap) {
+        size_t rs = i;
+        if (off + i < c->head_cap) {
+            /* start at the line holding the first byte past the head */
+            size_t h = c->head_cap - off;
+            rs = h;
+            while (rs > i && p[rs - 1] != '\n')
+                rs--;
+        }
+        rl__scan_lines(c, p + rs, end - rs, off + rs);
+    }
+    c->carry_len = 0;
+    c->carry_off = off + end;
+    rl__carry(c, p + end, n - end);
+}
+
+void rl_capture_add(rl_capture_t *c, const char *p, size_t n)
+{
+    if (c->nactive > 0 && n > 0)
+        rl__scan(c, p, n, c->total);
+    c->total += n;
+    size_t h = c->head_cap - c->head_len;
+    if (h > n)
+        h = n;
+    memcpy(c->head + c->head_len, p, h);
+    c->head_len += h;
+    p += h;
+    n -= h;
+    if (n == 0 || c->tail_cap == 0)
+        return;
+    if (n > c->tail_cap) {          /* only the last tail_cap bytes matter */
+        p += n - c->tail_cap;
+        n = c->tail_cap;
+    }
+    while (n > 0) {
+        size_t room = c->tail_cap - c->tail_pos;
+        size_t k = n < room ? n : room;
+        memcpy(c->tail + c->tail_pos, p, k);
+        c->tail_pos = (c->tail_pos + k) % c->tail_cap;
+        p += k;
+        n -= k;
+    }
+}
+
+static int rl__by_offset(const void *a, const void *b)
+{
+    const rl_capture_pat_t *x = *(rl_capture_pat_t *const *)a;
+    const rl_capture_pat_t *y = *(rl_capture_pat_t *const *)b;
+    return x->line_off < y->line_off ? -1 : x->line_off > y->line_off;
+}
+
+/* The kept lines in output order, each once. */
+static char *rl__sig_lines(rl_capture_t *c, size_t *len)
+{
+    *len = 0;
+    rl_capture_pat_t **v = malloc(((size_t)c->npats + 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    size_t nv = 0, total = 0;
+    for (int i = 0; i < c->npats; i++)
+        if (c->pats[i].done) {
+            v[nv++] = &c->pats[i];
+            total += c->pats[i].line_len;
+        }
+    char *s = NULL;
+    if (nv > 0 && (s = malloc(total + 1)) != NULL) {
+        qsort(v, nv, sizeof *v, rl__by_offset);
+        for (size_t i = 0; i < nv; i++) {
+            if (i > 0 && v[i]->line_off == v[i - 1]->line_off)
+                continue;
+            memcpy(s + *len, v[i]->line, v[i]->line_len);
+            *len += v[i]->line_len;
+        }
+        s[*len] = '\0';
+    }
+    free(v);
+    return s;
+}
+
+int rl_capture_finish(rl_capture_t *c, char **out_p, size_t *len, size_t *head_len,
+                      char **sig_lines, size_t *sig_len)
+{
+    *out_p = *sig_lines = NULL;
+    *len = *head_len = *sig_len = 0;
+    if (c->nactive > 0 && c->carry_len > 0 && c->total > c->head_cap)
+        rl__test_line(c, c->carry, c->carry_len, c->carry_off);   /* no final '\n' */
+    size_t tail_bytes = c->total - c->head_len;
+    size_t kept_tail = tail_bytes < c->tail_cap ? tail_bytes : c->tail_cap;
+    size_t omitted = tail_bytes - kept_tail;
+    char marker[96] = "";
+    if (omitted)
+        snprintf(marker, sizeof marker, "%s[racelab: %zu bytes omitted]\n",
+                 c->head_len && c->head[c->head_len - 1] != '\n' ? "\n" : "", omitted);
+    size_t mlen = strlen(marker);
+    char *out = malloc(c->head_len + mlen + kept_tail + 1);
+    if (!out)
+        return -1;
+    memcpy(out, c->head, c->head_len);
+    memcpy(out + c->head_len, marker, mlen);
+    char *t = out + c->head_len + mlen;
+    if (tail_bytes <= c->tail_cap) {
+        memcpy(t, c->tail, kept_tail);    /* the ring never wrapped */
+    } else {
+        size_t first = c->tail_cap - c->tail_pos;
+        memcpy(t, c->tail + c->tail_pos, first);
+        memcpy(t + first, c->tail, c->tail_pos);
+    }
+    *len = c->head_len + mlen + kept_tail;
+    out[*len] = '\0';
+    *out_p = out;
+    *head_len = c->head_len;
+    if (omitted)
+        *sig_lines = rl__sig_lines(c, sig_len);
+    return 0;
+}
+
+void rl_capture_free(rl_capture_t *c)
+{
+    free(c->head);
+    free(c->tail);
+    free(c->carry);
+    for (int i = 0; i < c->npats; i++) {
+        rl_regex_free(c->pats[i].re);
+        free(c->pats[i].line);
+    }
+    free(c->pats);
+    memset(c, 0, sizeof *c);
+}

@@ -1,0 +1,744 @@
+/* run/posix/spawn.c - run/spawn.h on POSIX (Linux first).
+ *
+ * Each trial is posix_spawnp'd (no shell) as the leader of its own process
+ * group with stdin on /dev/null and stdout+stderr on one pipe.  The calling
+ * thread waits in poll(2) on that pipe and on a pidfd of the child, so a
+ * trial's end is noticed at once, with no fixed-interval polling.  When the
+ * leader exits (or at the timeout) the whole group gets SIGKILL while the
+ * leader is still an unreaped zombie: its pid, and so the group id, cannot
+ * have been reused by then.
+ *
+ * Descendants that left the group (setsid/setpgid) are handled through
+ * PR_SET_CHILD_SUBREAPER: once their parent dies they become racelab's
+ * children, and a sweep kills and reaps every child of racelab that is not
+ * a registered trial.  The sweep runs after a hang and after a trial whose
+ * pipe stayed open past its exit (someone still holds it), sparing daemons
+ * that left racelab's session (shared servers other trials still use), and
+ * in rl_spawn_cleanup() at the end of a run, sparing nothing. */
+#include "run/spawn.h"
+#include "run/capture.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define RL__SLOTS 4096              /* running trials + helpers at one time */
+#define RL__EOF_GRACE_S 0.5         /* wait for the pipe's EOF after an exit */
+#define RL__GDB_TIMEOUT_S 20.0
+#define RL__STACKS_MAX (256 * 1024)
+
+/* Process group ids of running children; 0 = free.  Lock-free so that the
+ * signal handler path (rl_spawn_kill_all) only reads atomics and kills. */
+static atomic_int rl__slots[RL__SLOTS];
+static atomic_int rl__killing;
+/* Read-held across posix_spawn + registration (spawns run concurrently),
+ * write-held by the orphan sweep, so the sweep never mistakes a
+ * just-started trial for an orphan. */
+static pthread_rwlock_t rl__spawn_lock = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_once_t rl__once = PTHREAD_ONCE_INIT;
+
+/* "RACELAB_OWNER=<pid>.<start time in ticks>": names this racelab uniquely
+ * (a pid alone may be reused), so abandoned trials can be recognised. */
+static char rl__owner[64];
+
+static unsigned long long rl__start_time(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')');
+    /* after ") ": field 3 (state) ... field 22 (starttime) */
+    for (int field = 2; p && field < 22; field++)
+        p = strchr(p + 1, ' ');
+    return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
+static void rl__init(void)
+{
+#ifdef PR_SET_CHILD_SUBREAPER
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+#endif
+    snprintf(rl__owner, sizeof rl__owner, "RACELAB_OWNER=%d.%llu", (int)getpid(),
+             rl__start_time(getpid()));
+}
+
+static int rl__register(pid_t pid)
+{
+    for (int i = 0; i < RL__SLOTS; i++) {
+        int expect = 0;
+        if (atomic_compare_exchange_strong(&rl__slots[i], &expect, (int)pid))
+            return i;
+    }
+    return -1;
+}
+
+static void rl__unregister(int slot)
+{
+    if (slot >= 0)
+        atomic_store(&rl__slots[slot], 0);
+}
+
+static int rl__registered(pid_t pid)
+{
+    for (int i = 0; i < RL__SLOTS; i++)
+        if (atomic_load(&rl__slots[i]) == (int)pid)
+            return 1;
+    return 0;
+}
+
+void rl_spawn_kill_all(void)
+{
+    atomic_store(&rl__killing, 1);
+    for (int i = 0; i < RL__SLOTS; i++) {
+        int pg = atomic_load(&rl__slots[i]);
+        if (pg > 0)
+            kill(-pg, SIGKILL);
+    }
+}
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static char **rl__make_env(char *const *add, const char *owner)
+{
+    size_t n = 0, nadd = 0;
+    while (environ && environ[n])
+        n++;
+    while (add && add[nadd])
+        nadd++;
+    char **env = calloc(n + nadd + 2, sizeof *env);
+    if (!env)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(environ[i], '=');
+        size_t klen = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
+        int overridden = strncmp(environ[i], "RACELAB_OWNER=", 14) == 0;
+        for (size_t j = 0; j < nadd && !overridden; j++)
+            overridden = strncmp(add[j], environ[i], klen) == 0 && add[j][klen] == '=';
+        if (!overridden)
+            env[k++] = environ[i];
+    }
+    for (size_t j = 0; j < nadd; j++)
+        env[k++] = add[j];
+    if (owner)
+        env[k++] = (char *)owner;
+    env[k] = NULL;
+    return env;
+}
+
+static int rl__pidfd_open(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+    (void)pid;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+static char *rl__read_small(const char *path, char *buf, size_t len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    ssize_t n = read(fd, buf, len - 1);
+    close(fd);
+    if (n < 0)
+        return NULL;
+    buf[n] = '\0';
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+        buf[--n] = '\0';
+    return buf;
+}
+
+/* Parses /proc/.../stat: comm, state, ppid, pgrp. */
+static int rl__parse_stat(const char *path, char *comm, size_t clen, char *state,
+                          int *ppid, int *pgrp)
+{
+    char buf[1024];
+    if (!rl__read_small(path, buf, sizeof buf))
+        return -1;
+    char *l = strchr(buf, '('), *r = strrchr(buf, ')');
+    if (!l || !r || r < l)
+        return -1;
+    size_t n = (size_t)(r - l - 1);
+    if (n >= clen)
+        n = clen - 1;
+    memcpy(comm, l + 1, n);
+    comm[n] = '\0';
+    char st = '?';
+    int pp = 0, pg = 0;
+    if (sscanf(r + 1, " %c %d %d", &st, &pp, &pg) != 3)
+        return -1;
+    *state = st;
+    *ppid = pp;
+    *pgrp = pg;
+    return 0;
+}
+
+typedef struct {
+    char *buf;
+    size_t len, cap;
+} rl__sb_t;
+
+static void rl__sb_add(rl__sb_t *s, const char *p, size_t n)
+{
+    if (s->len + n + 1 > RL__STACKS_MAX)
+        return;
+    if (s->len + n + 1 > s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 4096;
+        while (cap < s->len + n + 1)
+            cap *= 2;
+        char *b = realloc(s->buf, cap);
+        if (!b)
+            return;
+        s->buf = b;
+        s->cap = cap;
+    }
+    memcpy(s->buf + s->len, p, n);
+    s->len += n;
+    s->buf[s->len] = '\0';
+}
+
+static void rl__sb_printf(rl__sb_t *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void rl__sb_printf(rl__sb_t *s, const char *fmt, ...)
+{
+    char tmp[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        rl__sb_add(s, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+static int rl__is_pid_name(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+/* The numeric entries of dir (/proc, or /proc/PID/task) whose stat file
+ * parses and passes keep(state, pgrp, arg), at most max of them. */
+static int rl__scan_pids(const char *dir, int (*keep)(char st, int pgrp, long arg), long arg,
+                         pid_t *out, int max)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < max) {
+        if (!rl__is_pid_name(e->d_name))
+            continue;
+        char path[128], comm[64], st;
+        int ppid, pgrp;
+        snprintf(path, sizeof path, "%.80s/%.20s/stat", dir, e->d_name);
+        if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) == 0 && keep(st, pgrp, arg))
+            out[n++] = (pid_t)atoi(e->d_name);
+    }
+    closedir(d);
+    return n;
+}
+
+static int rl__in_group(char st, int pgrp, long pgid)
+{
+    (void)st;
+    return pgrp == pgid;
+}
+
+static int rl__not_zombie(char st, int pgrp, long unused)
+{
+    (void)pgrp, (void)unused;
+    return st != 'Z';
+}
+
+/* Pids of the processes in group pgid (at most max). */
+static int rl__group_members(pid_t pgid, pid_t *out, int max)
+{
+    return rl__scan_pids("/proc", rl__in_group, pgid, out, max);
+}
+
+/* Every task of pid: state, wait channel, current system call. */
+static void rl__proc_tasks(rl__sb_t *s, pid_t pid)
+{
+    char path[96], comm[64], st, buf[256];
+    int ppid, pgrp;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) != 0)
+        return;
+    rl__sb_printf(s, "process %d (%s) ppid %d pgrp %d state %c\n", (int)pid, comm, ppid, pgrp, st);
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!rl__is_pid_name(e->d_name))
+            continue;
+        char tpath[128];
+        snprintf(tpath, sizeof tpath, "/proc/%d/task/%.20s/stat", (int)pid, e->d_name);
+        if (rl__parse_stat(tpath, comm, sizeof comm, &st, &ppid, &pgrp) != 0)
+            continue;
+        char wchan[128] = "?", sc[256] = "?";
+        snprintf(tpath, sizeof tpath, "/proc/%d/task/%.20s/wchan", (int)pid, e->d_name);
+        if (rl__read_small(tpath, buf, sizeof buf))
+            snprintf(wchan, sizeof wchan, "%.100s", buf[0] ? buf : "0");
+        snprintf(tpath, sizeof tpath, "/proc/%d/task/%.20s/syscall", (int)pid, e->d_name);
+        if (rl__read_small(tpath, buf, sizeof buf)) {
+            /* "nr arg1 .. arg6 sp pc": keep the number and the pc */
+            char *last = strrchr(buf, ' ');
+            int nr;
+            if (sscanf(buf, "%d", &nr) == 1)
+                snprintf(sc, sizeof sc, "%d pc %.100s", nr, last ? last + 1 : "?");
+            else
+                snprintf(sc, sizeof sc, "%.200s", buf);
+        }
+        rl__sb_printf(s, "  task %s (%s) state %c wchan %s syscall %s\n",
+                      e->d_name, comm, st, wchan, sc);
+    }
+    closedir(d);
+}
+
+static int rl__on_path(const char *name, char *out, size_t len)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        return 0;
+    while (*path) {
+        const char *c = strchr(path, ':');
+        size_t n = c ? (size_t)(c - path) : strlen(path);
+        snprintf(out, len, "%.*s/%s", (int)n, n ? path : ".", name);
+        if (access(out, X_OK) == 0)
+            return 1;
+        path += n + (c ? 1 : 0);
+    }
+    return 0;
+}
+
+/* What gdb should attach to for pid: pid itself, or, when the leader has
+ * already exited (state Z, as a Wine process's main thread is when the
+ * process hangs half terminated), each task still alive: ptrace refuses a
+ * zombie leader, and with the leader gone gdb sees only the task it
+ * attached to.  Returns how many ids it stored in out (at least 1). */
+static int rl__attachable_tasks(pid_t pid, pid_t *out, int max)
+{
+    char path[96], comm[64], st;
+    int ppid, pgrp;
+    out[0] = pid;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) != 0 || st != 'Z')
+        return 1;
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    int n = rl__scan_pids(path, rl__not_zombie, 0, out, max);
+    return n > 0 ? n : 1; /* none alive: out[0] is still pid */
+}
+
+static void rl__sweep_orphans_locked(int end_of_run);
+
+static int rl__run(const rl_spawn_opts_t *opts, rl_proc_result_t *res, int helper);
+
+/* Hang diagnostics for the group led by pid: /proc for every member, then
+ * gdb's backtraces of each member (bounded in count and time). */
+static char *rl__capture_stacks(pid_t pgid)
+{
+    rl__sb_t s = { 0 };
+    pid_t members[64];
+    int n = rl__group_members(pgid, members, 64);
+    rl__sb_printf(&s, "== racelab: threads of process group %d (from /proc) ==\n", (int)pgid);
+    for (int i = 0; i < n; i++)
+        rl__proc_tasks(&s, members[i]);
+    char gdb[4096];
+    if (rl__on_path("gdb", gdb, sizeof gdb)) {
+        int attached = 0;
+        for (int i = 0; i < n && attached < 8; i++) {
+            pid_t tasks[8];
+            int nt = rl__attachable_tasks(members[i], tasks, 8);
+            for (int k = 0; k < nt && attached < 8; k++, attached++) {
+                char pidbuf[32];
+                snprintf(pidbuf, sizeof pidbuf, "%d", (int)tasks[k]);
+                char *argv[] = { gdb, "-batch", "-nx", "-p", pidbuf, "-ex",
+                                 "thread apply all bt", NULL };
+                rl_spawn_opts_t o = { .argv = argv, .timeout_s = RL__GDB_TIMEOUT_S,
+                                      .capture_limit = 64 * 1024 };
+                rl_proc_result_t r;
+                rl__sb_printf(&s, "== racelab: gdb -batch -p %s -ex 'thread apply all bt' ==\n",
+                              pidbuf);
+                if (rl__run(&o, &r, 1) == 0 && r.started) {
+                    rl__sb_add(&s, r.output, r.output_len);
+                    if (r.timed_out)
+                        rl__sb_printf(&s, "[racelab: gdb timed out after %.0fs]\n",
+                                      RL__GDB_TIMEOUT_S);
+                } else {
+                    rl__sb_printf(&s, "[racelab: gdb did not run: %s]\n", r.errmsg);
+                }
+                rl_proc_result_free(&r);
+            }
+        }
+    } else {
+        rl__sb_printf(&s, "[racelab: gdb not on PATH; /proc task states only]\n");
+    }
+    return s.buf;
+}
+
+/* Kills and reaps racelab's children that are not registered trials.  Mid
+ * run (end_of_run 0) it spares those in another session: a daemon that a
+ * trial started with setsid, such as the wineserver and Wine's services
+ * that the first Wine trial brings up, is shared by the trials running
+ * beside it, and killing it there turns them into hangs (Wine threads die
+ * one by one as they next talk to the server, leaving a half-dead
+ * process).  Such daemons go at the end of the run; exited ones are reaped
+ * at once. */
+static void rl__sweep_orphans_locked(int end_of_run)
+{
+    pid_t self = getpid();
+    pid_t own_session = getsid(0);
+    for (int round = 0; round < 16; round++) {
+        int found = 0;
+        DIR *d = opendir("/proc");
+        if (!d)
+            return;
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (!rl__is_pid_name(e->d_name))
+                continue;
+            char path[64], comm[64], st;
+            int ppid, pgrp;
+            snprintf(path, sizeof path, "/proc/%.20s/stat", e->d_name);
+            if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) != 0 || ppid != self)
+                continue;
+            pid_t pid = (pid_t)atoi(e->d_name);
+            if (rl__registered(pid))
+                continue;
+            if (!end_of_run && st != 'Z' && getsid(pid) != own_session)
+                continue;
+            /* An escaped descendant of some trial, now ours: kill its group
+             * (it may lead one after setsid) and itself, then reap it. */
+            if (pgrp == pid)
+                kill(-pid, SIGKILL);
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            found = 1;
+        }
+        closedir(d);
+        if (!found)
+            return;
+    }
+}
+
+void rl_spawn_cleanup(void)
+{
+    pthread_once(&rl__once, rl__init);
+    pthread_rwlock_wrlock(&rl__spawn_lock);
+    rl__sweep_orphans_locked(1);
+    pthread_rwlock_unlock(&rl__spawn_lock);
+}
+
+/* The value of RACELAB_OWNER in /proc/pid/environ, or 0. */
+static int rl__owner_of(const char *pid, char *out, size_t len)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%.20s/environ", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    ssize_t k;
+    while (buf && (k = read(fd, buf + n, cap - n)) > 0) {
+        n += (size_t)k;
+        if (n == cap && cap < (1 << 22)) {
+            char *b = realloc(buf, cap * 2 + 1);
+            if (!b)
+                break;
+            buf = b;
+            cap *= 2;
+        }
+    }
+    close(fd);
+    int found = 0;
+    for (size_t i = 0; buf && i < n && !found; i += strlen(buf + i) + 1) {
+        buf[n] = '\0';
+        if (strncmp(buf + i, "RACELAB_OWNER=", 14) == 0) {
+            snprintf(out, len, "%.60s", buf + i + 14);
+            found = 1;
+        }
+    }
+    free(buf);
+    return found;
+}
+
+int rl_spawn_reap_abandoned(void)
+{
+    pthread_once(&rl__once, rl__init);
+    const char *self = rl__owner + 14;
+    DIR *d = opendir("/proc");
+    if (!d)
+        return 0;
+    int killed = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!rl__is_pid_name(e->d_name))
+            continue;
+        char owner[64];
+        if (!rl__owner_of(e->d_name, owner, sizeof owner) || strcmp(owner, self) == 0)
+            continue;
+        int opid = 0;
+        unsigned long long ostart = 0;
+        if (sscanf(owner, "%d.%llu", &opid, &ostart) != 2 || opid <= 0)
+            continue;
+        if (kill(opid, 0) == 0 && rl__start_time(opid) == ostart)
+            continue;     /* its racelab is alive and will end it */
+        pid_t pid = (pid_t)atoi(e->d_name);
+        /* Counted when either kill lands: the group kill may end the
+         * process and its new parent (init) reap it before the second. */
+        int hit = getpgid(pid) == pid && kill(-pid, SIGKILL) == 0;
+        if (kill(pid, SIGKILL) == 0 || hit)
+            killed++;
+    }
+    closedir(d);
+    return killed;
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+static int rl__run(const rl_spawn_opts_t *opts, rl_proc_result_t *res, int helper)
+{
+    memset(res, 0, sizeof *res);
+    res->exit_status = -1;
+    pthread_once(&rl__once, rl__init);
+    if (!opts->argv || !opts->argv[0]) {
+        snprintf(res->errmsg, sizeof res->errmsg, "empty command");
+        return 0;
+    }
+
+    rl_capture_t cap;
+    if (rl_capture_init(&cap, opts->capture_limit, opts->patterns, opts->npatterns) != 0) {
+        rl_capture_free(&cap);
+        snprintf(res->errmsg, sizeof res->errmsg, "out of memory");
+        return -1;
+    }
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) {
+        snprintf(res->errmsg, sizeof res->errmsg, "pipe: %s", strerror(errno));
+        rl_capture_free(&cap);
+        return -1;
+    }
+    pthread_once(&rl__once, rl__init);
+    char **env = rl__make_env(opts->env_add, helper ? NULL : rl__owner);
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t at;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, p[1], 2);
+    posix_spawnattr_init(&at);
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&at, &none);
+    posix_spawnattr_setsigdefault(&at, &all);
+    posix_spawnattr_setpgroup(&at, 0);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                  POSIX_SPAWN_SETSIGDEF);
+
+    double t0 = 0;
+    pid_t pid = -1;
+    int slot = -1, err;
+    pthread_rwlock_rdlock(&rl__spawn_lock);
+    if (!env) {
+        err = ENOMEM;
+    } else if (atomic_load(&rl__killing) && !helper) {
+        err = EINTR;
+    } else {
+        t0 = (double)0;
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        t0 = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+        err = posix_spawnp(&pid, opts->argv[0], &fa, &at, opts->argv, env);
+        if (err == 0)
+            slot = rl__register(pid);
+    }
+    pthread_rwlock_unlock(&rl__spawn_lock);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&at);
+    free(env);
+    close(p[1]);
+    if (err != 0) {
+        close(p[0]);
+        rl_capture_free(&cap);
+        res->interrupted = err == EINTR;
+        snprintf(res->errmsg, sizeof res->errmsg, "%s: %s", opts->argv[0],
+                 err == EINTR ? "interrupted" : strerror(err));
+        return 0;
+    }
+    res->started = 1;
+    /* kill_all may have run between the check and the registration. */
+    if (atomic_load(&rl__killing) && !helper)
+        kill(-pid, SIGKILL);
+
+    int pidfd = rl__pidfd_open(pid);
+    int rd = p[0], exited = 0, timed_out = 0, pipe_open = 1, poll_errno = 0;
+    double deadline = opts->timeout_s > 0 ? t0 + opts->timeout_s : 0;
+    double grace_end = 0;
+    char buf[65536];
+    siginfo_t si;
+
+    while (pipe_open || !exited) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+        double until = exited ? grace_end : deadline;
+        int wait_ms = -1;
+        if (until > 0) {
+            if (now >= until) {
+                if (!exited)
+                    timed_out = 1;
+                break;
+            }
+            wait_ms = (int)((until - now) * 1000.0) + 1;
+        }
+        if (!exited && pidfd < 0 && (wait_ms < 0 || wait_ms > 10))
+            wait_ms = 10;     /* no pidfd (old kernel): fall back to a short tick */
+        struct pollfd pf[2];
+        int nf = 0, ipipe = -1, ipid = -1;
+        if (pipe_open) {
+            pf[nf] = (struct pollfd){ .fd = rd, .events = POLLIN };
+            ipipe = nf++;
+        }
+        if (!exited && pidfd >= 0) {
+            pf[nf] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+            ipid = nf++;
+        }
+        int r = poll(pf, (nfds_t)nf, wait_ms);
+        if (r < 0 && errno != EINTR) {
+            poll_errno = errno;
+            break;
+        }
+        if (ipipe >= 0 && r > 0 && (pf[ipipe].revents & (POLLIN | POLLHUP | POLLERR))) {
+            ssize_t k = read(rd, buf, sizeof buf);
+            if (k > 0)
+                rl_capture_add(&cap, buf, (size_t)k);
+            else if (k == 0 || (errno != EINTR && errno != EAGAIN))
+                pipe_open = 0;
+        }
+        if (!exited && (pidfd < 0 || (ipid >= 0 && r > 0 && (pf[ipid].revents & POLLIN)))) {
+            memset(&si, 0, sizeof si);
+            if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT | (pidfd < 0 ? WNOHANG : 0)) == 0 &&
+                si.si_pid == pid) {
+                exited = 1;
+                clock_gettime(CLOCK_MONOTONIC, &ts);
+                res->duration_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - t0;
+                /* The leader is a zombie: its group id is still ours.  Nothing
+                 * the trial started outlives it. */
+                kill(-pid, SIGKILL);
+                grace_end = res->duration_s + t0 + RL__EOF_GRACE_S;
+            }
+        }
+    }
+
+    if (poll_errno && !exited) {
+        /* Cannot watch the trial any more: end it rather than wait blind. */
+        kill(-pid, SIGKILL);
+        rl__unregister(slot);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        if (pidfd >= 0)
+            close(pidfd);
+        close(rd);
+        rl_capture_free(&cap);
+        snprintf(res->errmsg, sizeof res->errmsg, "poll: %s", strerror(poll_errno));
+        return -1;
+    }
+    int escaped = pipe_open;   /* someone outside the group holds the pipe */
+    if (timed_out) {
+        res->timed_out = 1;
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        /* The trial's time is up to the timeout, not the diagnostics. */
+        res->duration_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - t0;
+        if (opts->capture_stacks)
+            res->stacks = rl__capture_stacks(pid);
+        kill(-pid, SIGKILL);
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        /* Drain what the dying group still writes, briefly. */
+        double end = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 + RL__EOF_GRACE_S;
+        while (pipe_open) {
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+            if (now >= end)
+                break;
+            struct pollfd pf = { .fd = rd, .events = POLLIN };
+            if (poll(&pf, 1, (int)((end - now) * 1000.0) + 1) <= 0)
+                continue;
+            ssize_t k = read(rd, buf, sizeof buf);
+            if (k > 0)
+                rl_capture_add(&cap, buf, (size_t)k);
+            else if (k == 0 || errno != EINTR)
+                pipe_open = 0;
+        }
+        escaped = 1;
+    }
+    rl__unregister(slot);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFEXITED(status))
+        res->exit_status = WEXITSTATUS(status);
+    else if (WIFSIGNALED(status))
+        res->term_signal = WTERMSIG(status);
+    if (!helper && atomic_load(&rl__killing) && res->term_signal == SIGKILL && !res->timed_out)
+        res->interrupted = 1;
+    if (pidfd >= 0)
+        close(pidfd);
+    close(rd);
+    if (escaped && !helper) {
+        pthread_rwlock_wrlock(&rl__spawn_lock);
+        rl__sweep_orphans_locked(0);
+        pthread_rwlock_unlock(&rl__spawn_lock);
+    }
+    res->output_total = cap.total;
+    int cap_rc = rl_capture_finish(&cap, &res->output, &res->output_len, &res->output_head_len,
+                                   &res->signature_lines, &res->signature_lines_len);
+    rl_capture_free(&cap);
+    if (cap_rc != 0) {
+        snprintf(res->errmsg, sizeof res->errmsg, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+int rl_spawn_run(const rl_spawn_opts_t *opts, rl_proc_result_t *res)
+{
+    return rl__run(opts, res, 0);
+}

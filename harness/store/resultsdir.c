@@ -1,0 +1,239 @@
+/* store/resultsdir.c - see store/resultsdir.h. */
+#include "store/resultsdir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "os/os.h"
+#include "util/str.h"
+#include <sys/stat.h>
+#include <time.h>
+
+int rl_dir_write_seed(const char *dir, uint64_t seed)
+{
+    char *p = rl_aprintf("%s/seed", dir);
+    FILE *f = p ? fopen(p, "w") : NULL;
+    free(p);
+    if (!f)
+        return -1;
+    fprintf(f, "%llu\n", (unsigned long long)seed);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+int rl_dir_read_seed(const char *dir, uint64_t *seed)
+{
+    char *p = rl_aprintf("%s/seed", dir);
+    FILE *f = p ? fopen(p, "r") : NULL;
+    free(p);
+    if (!f)
+        return 0;
+    unsigned long long v;
+    int ok = fscanf(f, "%llu", &v) == 1;
+    fclose(f);
+    if (!ok)
+        return -1;
+    *seed = v;
+    return 1;
+}
+
+int rl_dir_save_spec(const char *dir, const rl_spec_t *spec)
+{
+    char *sd = rl_aprintf("%s/specs", dir);
+    if (!sd || rl_mkdir_p(sd) != 0) {
+        free(sd);
+        return -1;
+    }
+    char *dst = rl_aprintf("%s/%s.repro", sd, spec->name);
+    char *tmp = rl_aprintf("%s/.%s.repro.tmp", sd, spec->name);
+    free(sd);
+    /* Through a temporary file: the spec may be that very copy (--resume). */
+    FILE *in = fopen(spec->path, "rb");
+    FILE *out = tmp ? fopen(tmp, "wb") : NULL;
+    int rc = in && out && dst ? 0 : -1;
+    char buf[8192];
+    size_t n;
+    while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n)
+            rc = -1;
+    if (in)
+        fclose(in);
+    if (out && fclose(out) != 0)
+        rc = -1;
+    if (rc == 0) {
+        remove(dst);   /* rename does not replace a file on Windows */
+        rc = rename(tmp, dst) == 0 ? 0 : -1;
+    } else if (tmp) {
+        remove(tmp);
+    }
+    free(dst);
+    free(tmp);
+    return rc;
+}
+
+int rl_dir_load_spec(const char *dir, const char *name, rl_spec_t *spec, char *err, size_t errlen)
+{
+    char *p = rl_aprintf("%s/specs/%s.repro", dir, name);
+    if (!p) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = rl_spec_load(p, spec, err, errlen);
+    free(p);
+    return rc;
+}
+
+static int rl__cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int rl_dir_spec_names(const char *dir, char ***names)
+{
+    *names = NULL;
+    char *p = rl_aprintf("%s/specs", dir);
+    DIR *d = p ? opendir(p) : NULL;
+    free(p);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len <= 6 || strcmp(e->d_name + len - 6, ".repro") != 0)
+            continue;
+        char **nn = realloc(*names, (size_t)(n + 1) * sizeof *nn);
+        if (!nn)
+            break;
+        *names = nn;
+        nn[n] = rl_aprintf("%.*s", (int)(len - 6), e->d_name);
+        if (nn[n])
+            n++;
+    }
+    closedir(d);
+    if (n > 1)
+        qsort(*names, (size_t)n, sizeof **names, rl__cmp);
+    return n;
+}
+
+static int rl__skip_trial(void *ctx, rl_trial_t *t)
+{
+    (void)ctx;
+    (void)t;
+    return 0;
+}
+
+int rl_dir_read_for_resume(const char *dir, rl_trial_list_t *list, char *err, size_t errlen)
+{
+    char *p = rl_aprintf("%s/trials.jsonl", dir);
+    if (!p) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    FILE *f = fopen(p, "rb+");
+    if (!f) {
+        int missing = errno == ENOENT;
+        if (!missing)
+            snprintf(err, errlen, "%s: %s", p, strerror(errno));
+        free(p);
+        return missing ? 0 : -1;
+    }
+    /* Find the end of the last complete line. */
+    long size = 0, good = 0;
+    int c;
+    while ((c = fgetc(f)) != EOF) {
+        size++;
+        if (c == '\n')
+            good = size;
+    }
+    fclose(f);
+    if (good < size) {
+        if (truncate(p, good) != 0) {
+            snprintf(err, errlen, "%s: cannot cut off the partial last line: %s", p, strerror(errno));
+            free(p);
+            return -1;
+        }
+        fprintf(stderr, "racelab: %s: dropped a partial last line of %ld bytes (a write cut short)\n",
+                p, size - good);
+    }
+    int rc = list ? rl_results_read(p, list, err, errlen)
+                  : rl_results_each(p, rl__skip_trial, NULL, err, errlen);
+    free(p);
+    return rc;
+}
+
+char *rl_default_results_dir(const char *stem)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    char ts[32] = "now";
+    struct tm *p = gmtime(&now);
+    if (p) {
+        tm = *p;
+        strftime(ts, sizeof ts, "%Y%m%d-%H%M%S", &tm);
+    }
+    char *dir = rl_aprintf("results/%s-%s", stem, ts);
+    /* Two runs started in the same second get different directories. */
+    for (int n = 2; dir && rl_dir_in_use(dir) && n < 1000; n++) {
+        free(dir);
+        dir = rl_aprintf("results/%s-%s-%d", stem, ts, n);
+    }
+    return dir;
+}
+
+int rl_dir_in_use(const char *dir)
+{
+    char *p = rl_aprintf("%s/trials.jsonl", dir);
+    struct stat st;
+    /* Only a regular file holds trials (a device such as /dev/full does not). */
+    int used = p && stat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+    free(p);
+    return used;
+}
+
+int rl_write_log(const char *dir, rl_trial_t *t, const rl_proc_result_t *res)
+{
+    char *logdir = rl_aprintf("%s/logs", dir);
+    if (!logdir || rl_mkdir_p(logdir) != 0) {
+        free(logdir);
+        return -1;
+    }
+    char *path = rl_aprintf("%s/%s%s%s-%ld.log", logdir, t->spec,
+                            t->variant && *t->variant ? "-" : "",
+                            t->variant ? t->variant : "", t->index);
+    free(logdir);
+    if (!path)
+        return -1;
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        free(path);
+        return -1;
+    }
+    fprintf(f, "# racelab trial %ld of %s%s%s\n# seed %llu\n# argv:", t->index, t->spec,
+            t->variant && *t->variant ? " variant " : "", t->variant ? t->variant : "",
+            (unsigned long long)t->seed);
+    for (int i = 0; i < t->argc; i++)
+        fprintf(f, " '%s'", t->argv[i]);
+    fprintf(f, "\n# outcome %s: %s\n# exit status %d, signal %d, duration %.3fs, %zu bytes of output\n",
+            rl_outcome_name(t->outcome), t->signature ? t->signature : "-",
+            t->exit_status, t->term_signal, t->duration_s, res->output_total);
+    fputs("== output ==\n", f);
+    if (res->output)
+        fwrite(res->output, 1, res->output_len, f);
+    if (res->stacks) {
+        fputs("\n== stacks at the timeout ==\n", f);
+        fputs(res->stacks, f);
+    }
+    if (res->dump_path)
+        fprintf(f, "\n== minidump: %s ==\n", res->dump_path);
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        free(path);
+        return -1;
+    }
+    free(t->log);
+    t->log = path;
+    return 0;
+}

@@ -1,0 +1,41 @@
+/* store/resultsdir.h - a results directory beyond trials.jsonl: the base seed
+ * (DIR/seed) and copies of the specs that were checked (DIR/specs/), so
+ * that resume, replay and merge need nothing but the directory. */
+#ifndef RL_RESULTSDIR_H
+#define RL_RESULTSDIR_H
+
+#include <stdint.h>
+#include "core/proc_result.h"
+#include "store/results.h"
+#include "core/spec.h"
+
+/* Writes DIR/seed.  0 or -1. */
+int rl_dir_write_seed(const char *dir, uint64_t seed);
+/* Reads DIR/seed: 1 found, 0 absent, -1 malformed. */
+int rl_dir_read_seed(const char *dir, uint64_t *seed);
+/* Copies the spec file to DIR/specs/<name>.repro.  0 or -1. */
+int rl_dir_save_spec(const char *dir, const rl_spec_t *spec);
+/* Loads DIR/specs/<name>.repro.  0, or -1 with a message in err. */
+int rl_dir_load_spec(const char *dir, const char *name, rl_spec_t *spec, char *err, size_t errlen);
+/* Names of the specs saved in DIR/specs (malloc'd array of malloc'd
+ * strings, sorted).  Returns the count, -1 on error. */
+int rl_dir_spec_names(const char *dir, char ***names);
+/* Reads DIR/trials.jsonl for resuming: a last line cut short by a kill (no
+ * final newline) is cut off the file, with a note on stderr; any other bad
+ * line is an error (file:line in err).  A missing file gives no trials.
+ * With list NULL the file is only prepared and checked, not kept (then
+ * stream it with rl_results_each: memory independent of its length).
+ * 0 or -1. */
+int rl_dir_read_for_resume(const char *dir, rl_trial_list_t *list, char *err, size_t errlen);
+
+/* 1 when DIR/trials.jsonl exists and is not empty. */
+int rl_dir_in_use(const char *dir);
+/* "results/<stem>-YYYYmmdd-HHMMSS" (UTC; "-2", "-3"... appended when that
+ * directory is in use), malloc'd. */
+char *rl_default_results_dir(const char *stem);
+
+/* Writes DIR/logs/<spec>-<variant>-<index>.log (argv, seed, outcome,
+ * captured output, stacks) and sets t->log to its path.  0 or -1. */
+int rl_write_log(const char *dir, rl_trial_t *t, const rl_proc_result_t *res);
+
+#endif
