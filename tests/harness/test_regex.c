@@ -1,5 +1,5 @@
 /* test_regex.c - the portable ERE subset. */
-#include <criterion/criterion.h>
+#include "rltest.h"
 
 #include "util/regex.h"
 

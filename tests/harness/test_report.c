@@ -1,6 +1,6 @@
 /* test_report.c - the report writers on one fixed summary: text compared
  * byte for byte, XML and HTML checked for well-formedness, JSON for shape. */
-#include <criterion/criterion.h>
+#include "rltest.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

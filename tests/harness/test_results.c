@@ -1,6 +1,6 @@
 /* test_results.c - the results file: exact round trips, strict reading,
  * and what a kill mid-write leaves behind. */
-#include <criterion/criterion.h>
+#include "rltest.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

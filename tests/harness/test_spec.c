@@ -1,6 +1,6 @@
 /* test_spec.c - the .repro format: what it accepts and every way it says
  * no, each with file:line. */
-#include <criterion/criterion.h>
+#include "rltest.h"
 #include <dirent.h>
 #include <stdio.h>
 #include <string.h>

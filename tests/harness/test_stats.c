@@ -1,7 +1,6 @@
 /* test_stats.c - the statistics against published values and against
  * their definitions (binomial tails summed term by term). */
-#include <criterion/criterion.h>
-#include <criterion/parameterized.h>
+#include "rltest.h"
 #include <math.h>
 
 #include "core/stats.h"

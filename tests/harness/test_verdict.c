@@ -1,6 +1,6 @@
 /* test_verdict.c - rl_judge on constructed tallies: both kinds of
  * expectation, sequential and fixed N. */
-#include <criterion/criterion.h>
+#include "rltest.h"
 #include <string.h>
 
 #include "core/verdict.h"
