@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The Windows half of the test command, on Linux: cross-builds racelab and
-# the scenarios with mingw-w64 into build-win/, runs the Windows-side tests
-# under Wine (meson test, through the cross file's exe wrapper), then lets
-# the native racelab check the Windows scenario through Wine.  Idempotent:
-# the prefix and build directory are reused.  Expects build/harness/racelab
-# (ci/test.sh builds it first).  Environment:
+# the scenarios with mingw-w64 into build-win/, runs the tests under Wine
+# (meson test, through the cross file's exe wrapper): suite 'harness', the
+# six platform-free unit suites that also run natively, here on
+# tests/lib/rltest.h's portable TAP implementation, and suite 'windows', the
+# Windows-side tests.  Then lets the native racelab check the Windows
+# scenario through Wine.  Idempotent: the prefix and build directory are
+# reused.  Expects build/harness/racelab (ci/test.sh builds it first).
+# Environment:
 #   RACELAB_REPORT_DIR   where the JUnit and Markdown reports go
 #                        (default build-win/reports)
 set -euo pipefail
@@ -37,6 +40,11 @@ if [[ ! -f $build/build.ninja ]]; then
 fi
 meson compile -C "$build"
 meson test -C "$build" --print-errorlogs --num-processes 2
+# The platform-free suites must have run, not been left out of the build.
+meson test -C "$build" --list | grep -q '^racelab:harness / ' || {
+    echo "ci/test-windows.sh: the harness suites are missing from $build" >&2
+    exit 1
+}
 
 racelab=build/harness/racelab
 if [[ ! -x $racelab ]]; then

@@ -5,7 +5,9 @@
 #      *-wine nor *-real), each a CI gate checked by racelab;
 #   3. a clang build of everything and its test suites (-Werror on both);
 #   4. the ASan+UBSan build (ci/sanitize.sh) and short fuzzing (ci/fuzz.sh);
-#   5. the Windows half under Wine (ci/test-windows.sh): cross build,
+#   5. the Windows half under Wine (ci/test-windows.sh): cross build, the
+#      six platform-free harness suites (regex, report, results, spec, stats,
+#      verdict: tests/lib/rltest.h's portable TAP implementation), the
 #      Windows-side tests, the *-wine reproducers;
 #   6. Go's real runtime under Wine (ci/test-go.sh): the *-real reproducers.
 # Steps can be left out locally: RACELAB_SKIP="clang sanitize fuzz windows go".
