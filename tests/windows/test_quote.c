@@ -1,6 +1,6 @@
 /* test_quote.c - rl_win_quote_argv round-trips through CommandLineToArgvW,
  * the MSVC runtime's splitting rules, for the awkward cases. */
-#include "tap.h"
+#include "rltest.h"
 #include "run/win32/winquote.h"
 
 #include <windows.h>
@@ -9,13 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int round_trip(char *const *argv, const char *what)
+/* Quotes argv into one command line and splits it back. */
+static void round_trip(char *const *argv)
 {
     char *line = rl_win_quote_argv(argv);
-    if (line == NULL) {
-        tap_ok(0, what);
-        return 0;
-    }
+    cr_assert_not_null(line, "rl_win_quote_argv refused the arguments");
     int wn = MultiByteToWideChar(CP_UTF8, 0, line, -1, NULL, 0);
     wchar_t *w = malloc((size_t)wn * sizeof *w);
     MultiByteToWideChar(CP_UTF8, 0, line, -1, w, wn);
@@ -24,56 +22,74 @@ static int round_trip(char *const *argv, const char *what)
     int n = 0;
     while (argv[n])
         n++;
-    int same = back != NULL && argc == n;
-    for (int i = 0; same && i < n; i++) {
+    cr_assert_not_null(back, "CommandLineToArgvW failed on [%s]", line);
+    cr_assert_eq(argc, n, "want %d arguments, got %d from [%s]", n, argc, line);
+    for (int i = 0; i < n; i++) {
         char buf[512];
         WideCharToMultiByte(CP_UTF8, 0, back[i], -1, buf, sizeof buf, NULL, NULL);
-        if (strcmp(buf, argv[i]) != 0) {
-            tap_diag("arg %d: want [%s] got [%s]", i, argv[i], buf);
-            same = 0;
-        }
+        cr_expect_str_eq(buf, argv[i], "arg %d of [%s]", i, line);
     }
-    if (back && argc != n)
-        tap_diag("want %d arguments, got %d from [%s]", n, argc, line);
-    tap_ok(same, what);
     LocalFree(back);
     free(w);
     free(line);
-    return same;
 }
 
-int main(void)
+Test(quote, plain_words)
 {
     char *plain[] = { "prog.exe", "a", "bc", NULL };
-    round_trip(plain, "plain words");
+    round_trip(plain);
+}
 
+Test(quote, spaces_and_tabs_program_name_with_a_space)
+{
     char *spaces[] = { "C:\\Program Files\\x\\prog.exe", "a b", " lead", "trail ", "\t", NULL };
-    round_trip(spaces, "spaces and tabs, program name with a space");
+    round_trip(spaces);
+}
 
+Test(quote, empty_arguments_keep_their_place)
+{
     char *empty[] = { "prog.exe", "", "x", "", NULL };
-    round_trip(empty, "empty arguments keep their place");
+    round_trip(empty);
+}
 
+Test(quote, embedded_quotes)
+{
     char *quotes[] = { "prog.exe", "\"", "a\"b", "\"quoted\"", "say \"hi\"", NULL };
-    round_trip(quotes, "embedded quotes");
+    round_trip(quotes);
+}
 
+Test(quote, trailing_backslashes_bare_and_quoted)
+{
     char *bs[] = { "prog.exe", "a\\", "a b\\", "a\\\\", "C:\\dir\\", "\\\\server\\share\\",
                    "\\", "\\\\", NULL };
-    round_trip(bs, "trailing backslashes, bare and quoted");
+    round_trip(bs);
+}
 
+Test(quote, backslashes_before_quotes)
+{
     char *bsq[] = { "prog.exe", "a\\\"b", "a\\\\\"b", "\\\"", "x\\\\\\\"y z", NULL };
-    round_trip(bsq, "backslashes before quotes");
+    round_trip(bsq);
+}
 
+Test(quote, newline_vertical_tab_non_ascii)
+{
     char *mixed[] = { "prog.exe", "--seed={seed}", "--k=v w", "\n", "a\vb", "ünïcödé arg", NULL };
-    round_trip(mixed, "newline, vertical tab, non-ASCII");
+    round_trip(mixed);
+}
 
+/* A short buffer gets a cut, terminated string and the full length. */
+Test(quote, short_buffer)
+{
     char small[8];
     size_t need = rl_win_quote_arg("a b c d e", small, sizeof small);
-    tap_ok(need == 11 && strlen(small) == sizeof small - 1,
-           "a short buffer gets a cut, terminated string and the full length");
+    cr_assert_eq(need, 11);
+    cr_assert_eq(strlen(small), sizeof small - 1);
+}
 
+Test(quote, refusals)
+{
     char *bad[] = { "pro\"g.exe", "a", NULL };
-    tap_ok(rl_win_quote_argv(bad) == NULL, "a quote in the program name is refused");
+    cr_expect_null(rl_win_quote_argv(bad), "a quote in the program name is refused");
     char *none[] = { NULL };
-    tap_ok(rl_win_quote_argv(none) == NULL, "an empty argv is refused");
-    return tap_done();
+    cr_expect_null(rl_win_quote_argv(none), "an empty argv is refused");
 }

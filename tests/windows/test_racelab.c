@@ -3,7 +3,7 @@
  * that hangs after starting a grandchild is a hang, gets a minidump kept
  * with its log, and takes the grandchild with it; awkward arguments reach the trial unchanged; an access violation
  * is recorded as exception 0xC0000005 in the results file. */
-#include "tap.h"
+#include "rltest.h"
 #include "run/spawn.h"
 
 #include <windows.h>
@@ -48,7 +48,7 @@ static int process_alive(DWORD pid)
     return alive;
 }
 
-static void test_hang_tree(void)
+Test(racelab, hanging_tree_is_a_hang_with_a_minidump_and_no_grandchild_left)
 {
     char results[MAX_PATH + 16], pidfile[MAX_PATH + 16];
     snprintf(results, sizeof results, "%s\\hang", tmpdir);
@@ -57,10 +57,10 @@ static void test_hang_tree(void)
                      "--results", results, "--", child, "tree", pidfile, NULL };
     rl_proc_result_t r;
     racelab_run(args, &r);
-    tap_ok(r.exit_status == 1, "racelab run exits 1 when its trial hangs");
-    tap_ok(strstr(r.output, "hang 1") != NULL, "the trial is counted as a hang");
+    cr_expect(r.exit_status == 1, "racelab run exits 1 when its trial hangs");
+    cr_expect(strstr(r.output, "hang 1") != NULL, "the trial is counted as a hang");
     if (r.exit_status != 1 || strstr(r.output, "hang 1") == NULL)
-        tap_diag("racelab output:\n%s", r.output);
+        cr_log_info("racelab output:\n%s", r.output);
     rl_proc_result_free(&r);
 
     DWORD gpid = 0;
@@ -68,29 +68,29 @@ static void test_hang_tree(void)
     if (pid)
         gpid = (DWORD)strtoul(pid, NULL, 10);
     free(pid);
-    tap_ok(gpid != 0, "the trial had started a grandchild");
-    tap_ok(gpid != 0 && !process_alive(gpid), "the grandchild was killed with the trial's job");
+    cr_expect(gpid != 0, "the trial had started a grandchild");
+    cr_expect(gpid != 0 && !process_alive(gpid), "the grandchild was killed with the trial's job");
 
     char jsonl[MAX_PATH + 32];
     snprintf(jsonl, sizeof jsonl, "%s\\trials.jsonl", results);
     char *j = slurp(jsonl);
-    tap_ok(j && strstr(j, "\"outcome\":\"hang\"") != NULL, "the results file records the hang");
+    cr_expect(j && strstr(j, "\"outcome\":\"hang\"") != NULL, "the results file records the hang");
     free(j);
 
     char log[MAX_PATH + 32], dump[MAX_PATH + 32];
     snprintf(log, sizeof log, "%s\\logs\\run-0.log", results);
     snprintf(dump, sizeof dump, "%s\\logs\\run-0.dmp", results);
     char *l = slurp(log);
-    tap_ok(l && strstr(l, "== minidump: ") != NULL && strstr(l, "rip=0x") != NULL,
+    cr_expect(l && strstr(l, "== minidump: ") != NULL && strstr(l, "rip=0x") != NULL,
            "the hang's log lists each thread's RIP and names its minidump");
     free(l);
     WIN32_FILE_ATTRIBUTE_DATA fa;
-    tap_ok(GetFileAttributesExA(dump, GetFileExInfoStandard, &fa) &&
+    cr_expect(GetFileAttributesExA(dump, GetFileExInfoStandard, &fa) &&
                (fa.nFileSizeLow > 0 || fa.nFileSizeHigh > 0),
            "the minidump is kept next to the log");
 }
 
-static void test_quoting(void)
+Test(racelab, awkward_arguments_reach_the_trial_unchanged)
 {
     char results[MAX_PATH + 16];
     snprintf(results, sizeof results, "%s\\argv", tmpdir);
@@ -99,20 +99,20 @@ static void test_quoting(void)
                      "a b", "", "q\"q", "tail\\", "x\\\"y", NULL };
     rl_proc_result_t r;
     racelab_run(args, &r);
-    tap_ok(r.exit_status == 0, "racelab run of a passing trial exits 0");
+    cr_expect(r.exit_status == 0, "racelab run of a passing trial exits 0");
     rl_proc_result_free(&r);
 
     char log[MAX_PATH + 32];
     snprintf(log, sizeof log, "%s\\logs\\run-0.log", results);
     char *l = slurp(log);
-    tap_ok(l && strstr(l, "[a b]\n[]\n[q\"q]\n[tail\\]\n[x\\\"y]\n") != NULL,
+    cr_expect(l && strstr(l, "[a b]\n[]\n[q\"q]\n[tail\\]\n[x\\\"y]\n") != NULL,
            "spaces, an empty argument, quotes and backslashes reach the trial unchanged");
     if (l && strstr(l, "[a b]") == NULL)
-        tap_diag("log:\n%s", l);
+        cr_log_info("log:\n%s", l);
     free(l);
 }
 
-static void test_exception(void)
+Test(racelab, access_violation_is_a_crash_with_its_exception)
 {
     char results[MAX_PATH + 16];
     snprintf(results, sizeof results, "%s\\av", tmpdir);
@@ -120,24 +120,24 @@ static void test_exception(void)
                      child, "av", NULL };
     rl_proc_result_t r;
     racelab_run(args, &r);
-    tap_ok(r.exit_status == 1 && strstr(r.output, "crash 1") != NULL,
+    cr_expect(r.exit_status == 1 && strstr(r.output, "crash 1") != NULL,
            "an access violation is a crash");
-    tap_diag("%s", r.output);
+    cr_log_info("%s", r.output);
     rl_proc_result_free(&r);
 
     char jsonl[MAX_PATH + 32];
     snprintf(jsonl, sizeof jsonl, "%s\\trials.jsonl", results);
     char *j = slurp(jsonl);
-    tap_ok(j && strstr(j, "\"exception\":3221225477") != NULL,
+    cr_expect(j && strstr(j, "\"exception\":3221225477") != NULL,
            "the results file records exception 0xC0000005");
-    tap_ok(j && strstr(j, "EXCEPTION_ACCESS_VIOLATION") != NULL,
+    cr_expect(j && strstr(j, "EXCEPTION_ACCESS_VIOLATION") != NULL,
            "and its signature names it");
     if (j)
-        tap_diag("%s", j);
+        cr_log_info("%s", j);
     free(j);
 }
 
-int main(void)
+static void find_programs(void)
 {
     char self[MAX_PATH];
     GetModuleFileNameA(NULL, self, sizeof self);
@@ -152,9 +152,6 @@ int main(void)
     snprintf(tmpdir, sizeof tmpdir, "%sracelab-test-racelab-%lu", base,
              (unsigned long)GetCurrentProcessId());
     CreateDirectoryA(tmpdir, NULL);
-
-    test_hang_tree();
-    test_quoting();
-    test_exception();
-    return tap_done();
 }
+
+TestSuite(racelab, .init = find_programs);

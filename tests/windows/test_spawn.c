@@ -2,7 +2,7 @@
  * exit codes, NTSTATUS classification, bounded capture, argv quoting and the
  * environment through a real child, and the timeout killing the whole tree
  * after writing a minidump. */
-#include "tap.h"
+#include "rltest.h"
 #include "run/spawn.h"
 
 #include <windows.h>
@@ -25,84 +25,84 @@ static int run(char **argv, double timeout, size_t limit, char **env,
     return rl_spawn_run(&o, res);
 }
 
-static void test_exit_codes(void)
+Test(spawn, exit_codes_and_exceptions)
 {
     rl_proc_result_t r;
     char *a0[] = { child, "exit", "0", NULL };
     run(a0, 30, 4096, NULL, &r);
-    tap_ok(r.started && r.exit_status == 0 && r.exception == 0 && !r.timed_out,
+    cr_expect(r.started && r.exit_status == 0 && r.exception == 0 && !r.timed_out,
            "exit 0 is a clean exit");
     rl_proc_result_free(&r);
 
     char *a7[] = { child, "exit", "7", NULL };
     run(a7, 30, 4096, NULL, &r);
-    tap_ok(r.started && r.exit_status == 7 && r.exception == 0, "exit 7 is exit status 7");
+    cr_expect(r.started && r.exit_status == 7 && r.exception == 0, "exit 7 is exit status 7");
     rl_proc_result_free(&r);
 
     char *a2[] = { child, "exit", "2", NULL };
     run(a2, 30, 4096, NULL, &r);
-    tap_ok(r.exit_status == 2 && r.exception == 0, "exit 2 (the Go throw status) is not an exception");
+    cr_expect(r.exit_status == 2 && r.exception == 0, "exit 2 (the Go throw status) is not an exception");
     rl_proc_result_free(&r);
 
     /* An exit code in NTSTATUS error space is classified as the exception. */
     char *ax[] = { child, "exit", "-1073741819", NULL };   /* 0xC0000005 */
     run(ax, 30, 4096, NULL, &r);
-    tap_ok(r.exception == 0xC0000005u && r.exit_status == -1,
+    cr_expect(r.exception == 0xC0000005u && r.exit_status == -1,
            "exit code 0xC0000005 is an access violation, not an exit status");
     rl_proc_result_free(&r);
 
     char *av[] = { child, "av", NULL };
     run(av, 30, 4096, NULL, &r);
     char buf[64];
-    tap_ok(r.exception == 0xC0000005u, "a real access violation is reported as 0xC0000005");
-    tap_ok(strcmp(rl_exception_name(r.exception, buf, sizeof buf),
+    cr_expect(r.exception == 0xC0000005u, "a real access violation is reported as 0xC0000005");
+    cr_expect(strcmp(rl_exception_name(r.exception, buf, sizeof buf),
                   "EXCEPTION_ACCESS_VIOLATION") == 0, "and named EXCEPTION_ACCESS_VIOLATION");
-    tap_diag("av: exit_status=%d exception=0x%08lX output=[%s]", r.exit_status,
+    cr_log_info("av: exit_status=%d exception=0x%08lX output=[%s]", r.exit_status,
              (unsigned long)r.exception, r.output);
     rl_proc_result_free(&r);
 }
 
-static void test_names(void)
+Test(spawn, exception_and_signal_names)
 {
     char buf[64];
-    tap_ok(strcmp(rl_exception_name(0xC00000FDu, buf, sizeof buf), "EXCEPTION_STACK_OVERFLOW") == 0,
+    cr_expect(strcmp(rl_exception_name(0xC00000FDu, buf, sizeof buf), "EXCEPTION_STACK_OVERFLOW") == 0,
            "0xC00000FD is EXCEPTION_STACK_OVERFLOW");
-    tap_ok(strcmp(rl_exception_name(0xC0000094u, buf, sizeof buf),
+    cr_expect(strcmp(rl_exception_name(0xC0000094u, buf, sizeof buf),
                   "EXCEPTION_INT_DIVIDE_BY_ZERO") == 0,
            "0xC0000094 is EXCEPTION_INT_DIVIDE_BY_ZERO");
-    tap_ok(strcmp(rl_exception_name(0xE0000001u, buf, sizeof buf), "exception 0xE0000001") == 0,
+    cr_expect(strcmp(rl_exception_name(0xE0000001u, buf, sizeof buf), "exception 0xE0000001") == 0,
            "an unknown code falls back to its number");
-    tap_ok(strcmp(rl_signal_name(11, buf, sizeof buf), "SIGSEGV") == 0,
+    cr_expect(strcmp(rl_signal_name(11, buf, sizeof buf), "SIGSEGV") == 0,
            "signal 11 from a Linux results file is SIGSEGV");
 }
 
-static void test_cannot_start(void)
+Test(spawn, missing_program_cannot_start)
 {
     rl_proc_result_t r;
     char *a[] = { "C:\\no\\such\\program.exe", NULL };
     int rc = run(a, 30, 4096, NULL, &r);
-    tap_ok(rc == 0 && !r.started && r.errmsg[0] != '\0',
+    cr_expect(rc == 0 && !r.started && r.errmsg[0] != '\0',
            "a missing program is 'could not start' with a message");
-    tap_diag("errmsg: %s", r.errmsg);
+    cr_log_info("errmsg: %s", r.errmsg);
     rl_proc_result_free(&r);
 }
 
-static void test_capture(void)
+Test(spawn, capture_is_bounded_head_and_tail)
 {
     rl_proc_result_t r;
     char *a[] = { child, "print", "1000000", NULL };
     run(a, 60, 4096, NULL, &r);
-    tap_ok(r.exit_status == 0, "a child printing 1 MB exits 0");
-    tap_ok(r.output_total == 1000000 + 4, "every byte written was counted");
-    tap_ok(r.output_len <= 4096 + 64, "the capture stays within its bound");
-    tap_ok(strstr(r.output, "bytes omitted]") != NULL, "the omission is marked");
-    tap_ok(r.output_len >= 4 && memcmp(r.output + r.output_len - 4, "END\n", 4) == 0,
+    cr_expect(r.exit_status == 0, "a child printing 1 MB exits 0");
+    cr_expect(r.output_total == 1000000 + 4, "every byte written was counted");
+    cr_expect(r.output_len <= 4096 + 64, "the capture stays within its bound");
+    cr_expect(strstr(r.output, "bytes omitted]") != NULL, "the omission is marked");
+    cr_expect(r.output_len >= 4 && memcmp(r.output + r.output_len - 4, "END\n", 4) == 0,
            "the tail ends with the last (stderr) line: one pipe for both streams");
-    tap_ok(r.output[0] == 'a', "the head starts with the first line");
+    cr_expect(r.output[0] == 'a', "the head starts with the first line");
     rl_proc_result_free(&r);
 }
 
-static void test_argv_env(void)
+Test(spawn, argv_and_env_reach_the_child)
 {
     rl_proc_result_t r;
     char *a[] = { child, "argv", "a b", "", "q\"q", "tail\\", "x\\\"y", NULL };
@@ -114,15 +114,15 @@ static void test_argv_env(void)
         if (*p != '\r')
             *w++ = *p;
     *w = '\0';
-    tap_ok(strcmp(got, want) == 0, "awkward arguments reach the child unchanged");
+    cr_expect(strcmp(got, want) == 0, "awkward arguments reach the child unchanged");
     if (strcmp(got, want) != 0)
-        tap_diag("got: %s", got);
+        cr_log_info("got: %s", got);
     rl_proc_result_free(&r);
 
     char *e[] = { child, "env", "RACELAB_SEED", NULL };
     char *env[] = { "RACELAB_SEED=12345", NULL };
     run(e, 30, 4096, env, &r);
-    tap_ok(strncmp(r.output, "12345", 5) == 0, "env_add reaches the child");
+    cr_expect(strncmp(r.output, "12345", 5) == 0, "env_add reaches the child");
     rl_proc_result_free(&r);
 }
 
@@ -136,7 +136,7 @@ static int process_alive(DWORD pid)
     return alive;
 }
 
-static void test_hang_tree(void)
+Test(spawn, timeout_kills_the_tree_after_a_minidump)
 {
     char pidfile[MAX_PATH + 16];
     snprintf(pidfile, sizeof pidfile, "%s\\grandchild.pid", tmpdir);
@@ -148,9 +148,9 @@ static void test_hang_tree(void)
     rl_proc_result_t r;
     char *a[] = { child, "tree", pidfile, NULL };
     run(a, 3, 4096, NULL, &r);
-    tap_ok(r.started && r.timed_out, "a hanging child is killed at the timeout");
-    tap_ok(r.exit_status == -1 && r.exception == 0, "a timeout has no exit status or exception");
-    tap_ok(strstr(r.output, "grandchild ") != NULL, "its output before the kill is kept");
+    cr_expect(r.started && r.timed_out, "a hanging child is killed at the timeout");
+    cr_expect(r.exit_status == -1 && r.exception == 0, "a timeout has no exit status or exception");
+    cr_expect(strstr(r.output, "grandchild ") != NULL, "its output before the kill is kept");
 
     DWORD gpid = 0;
     FILE *f = fopen(pidfile, "r");
@@ -160,41 +160,38 @@ static void test_hang_tree(void)
             gpid = (DWORD)v;
         fclose(f);
     }
-    tap_ok(gpid != 0, "the child started a grandchild");
-    tap_ok(gpid != 0 && !process_alive(gpid), "the grandchild died with the tree");
+    cr_expect(gpid != 0, "the child started a grandchild");
+    cr_expect(gpid != 0 && !process_alive(gpid), "the grandchild died with the tree");
 
     WIN32_FILE_ATTRIBUTE_DATA fa;
     int have = GetFileAttributesExA(dump, GetFileExInfoStandard, &fa);
-    tap_ok(r.dump_path != NULL && have && (fa.nFileSizeLow > 0 || fa.nFileSizeHigh > 0),
+    cr_expect(r.dump_path != NULL && have && (fa.nFileSizeLow > 0 || fa.nFileSizeHigh > 0),
            "a non-empty minidump of the hung child was written");
-    tap_ok(r.stacks != NULL && strstr(r.stacks, "rip=0x") != NULL,
+    cr_expect(r.stacks != NULL && strstr(r.stacks, "rip=0x") != NULL,
            "the hang diagnostics list each thread's RIP");
     if (r.stacks)
-        tap_diag("%s", r.stacks);
+        cr_log_info("%s", r.stacks);
     rl_proc_result_free(&r);
     DeleteFileA(pidfile);
     DeleteFileA(dump);
 }
 
-int main(void)
+static void find_child(void)
 {
     GetModuleFileNameA(NULL, child, sizeof child);
     char *slash = strrchr(child, '\\');
-    if (slash == NULL)
-        return 99;
+    cr_assert_not_null(slash, "no directory in %s", child);
     strcpy(slash + 1, "win_child.exe");
     char base[MAX_PATH];
     GetTempPathA(sizeof base, base);
     snprintf(tmpdir, sizeof tmpdir, "%sracelab-test-spawn-%lu", base,
              (unsigned long)GetCurrentProcessId());
     CreateDirectoryA(tmpdir, NULL);
-
-    test_names();
-    test_exit_codes();
-    test_cannot_start();
-    test_capture();
-    test_argv_env();
-    test_hang_tree();
-    RemoveDirectoryA(tmpdir);
-    return tap_done();
 }
+
+static void remove_tmpdir(void)
+{
+    RemoveDirectoryA(tmpdir);
+}
+
+TestSuite(spawn, .init = find_child, .fini = remove_tmpdir);

@@ -3,7 +3,7 @@
  * lies in that thread's own stack, and the error cases the profiler meets
  * (its own thread, a closed handle, a resume without a suspend) are
  * reported as such. */
-#include "tap.h"
+#include "rltest.h"
 #include "suspend.h"
 #include "thread.h"
 
@@ -35,24 +35,35 @@ static void opener(void *arg)
     *out = rt_thandle_open();
 }
 
-int main(void)
-{
-    tap_ok(rt_suspend_init() == 0 && rt_suspend_register_self() == 0, "init and register");
+static rt_thread_t *busy_thread;
 
-    rt_thread_t *t;
-    if (!tap_ok(rt_thread_start(&t, busy, NULL) == 0, "start a busy thread"))
-        return tap_done();
+/* Registers the suspender and starts the busy thread; its handle in
+ * busy_handle once it has made progress. */
+static void start_busy(void)
+{
+    cr_assert(rt_suspend_init() == 0 && rt_suspend_register_self() == 0, "init and register");
+    atomic_store(&stop, 0);
+    atomic_store(&busy_handle, 0);
+    atomic_store(&progress, 0);
+    cr_assert_eq(rt_thread_start(&busy_thread, busy, NULL), 0, "start a busy thread");
     while (atomic_load(&busy_handle) == 0 || atomic_load(&progress) < 1000)
         rt_thread_yield();
-    rt_thandle_t h = atomic_load(&busy_handle);
+}
 
+static void stop_busy(void)
+{
+    atomic_store(&stop, 1);
+    rt_thread_join(busy_thread);
+}
+
+Test(suspend, suspended_thread_stops_in_its_own_stack_and_resumes)
+{
+    start_busy();
+    rt_thandle_t h = atomic_load(&busy_handle);
     int all_stopped = 1, all_in_stack = 1, all_resumed = 1;
     for (int round = 0; round < 20; round++) {
         int rc = rt_suspend(h, 1000);
-        if (!tap_ok(rc == 0, "suspend the busy thread")) {
-            tap_diag("rt_suspend: %s", rt_suspend_strerror(rc));
-            break;
-        }
+        cr_assert_eq(rc, 0, "suspend the busy thread: %s", rt_suspend_strerror(rc));
         rt_context_t ctx;
         rc = rt_suspend_get_context(h, &ctx);
         /* The thread has stopped once GetThreadContext returns. */
@@ -61,15 +72,15 @@ int main(void)
         unsigned long long after = atomic_load(&progress);
         if (after != before) {
             all_stopped = 0;
-            tap_diag("round %d: progress %llu -> %llu while suspended", round, before, after);
+            cr_log_info("round %d: progress %llu -> %llu while suspended", round, before, after);
         }
         if (rc != 0 || ctx.sp < atomic_load(&stack_lo) || ctx.sp >= atomic_load(&stack_hi) ||
             ctx.pc == 0) {
             all_in_stack = 0;
-            tap_diag("round %d: rc=%d pc=%#llx sp=%#llx stack=[%#llx,%#llx)", round, rc,
-                     (unsigned long long)ctx.pc, (unsigned long long)ctx.sp,
-                     (unsigned long long)atomic_load(&stack_lo),
-                     (unsigned long long)atomic_load(&stack_hi));
+            cr_log_info("round %d: rc=%d pc=%#llx sp=%#llx stack=[%#llx,%#llx)", round, rc,
+                        (unsigned long long)ctx.pc, (unsigned long long)ctx.sp,
+                        (unsigned long long)atomic_load(&stack_lo),
+                        (unsigned long long)atomic_load(&stack_hi));
         }
         if (rt_suspend_resume(h) != 0)
             all_resumed = 0;
@@ -80,35 +91,49 @@ int main(void)
         if (atomic_load(&progress) == resumed_at)
             all_resumed = 0;
     }
-    tap_ok(all_stopped, "a suspended thread makes no progress (20 rounds)");
-    tap_ok(all_in_stack, "the context's SP lies in the suspended thread's stack, PC is set");
-    tap_ok(all_resumed, "after resume it runs again");
+    cr_expect(all_stopped, "a suspended thread makes no progress (20 rounds)");
+    cr_expect(all_in_stack, "the context's SP lies in the suspended thread's stack, PC is set");
+    cr_expect(all_resumed, "after resume it runs again");
+    stop_busy();
+    rt_thandle_close(h);
+}
 
+Test(suspend, refusals_self_unsuspended_and_bad_handles)
+{
+    start_busy();
+    rt_thandle_t h = atomic_load(&busy_handle);
     rt_thandle_t me = rt_thandle_open();
-    tap_ok(rt_suspend(me, 1000) == RT_SUSPEND_ESELF, "suspending the calling thread is refused");
+    cr_expect_eq(rt_suspend(me, 1000), RT_SUSPEND_ESELF, "suspending the calling thread is refused");
     rt_thandle_close(me);
 
-    tap_ok(rt_suspend_resume(h) == RT_SUSPEND_ESTATE, "resume without suspend is ESTATE");
-    tap_ok(rt_suspend(0, 1000) == RT_SUSPEND_EBADH, "handle 0 is EBADH");
+    cr_expect_eq(rt_suspend_resume(h), RT_SUSPEND_ESTATE, "resume without suspend is ESTATE");
+    cr_expect_eq(rt_suspend(0, 1000), RT_SUSPEND_EBADH, "handle 0 is EBADH");
 
-    atomic_store(&stop, 1);
-    rt_thread_join(t);
+    stop_busy();
     rt_thandle_close(h);
     /* Go's P3 shape: the value the profiler loaded was closed by dropm. */
-    tap_ok(rt_suspend(h, 1000) == RT_SUSPEND_EBADH, "a closed handle is EBADH");
+    cr_expect_eq(rt_suspend(h, 1000), RT_SUSPEND_EBADH, "a closed handle is EBADH");
+}
 
-    /* A handle to a thread that has exited: SuspendThread on a dead
-     * thread's still-open handle. */
+/* A handle to a thread that has exited: SuspendThread on a dead thread's
+ * still-open handle neither hangs nor crashes the suspender. */
+Test(suspend, exited_threads_open_handle)
+{
+    cr_assert(rt_suspend_init() == 0 && rt_suspend_register_self() == 0, "init and register");
+    rt_thread_t *t;
     rt_thandle_t dead = 0;
-    rt_thread_start(&t, opener, &dead);
+    cr_assert_eq(rt_thread_start(&t, opener, &dead), 0);
     rt_thread_join(t);
     int rc = rt_suspend(dead, 1000);
-    tap_diag("suspend of an exited thread's open handle: %d (%s)", rc, rt_suspend_strerror(rc));
+    cr_log_info("suspend of an exited thread's open handle: %d (%s)", rc, rt_suspend_strerror(rc));
     if (rc == 0)
         rt_suspend_resume(dead);
-    tap_ok(rc == 0 || rc == RT_SUSPEND_EBADH || rc == RT_SUSPEND_ESYS,
-           "an exited thread's handle neither hangs nor crashes the suspender");
+    cr_expect(rc == 0 || rc == RT_SUSPEND_EBADH || rc == RT_SUSPEND_ESYS,
+              "an exited thread's handle gives 0, EBADH or ESYS, not %d", rc);
     rt_thandle_close(dead);
-    tap_ok(rt_suspend_self_resumes() == 0, "Win32 never self-resumes");
-    return tap_done();
+}
+
+Test(suspend, win32_never_self_resumes)
+{
+    cr_assert_eq(rt_suspend_self_resumes(), 0);
 }
