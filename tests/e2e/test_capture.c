@@ -2,7 +2,7 @@
  * a signature comes from survives in the omitted middle however the output
  * is split into reads, rl_classify then gives the answer it would give on
  * the whole output, and a flood of matching lines stays bounded. */
-#include <criterion/criterion.h>
+#include "rltest.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* test_classify.c - rl_spawn_run and rl_classify on real processes and on
  * constructed results: outcomes, signatures, normalisation, the capture
  * bound, the environment. */
-#include <criterion/criterion.h>
+#include "rltest.h"
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>

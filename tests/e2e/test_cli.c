@@ -1,29 +1,21 @@
 /* test_cli.c - racelab run/check/replay/merge on real child processes
  * (rl-child), checked through exit codes, results files, logs and /proc. */
-#include <criterion/criterion.h>
+#include "rltest.h"
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
-#include "e2e_util.h"
+#include "racelab_run.h"
 #include "store/results.h"
 
 #define R (char *)e2e_racelab()
 #define C (char *)e2e_child()
 
-static rl_trial_list_t read_trials(const char *dir)
-{
-    rl_trial_list_t l = { 0 };
-    char err[512];
-    cr_assert(rl_results_read(dir, &l, err, sizeof err) == 0, "%s", err);
-    return l;
-}
-
 static pid_t read_pid(const char *file)
 {
-    char *s = e2e_slurp(file, NULL);
+    char *s = tf_slurp(file, NULL);
     cr_assert(s != NULL, "no pid file %s", file);
     pid_t p = (pid_t)atoi(s);
     free(s);
@@ -56,12 +48,12 @@ Test(cli, hang_is_killed_at_timeout_with_stacks, .timeout = 60)
     e2e_tmpdir();
     pid_t p = run_one_child("1", 1, "hang", NULL, NULL);
     cr_assert(!e2e_alive(p), "hung child %d still running", (int)p);
-    rl_trial_list_t l = read_trials("res");
+    rl_trial_list_t l = e2e_read("res");
     cr_assert_eq(l.n, 1);
     cr_assert_eq(l.trials[0].outcome, RL_OUTCOME_HANG);
     cr_assert_str_eq(l.trials[0].signature, "timeout after 1s");
     cr_assert(l.trials[0].log != NULL);
-    char *log = e2e_slurp(l.trials[0].log, NULL);
+    char *log = tf_slurp(l.trials[0].log, NULL);
     cr_assert(log && strstr(log, "== stacks at the timeout =="), "no stacks in the log");
     char want[64];
     snprintf(want, sizeof want, "process %d (rl-child)", (int)p);
@@ -77,10 +69,10 @@ Test(cli, hang_with_a_zombie_leader_gets_the_live_threads_stack, .timeout = 60)
 {
     e2e_tmpdir();
     pid_t p = run_one_child("1", 1, "hang", "--leader-exits", NULL);
-    rl_trial_list_t l = read_trials("res");
+    rl_trial_list_t l = e2e_read("res");
     cr_assert_eq(l.n, 1);
     cr_assert_eq(l.trials[0].outcome, RL_OUTCOME_HANG);
-    char *log = e2e_slurp(l.trials[0].log, NULL);
+    char *log = tf_slurp(l.trials[0].log, NULL);
     cr_assert(log != NULL);
     char want[64];
     snprintf(want, sizeof want, "process %d (rl-child) ppid", (int)p);
@@ -131,7 +123,7 @@ Test(cli, setsid_daemon_lives_until_the_run_ends, .timeout = 60)
     char *argv[] = { R, "run", "--trials", "4", "--jobs", "1", "--timeout", "20",
                      "--results", "res", "--", "sh", "-c", script, NULL };
     cr_assert_eq(e2e_run(argv, "out"), 0, "a later trial found the daemon dead");
-    rl_trial_list_t l = read_trials("res");
+    rl_trial_list_t l = e2e_read("res");
     cr_assert_eq(l.n, 4);
     for (size_t i = 0; i < l.n; i++)
         cr_assert_eq(l.trials[i].outcome, RL_OUTCOME_PASS, "trial %zu: %s", i,
@@ -164,7 +156,7 @@ Test(cli, hang_after_signature_counts_as_that_crash, .timeout = 60)
 {
     e2e_tmpdir();
     cr_assert_eq(check_hung_printer("hang-after-signature crash"), 0);
-    rl_trial_list_t l = read_trials("res");
+    rl_trial_list_t l = e2e_read("res");
     cr_assert_eq(l.n, 8);
     for (size_t i = 0; i < l.n; i++) {
         if (strcmp(l.trials[i].variant, "buggy"))
@@ -179,7 +171,7 @@ Test(cli, hang_after_signature_is_a_hang_by_default, .timeout = 60)
 {
     e2e_tmpdir();
     cr_assert_eq(check_hung_printer("# hang-after-signature not given"), 1);
-    rl_trial_list_t l = read_trials("res");
+    rl_trial_list_t l = e2e_read("res");
     for (size_t i = 0; i < l.n; i++)
         if (!strcmp(l.trials[i].variant, "buggy"))
             cr_assert_eq(l.trials[i].outcome, RL_OUTCOME_HANG);
@@ -192,11 +184,11 @@ Test(cli, flood_of_100MB_stays_within_the_capture_bound, .timeout = 120)
     char *argv[] = { R, "run", "--trials", "1", "--results", "res", "--",
                      C, "flood", "100000000", "--exit", "3", NULL };
     cr_assert_eq(e2e_run(argv, "out"), 1);
-    rl_trial_list_t l = read_trials("res");
+    rl_trial_list_t l = e2e_read("res");
     cr_assert_eq(l.n, 1);
     cr_assert_str_eq(l.trials[0].signature, "exit status 3");
     size_t len;
-    char *log = e2e_slurp(l.trials[0].log, &len);
+    char *log = tf_slurp(l.trials[0].log, &len);
     char *out = log ? strstr(log, "== output ==\n") : NULL;
     cr_assert(out != NULL);
     size_t captured = len - (size_t)(out + 13 - log);
@@ -217,7 +209,7 @@ static const char *sig_of(const char *mode, const char *arg, const char *arg2, c
     system("rm -rf res");
     int rc = e2e_run(argv, "out");
     cr_assert(rc == 0 || rc == 1, "racelab exited %d", rc);
-    rl_trial_list_t l = read_trials("res");
+    rl_trial_list_t l = e2e_read("res");
     cr_assert_eq(l.n, 1);
     snprintf(sig, sizeof sig, "%s|%s", rl_outcome_name(l.trials[0].outcome),
              l.trials[0].signature ? l.trials[0].signature : "");
@@ -249,11 +241,11 @@ Test(cli, seed_and_arguments_reach_the_child_verbatim, .timeout = 60)
                      "`touch pwned2`", NULL };
     cr_assert_eq(e2e_run(argv, "out"), 0);
     cr_assert(access("pwned", F_OK) != 0 && access("pwned2", F_OK) != 0, "a shell ran the arguments");
-    rl_trial_list_t l = read_trials("res");
+    rl_trial_list_t l = e2e_read("res");
     cr_assert_eq(l.n, 3);
     for (size_t i = 0; i < l.n; i++) {
         const rl_trial_t *t = &l.trials[i];
-        char *log = e2e_slurp(t->log, NULL);
+        char *log = tf_slurp(t->log, NULL);
         cr_assert(log);
         char want[128];
         snprintf(want, sizeof want, "arg[2]=s=%llu\n", (unsigned long long)t->seed);
@@ -272,7 +264,7 @@ Test(cli, seed_and_arguments_reach_the_child_verbatim, .timeout = 60)
     char *again[] = { R, "run", "--trials", "3", "--jobs", "1", "--seed", "42", "--results", "res2",
                       "--", C, "exit", "0", NULL };
     cr_assert_eq(e2e_run(again, "out2"), 0);
-    rl_trial_list_t l2 = read_trials("res2");
+    rl_trial_list_t l2 = e2e_read("res2");
     for (size_t i = 0; i < l.n; i++)
         for (size_t j = 0; j < l2.n; j++)
             if (l.trials[i].index == l2.trials[j].index)
@@ -303,10 +295,10 @@ Test(cli, check_exit_status_follows_the_expectations, .timeout = 120)
     char *bad[] = { R, "check", "--jobs", "2", "--results", "b", "bad.repro", NULL };
     cr_assert_eq(e2e_run(good, "gout"), 0);
     cr_assert_eq(e2e_run(bad, "bout"), 1);
-    char *x = e2e_slurp("g.xml", NULL);
+    char *x = tf_slurp("g.xml", NULL);
     cr_assert(x && strstr(x, "<testsuite"), "no JUnit report");
     free(x);
-    char *o = e2e_slurp("bout", NULL);
+    char *o = tf_slurp("bout", NULL);
     cr_assert(o && strstr(o, "FAIL"));
     free(o);
 }
@@ -317,7 +309,7 @@ Test(cli, variants_interleave, .timeout = 120)
     write_spec("t.repro", "exit 0", 10, NULL);
     char *argv[] = { R, "check", "--jobs", "1", "--fixed-n", "--results", "r", "t.repro", NULL };
     cr_assert_eq(e2e_run(argv, "out"), 0);
-    rl_trial_list_t l = read_trials("r");
+    rl_trial_list_t l = e2e_read("r");
     cr_assert_eq(l.n, 20);
     for (size_t i = 0; i < l.n; i++) {
         cr_assert_eq(l.trials[i].index, (long)i, "file order is not index order");
@@ -326,48 +318,21 @@ Test(cli, variants_interleave, .timeout = 120)
     rl_trial_list_free(&l);
 }
 
-static void assert_complete(const char *dir, long n)
-{
-    rl_trial_list_t l = read_trials(dir);
-    cr_assert_eq((long)l.n, n, "%zu trials, want %ld", l.n, n);
-    char *seen = calloc((size_t)n, 1);
-    for (size_t i = 0; i < l.n; i++) {
-        long x = l.trials[i].index;
-        cr_assert(x >= 0 && x < n, "index %ld out of range", x);
-        cr_assert(!seen[x], "trial %ld recorded twice", x);
-        seen[x] = 1;
-        cr_assert_str_eq(l.trials[i].variant, x % 2 ? "b" : "a");
-    }
-    free(seen);
-    rl_trial_list_free(&l);
-}
-
-static void slow_spec(const char *path, long trials, const char *mode)
-{
-    char text[1024];
-    snprintf(text, sizeof text,
-             "name slow\nissue https://example.invalid/slow\ncommand %s\nargs %s\ntimeout 30\n"
-             "trials %ld\nvariant a\nvariant b\n"
-             "expect a no-crash upper <= 0.5\nexpect b no-crash upper <= 0.5\n",
-             e2e_child(), mode, trials);
-    e2e_write(path, text);
-}
-
 Test(cli, resume_after_sigkill_has_no_duplicates_or_gaps, .timeout = 120)
 {
     e2e_tmpdir();
-    slow_spec("s.repro", 30, "sleepms 40");
+    e2e_write_spec("s.repro", "slow", "sleepms 40", 30);
     char *argv[] = { R, "check", "--jobs", "2", "--fixed-n", "--results", "r", "s.repro", NULL };
     pid_t p = e2e_start(argv, "out1");
-    for (int i = 0; i < 1000 && e2e_count_lines("r/trials.jsonl") < 6; i++)
+    for (int i = 0; i < 1000 && tf_count_lines("r/trials.jsonl") < 6; i++)
         usleep(10000);
     kill(p, SIGKILL);
     e2e_wait(p);
-    long before = e2e_count_lines("r/trials.jsonl");
+    long before = tf_count_lines("r/trials.jsonl");
     cr_assert(before >= 6 && before < 60, "%ld trials before the kill", before);
     char *resume[] = { R, "check", "--jobs", "2", "--fixed-n", "--resume", "r", NULL };
     cr_assert_eq(e2e_run(resume, "out2"), 0);
-    assert_complete("r", 60);
+    e2e_assert_complete("r", 60, 0);
 }
 
 static void interrupt_check(int sig)
@@ -376,15 +341,15 @@ static void interrupt_check(int sig)
     char mode[256], cwd[200];
     cr_assert(getcwd(cwd, sizeof cwd));
     snprintf(mode, sizeof mode, "hang --pidfile %s/pids", cwd);
-    slow_spec("h.repro", 5, mode);
+    e2e_write_spec("h.repro", "slow", mode, 5);
     char *argv[] = { R, "check", "--jobs", "2", "--fixed-n", "--results", "r", "h.repro", NULL };
     pid_t p = e2e_start(argv, "out");
-    for (int i = 0; i < 1000 && e2e_count_lines("pids") < 2; i++)
+    for (int i = 0; i < 1000 && tf_count_lines("pids") < 2; i++)
         usleep(10000);
-    cr_assert_geq(e2e_count_lines("pids"), 2, "trials did not start");
+    cr_assert_geq(tf_count_lines("pids"), 2, "trials did not start");
     kill(p, sig);
     cr_assert_eq(e2e_wait(p), 128 + sig);
-    char *s = e2e_slurp("pids", NULL);
+    char *s = tf_slurp("pids", NULL);
     int n = 0;
     for (char *q = s; q && *q; q = strchr(q, '\n') ? strchr(q, '\n') + 1 : q + strlen(q)) {
         if (atoi(q) > 1) {
@@ -394,10 +359,10 @@ static void interrupt_check(int sig)
     }
     cr_assert_geq(n, 2);
     free(s);
-    rl_trial_list_t l = read_trials("r");  /* valid, and holds no half-killed trial */
+    rl_trial_list_t l = e2e_read("r");  /* valid, and holds no half-killed trial */
     cr_assert_eq(l.n, 0);
     rl_trial_list_free(&l);
-    char *o = e2e_slurp("out", NULL);
+    char *o = tf_slurp("out", NULL);
     cr_assert(o && strstr(o, "--resume r"), "no hint how to continue: %s", o ? o : "");
     free(o);
 }
@@ -418,7 +383,7 @@ Test(cli, bad_spec_exits_64_naming_file_and_line, .timeout = 30)
     e2e_write("bad.repro", "name x\nissue https://example.invalid\nfrobnicate 3\n");
     char *argv[] = { R, "check", "bad.repro", NULL };
     cr_assert_eq(e2e_run(argv, "out"), 64);
-    char *o = e2e_slurp("out", NULL);
+    char *o = tf_slurp("out", NULL);
     cr_assert(o && strstr(o, "bad.repro:3:"), "message lacks file:line: %s", o ? o : "");
     free(o);
 }
@@ -442,10 +407,10 @@ Test(cli, a_used_results_directory_is_refused, .timeout = 60)
     write_spec("t.repro", "exit 0", 6, NULL);
     char *argv[] = { R, "check", "--results", "r", "t.repro", NULL };
     cr_assert_eq(e2e_run(argv, "o1"), 0);
-    long n = e2e_count_lines("r/trials.jsonl");
+    long n = tf_count_lines("r/trials.jsonl");
     cr_assert_eq(e2e_run(argv, "o2"), 64, "a second run would mix its trials into r");
-    cr_assert_eq(e2e_count_lines("r/trials.jsonl"), n);
-    char *o = e2e_slurp("o2", NULL);
+    cr_assert_eq(tf_count_lines("r/trials.jsonl"), n);
+    char *o = tf_slurp("o2", NULL);
     cr_assert(o && strstr(o, "--resume"), "%s", o);
     free(o);
 }
@@ -457,7 +422,7 @@ Test(cli, results_that_cannot_be_written_exit_70, .timeout = 60)
     cr_assert(system("mkdir -p r && ln -s /dev/full r/trials.jsonl") == 0);
     char *argv[] = { R, "check", "--quiet", "--results", "r", "t.repro", NULL };
     cr_assert_eq(e2e_run(argv, "out"), 70);
-    char *o = e2e_slurp("out", NULL);
+    char *o = tf_slurp("out", NULL);
     cr_assert(o && strstr(o, "No space left on device"), "%s", o ? o : "");
     free(o);
 }
@@ -479,7 +444,7 @@ Test(cli, shards_merge_to_the_whole_run, .timeout = 120)
     char *s1[] = { R, "check", "--shard", "1/2", "--results", "s1", "t.repro", NULL };
     e2e_run(s0, "o0");
     e2e_run(s1, "o1");
-    rl_trial_list_t a = read_trials("s0"), b = read_trials("s1");
+    rl_trial_list_t a = e2e_read("s0"), b = e2e_read("s1");
     cr_assert_eq(a.n + b.n, 40);
     for (size_t i = 0; i < a.n; i++)
         for (size_t j = 0; j < b.n; j++)
@@ -500,7 +465,7 @@ Test(cli, replay_reruns_a_recorded_trial, .timeout = 60)
     cr_assert_eq(e2e_run(argv, "out"), 0);
     char *rp[] = { R, "replay", "r", "0", NULL };
     cr_assert_eq(e2e_run(rp, "rout"), 0);
-    char *o = e2e_slurp("rout", NULL);
+    char *o = tf_slurp("rout", NULL);
     cr_assert(o && strstr(o, "fatal error: malloc deadlock") && strstr(o, "reproduced: yes"), "%s", o);
     free(o);
     char *missing[] = { R, "replay", "r", "999", NULL };
@@ -512,7 +477,7 @@ Test(cli, plan_gives_the_zero_crash_trial_count, .timeout = 30)
     e2e_tmpdir();
     char *argv[] = { R, "plan", "--buggy-rate", "0.5", "--bound", "0.01", NULL };
     cr_assert_eq(e2e_run(argv, "out"), 0);
-    char *o = e2e_slurp("out", NULL);
+    char *o = tf_slurp("out", NULL);
     cr_assert(o && strstr(o, "299 crash-free trials"), "%s", o ? o : "");
     cr_assert(strstr(o, "5 trials see at least one crash"), "%s", o);
     free(o);
@@ -526,15 +491,15 @@ Test(cli, trials_abandoned_by_a_killed_racelab_are_ended_by_the_next, .timeout =
     char mode[256], cwd[200];
     cr_assert(getcwd(cwd, sizeof cwd));
     snprintf(mode, sizeof mode, "hang --pidfile %s/pids", cwd);
-    slow_spec("h.repro", 3, mode);
+    e2e_write_spec("h.repro", "slow", mode, 3);
     char *argv[] = { R, "check", "--jobs", "2", "--fixed-n", "--results", "r", "h.repro", NULL };
     pid_t p = e2e_start(argv, "out");
-    for (int i = 0; i < 1000 && e2e_count_lines("pids") < 2; i++)
+    for (int i = 0; i < 1000 && tf_count_lines("pids") < 2; i++)
         usleep(10000);
-    cr_assert_geq(e2e_count_lines("pids"), 2, "trials did not start");
+    cr_assert_geq(tf_count_lines("pids"), 2, "trials did not start");
     kill(p, SIGKILL);
     e2e_wait(p);
-    char *s = e2e_slurp("pids", NULL);
+    char *s = tf_slurp("pids", NULL);
     pid_t a = atoi(s), b = atoi(strchr(s, '\n') + 1);
     free(s);
     cr_assert(e2e_alive(a) && e2e_alive(b), "nothing was abandoned");
@@ -546,7 +511,7 @@ Test(cli, trials_abandoned_by_a_killed_racelab_are_ended_by_the_next, .timeout =
      * installed): wait for the message, or a slow racelab (ASan) dies of
      * the SIGTERM without printing it. */
     for (int i = 0; i < 300; i++) {
-        char *m = e2e_slurp("out2", NULL);
+        char *m = tf_slurp("out2", NULL);
         int said = m && strstr(m, "left running by a racelab that was killed");
         free(m);
         if (said)
@@ -556,7 +521,7 @@ Test(cli, trials_abandoned_by_a_killed_racelab_are_ended_by_the_next, .timeout =
     kill(q, SIGTERM);
     e2e_wait(q);
     cr_assert(!e2e_alive(a) && !e2e_alive(b), "abandoned trials %d %d still running", (int)a, (int)b);
-    char *o = e2e_slurp("out2", NULL);
+    char *o = tf_slurp("out2", NULL);
     /* Any racelab on the machine ends abandoned trials: a racelab of a test
      * running in parallel may have found these first (then it printed the
      * message).  What must hold is that they are gone, asserted above. */
@@ -571,7 +536,7 @@ Test(cli, run_for_a_time_budget, .timeout = 60)
     char *argv[] = { R, "run", "--time", "500ms", "--jobs", "2", "--results", "r", "--",
                      C, "sleepms", "20", NULL };
     cr_assert_eq(e2e_run(argv, "out"), 0);
-    rl_trial_list_t l = read_trials("r");
+    rl_trial_list_t l = e2e_read("r");
     cr_assert_geq(l.n, 2, "%zu trials in the budget", l.n);
     for (size_t i = 0; i < l.n; i++)
         cr_assert_eq(l.trials[i].outcome, RL_OUTCOME_PASS);

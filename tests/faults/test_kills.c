@@ -3,14 +3,13 @@
  * every trial recorded really finished, the file stays valid, --resume
  * completes the run with no duplicate, no gap and the right seeds, and no
  * trial process is left running. */
-#include <criterion/criterion.h>
+#include "rltest.h"
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "e2e_util.h"
-#include "faults_util.h"
+#include "racelab_run.h"
 
 #define R (char *)e2e_racelab()
 #define TRIALS 10 /* per variant: 20 in all */
@@ -32,7 +31,7 @@ static void setup(const char *mark_unused)
     char cwd[256], mode[400];
     cr_assert(getcwd(cwd, sizeof cwd));
     snprintf(mode, sizeof mode, "work 150 %s/done", cwd);
-    fault_write_spec("k.repro", mode, TRIALS);
+    e2e_write_spec("k.repro", "faults", mode, TRIALS);
 }
 
 static void kill_midway(int sig)
@@ -42,9 +41,9 @@ static void kill_midway(int sig)
     setup(mark);
     char *argv[] = { R, "check", "--jobs", "2", "--fixed-n", "--results", "r", "k.repro", NULL };
     pid_t rl = e2e_start(argv, "out1");
-    for (int i = 0; i < 2000 && e2e_count_lines("r/trials.jsonl") < 4; i++)
+    for (int i = 0; i < 2000 && tf_count_lines("r/trials.jsonl") < 4; i++)
         usleep(5000);
-    long seen = e2e_count_lines("r/trials.jsonl");
+    long seen = tf_count_lines("r/trials.jsonl");
     cr_assert(seen >= 4 && seen < 2 * TRIALS, "%ld trials recorded before the kill", seen);
     kill(rl, sig);
     int rc = fault_wait(rl, NULL);
@@ -61,8 +60,8 @@ static void kill_midway(int sig)
     if (bad)
         cr_assert(sig == SIGKILL && strstr(err, "truncated"), "%s", err);
     cr_assert_geq((long)l.n, seen, "trials recorded before the kill were lost");
-    char *done = e2e_slurp("done", NULL);
-    long finished = e2e_count_lines("done");
+    char *done = tf_slurp("done", NULL);
+    long finished = tf_count_lines("done");
     for (size_t i = 0; i < l.n; i++)
         cr_assert(done_has(done, l.trials[i].seed), "trial %ld recorded but never finished",
                   l.trials[i].index);
@@ -77,7 +76,7 @@ static void kill_midway(int sig)
     left = fault_count_marked(mark, 0);
     fault_kill_marked(mark);
     cr_assert_eq(rc, 0, "resume exited %d", rc);
-    fault_assert_complete("r", 2 * TRIALS);
+    e2e_assert_complete("r", 2 * TRIALS, 1);
     cr_assert_eq(left, 0, "%d trial processes left running after the resume", left);
 }
 
@@ -125,6 +124,6 @@ Test(kills, repeated_sigkill_loses_nothing, .timeout = 300)
     fault_kill_marked(mark);
     cr_assert_eq(rc, 0, "the last run exited %d", rc);
     cr_assert_geq(kills, 5, "only %d runs were killed", kills);
-    fault_assert_complete("r", 2 * TRIALS);
+    e2e_assert_complete("r", 2 * TRIALS, 1);
     cr_assert_eq(left, 0, "%d trial processes left running", left);
 }

@@ -3,17 +3,16 @@
  * Go runtime crash texts.  racelab's memory stays bounded, the capture
  * keeps head and tail, the outcome and signature are right, and what
  * racelab writes stays valid (JSON lines, JSON and JUnit reports). */
-#include <criterion/criterion.h>
+#include "rltest.h"
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "e2e_util.h"
-#include "faults_util.h"
+#include "racelab_run.h"
 
 #define R (char *)e2e_racelab()
-#define F (char *)fault_child()
+#define F (char *)e2e_child()
 
 #define FLOOD_MIB 1024L
 #define CAPTURE (64 * 1024)
@@ -29,14 +28,14 @@ Test(output, gigabyte_on_stdout_and_stderr_keeps_head_tail_and_bounded_memory, .
     /* racelab's peak (wait4 covers it and the trial it reaped); the trial's
      * own buffer is 1 MiB. */
     cr_assert_lt(rss, 32 * 1024, "racelab grew to %ld KiB for a %ld MiB flood", rss, FLOOD_MIB);
-    rl_trial_list_t l = fault_read("res");
+    rl_trial_list_t l = e2e_read("res");
     cr_assert_eq(l.n, 1);
     cr_assert_eq(l.trials[0].outcome, RL_OUTCOME_CRASH);
     cr_assert_eq(l.trials[0].exit_status, 3);
     cr_assert_str_eq(l.trials[0].signature, "fatal error: flood done",
                      "the signature from the tail of the output was lost");
     size_t len;
-    char *log = e2e_slurp(l.trials[0].log, &len);
+    char *log = tf_slurp(l.trials[0].log, &len);
     cr_assert_not_null(log);
     char *out = strstr(log, "== output ==\n");
     cr_assert_not_null(out);
@@ -65,13 +64,13 @@ Test(output, closing_stdout_and_stderr_early_still_ends_right, .timeout = 120)
                       F, "closeearly", "0", "hang", NULL };
     cr_assert_eq(e2e_run(exits, "o1"), 1);
     cr_assert_eq(e2e_run(hangs, "o2"), 1);
-    rl_trial_list_t a = fault_read("a"), b = fault_read("b");
+    rl_trial_list_t a = e2e_read("a"), b = e2e_read("b");
     cr_assert_eq(a.n, 2);
     for (size_t i = 0; i < a.n; i++) {
         cr_assert_eq(a.trials[i].outcome, RL_OUTCOME_CRASH);
         cr_assert_str_eq(a.trials[i].signature, "exit status 3",
                          "the end of output was taken for the end of the trial");
-        char *log = e2e_slurp(a.trials[i].log, NULL);
+        char *log = tf_slurp(a.trials[i].log, NULL);
         cr_assert(log && strstr(log, "closing stdout and stderr\n"));
         free(log);
     }
@@ -100,20 +99,20 @@ Test(output, invalid_utf8_is_kept_exactly_and_files_stay_valid, .timeout = 120)
     char *argv[] = { R, "check", "--fixed-n", "--jobs", "2", "--results", "r", "--json", "r.json",
                      "--junit", "r.xml", "--markdown", "r.md", "--html", "r.html", "u.repro", NULL };
     cr_assert_eq(e2e_run(argv, "out"), 1);
-    rl_trial_list_t l = fault_read("r");
+    rl_trial_list_t l = e2e_read("r");
     cr_assert_eq(l.n, 6);
     const char *want = "fatal error: bad bytes \xff\xfe here \xc3\x28 and \xe2\x82 end\x01";
     for (size_t i = 0; i < l.n; i++)
         cr_assert_str_eq(l.trials[i].signature, want, "the signature's bytes changed");
     rl_trial_list_free(&l);
     size_t n;
-    char *s = e2e_slurp("r/trials.jsonl", &n);
-    cr_assert(s && fault_utf8_valid(s, n), "trials.jsonl is not valid UTF-8");
+    char *s = tf_slurp("r/trials.jsonl", &n);
+    cr_assert(s && tf_utf8_valid(s, n), "trials.jsonl is not valid UTF-8");
     free(s);
     const char *names[] = { "r.json", "r.xml", "r.md", "r.html" };
     for (size_t i = 0; i < 4; i++) {
-        s = e2e_slurp(names[i], &n);
-        cr_assert(s && fault_utf8_valid(s, n), "%s is not valid UTF-8", names[i]);
+        s = tf_slurp(names[i], &n);
+        cr_assert(s && tf_utf8_valid(s, n), "%s is not valid UTF-8", names[i]);
         free(s);
     }
     assert_python("import json,sys\nfor l in open(sys.argv[1], encoding=\"utf-8\"): json.loads(l)",
@@ -130,7 +129,7 @@ static void expect_sig(const char *mode, const char *arg, const char *want)
     cr_assert(system("rm -rf res") == 0);
     int rc = e2e_run(argv, "out");
     cr_assert_eq(rc, 1, "%s %s: racelab exited %d", mode, arg, rc);
-    rl_trial_list_t l = fault_read("res");
+    rl_trial_list_t l = e2e_read("res");
     cr_assert_eq(l.n, 1);
     cr_assert_eq(l.trials[0].outcome, RL_OUTCOME_CRASH, "%s %s", mode, arg);
     cr_assert_str_eq(l.trials[0].signature, want, "%s %s", mode, arg);
@@ -156,7 +155,7 @@ Test(output, go_crash_texts_give_their_first_line, .timeout = 120)
     expect_sig("gocrash", "signal", "fatal error: unexpected signal during runtime execution");
     expect_sig("gocrash", "panic",
                "panic: runtime error: invalid memory address or nil pointer dereference");
-    rl_trial_list_t l = fault_read("res");
+    rl_trial_list_t l = e2e_read("res");
     cr_assert_eq(l.trials[0].exit_status, 2);
     cr_assert_eq(l.trials[0].term_signal, 0);
     rl_trial_list_free(&l);
@@ -178,10 +177,10 @@ static void check_buried(const char *re, const char *sig_pattern, const char *wa
     cr_assert(system("rm -rf r3") == 0);
     char *check[] = { R, "check", "--results", "r3", "buried.repro", NULL };
     int rc = e2e_run(check, "out3");
-    char *o = e2e_slurp("out3", NULL);
+    char *o = tf_slurp("out3", NULL);
     cr_assert_eq(rc, 0, "check with crash %s exited %d:\n%s", re, rc, o ? o : "");
     free(o);
-    rl_trial_list_t l = fault_read("r3");
+    rl_trial_list_t l = e2e_read("r3");
     /* sequential stopping may end a variant early: count what ran */
     size_t buggy = 0;
     for (size_t i = 0; i < l.n; i++) {
@@ -208,10 +207,10 @@ Test(output, fatal_line_in_the_omitted_middle_is_the_signature, .timeout = 120)
     char *argv[] = { R, "run", "--trials", "1", "--timeout", "30", "--results", "r2", "--",
                      F, "goburied", "10000", "8000", NULL };
     cr_assert_eq(e2e_run(argv, "out2"), 1);
-    rl_trial_list_t l = fault_read("r2");
+    rl_trial_list_t l = e2e_read("r2");
     cr_assert_eq(l.n, 1);
     cr_assert_str_eq(l.trials[0].signature, "fatal error: malloc deadlock");
-    char *log = e2e_slurp(l.trials[0].log, NULL);
+    char *log = tf_slurp(l.trials[0].log, NULL);
     char *out = log ? strstr(log, "== output ==\n") : NULL;
     cr_assert(out && strstr(out, "bytes omitted]") && !strstr(out, "malloc deadlock"),
               "the fatal line must be in the omitted middle for this test to mean anything");
@@ -233,7 +232,7 @@ Test(output, flood_of_matching_lines_stays_bounded, .timeout = 300)
     int rc = fault_wait(e2e_start(argv, "out"), &rss);
     cr_assert_eq(rc, 1, "racelab exited %d", rc);
     cr_assert_lt(rss, 32 * 1024, "racelab grew to %ld KiB", rss);
-    rl_trial_list_t l = fault_read("res");
+    rl_trial_list_t l = e2e_read("res");
     cr_assert_eq(l.n, 1);
     cr_assert_str_eq(l.trials[0].signature, "fatal error: flood line 0");
     rl_trial_list_free(&l);

@@ -3,34 +3,21 @@
  * stdio closed and a child of it in a group of its own, every one ignoring
  * SIGTERM.  Counted by an environment marker in /proc before, during (to
  * show the count sees them) and after. */
-#include <criterion/criterion.h>
+#include "rltest.h"
 #include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "e2e_util.h"
-#include "faults_util.h"
+#include "racelab_run.h"
 
 #define R (char *)e2e_racelab()
-#define F (char *)fault_child()
+#define F (char *)e2e_child()
 
 /* The trial's main process plus the 4 it leaves (the double fork's middle
  * process exits at once). */
 #define TREE 5
-
-static int count_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    int n = 0;
-    struct dirent *e;
-    while (d && (e = readdir(d)))
-        n += e->d_name[0] != '.';
-    if (d)
-        closedir(d);
-    return n;
-}
 
 static void tree_case(const char *timeout, const char *exit_code, int want_rc)
 {
@@ -51,7 +38,7 @@ static void tree_case(const char *timeout, const char *exit_code, int want_rc)
     if (!exit_code)
         cr_assert_eq(during, TREE, "the tree never had %d processes (saw %d)", TREE, during);
     /* Every process of the tree noted its pid: all of them existed. */
-    cr_assert_eq(count_dir("pids"), TREE, "%d processes in the tree, want %d", count_dir("pids"), TREE);
+    cr_assert_eq(tf_count_entries("pids"), TREE, "%d processes in the tree, want %d", tf_count_entries("pids"), TREE);
     cr_assert_eq(after, 0, "%d processes of the trial left running", after);
 }
 
@@ -88,7 +75,7 @@ Test(processes, several_trials_with_trees_leave_nothing, .timeout = 180)
     while (d && (e = readdir(d))) {
         char sub[300];
         snprintf(sub, sizeof sub, "pids/%.200s", e->d_name);
-        grown += e->d_name[0] != '.' && count_dir(sub) == TREE;
+        grown += e->d_name[0] != '.' && tf_count_entries(sub) == TREE;
     }
     if (d)
         closedir(d);
@@ -110,7 +97,7 @@ Test(processes, trial_ignoring_sigterm_is_killed_at_the_timeout, .timeout = 120)
     cr_assert_eq(during, 1);
     cr_assert_eq(rc, 1);
     cr_assert_eq(after, 0);
-    rl_trial_list_t l = fault_read("res");
+    rl_trial_list_t l = e2e_read("res");
     cr_assert_eq(l.n, 1);
     cr_assert_eq(l.trials[0].outcome, RL_OUTCOME_HANG);
     rl_trial_list_free(&l);

@@ -3,7 +3,7 @@
  * loses no intact trial (merge, resume); results on a full disk, in a
  * read-only directory or under a regular file give a clear error and a
  * non-zero exit; so do reports that cannot be written. */
-#include <criterion/criterion.h>
+#include "rltest.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -16,24 +16,23 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "e2e_util.h"
-#include "faults_util.h"
+#include "racelab_run.h"
 
 #define R (char *)e2e_racelab()
-#define F (char *)fault_child()
+#define F (char *)e2e_child()
 
 /* A finished check of 2 x 6 passing trials in r/. */
 static void make_results(void)
 {
-    fault_write_spec("k.repro", "work 0 /dev/null", 6);
+    e2e_write_spec("k.repro", "faults", "work 0 /dev/null", 6);
     char *argv[] = { R, "check", "--fixed-n", "--jobs", "2", "--results", "r", "k.repro", NULL };
     cr_assert_eq(e2e_run(argv, "out0"), 0);
-    cr_assert_eq(e2e_count_lines("r/trials.jsonl"), 12);
+    cr_assert_eq(tf_count_lines("r/trials.jsonl"), 12);
 }
 
 static void assert_output_has(const char *file, const char *what)
 {
-    char *o = e2e_slurp(file, NULL);
+    char *o = tf_slurp(file, NULL);
     cr_assert(o && strstr(o, what), "'%s' not in: %s", what, o ? o : "(none)");
     free(o);
 }
@@ -49,7 +48,7 @@ Test(results, truncated_mid_line_names_the_line_and_resume_completes, .timeout =
     e2e_tmpdir();
     make_results();
     size_t n;
-    char *s = e2e_slurp("r/trials.jsonl", &n);
+    char *s = tf_slurp("r/trials.jsonl", &n);
     replace_file("r/trials.jsonl", s, n - 25);   /* the last line cut short */
     free(s);
     char *merge[] = { R, "merge", "r", NULL };
@@ -60,7 +59,7 @@ Test(results, truncated_mid_line_names_the_line_and_resume_completes, .timeout =
     cr_assert_eq(rl_results_read("r", &l, err, sizeof err), -1);
     cr_assert_eq(l.n, 11, "the intact trials before the cut are not kept");
     rl_trial_list_free(&l);
-    cr_assert_eq(e2e_count_lines("r/trials.jsonl"), 11, "merge changed the file");
+    cr_assert_eq(tf_count_lines("r/trials.jsonl"), 11, "merge changed the file");
     /* The resume must not rewrite r/seed (a kill while rewriting it would
      * leave a run that can never be resumed): its old time stays. */
     struct timeval old[2] = { { 946684800, 0 }, { 946684800, 0 } };
@@ -70,14 +69,14 @@ Test(results, truncated_mid_line_names_the_line_and_resume_completes, .timeout =
     assert_output_has("out2", "dropped a partial last line");
     struct stat st;
     cr_assert(stat("r/seed", &st) == 0 && st.st_mtime == 946684800, "the resume rewrote r/seed");
-    fault_assert_complete("r", 12);
+    e2e_assert_complete("r", 12, 1);
     cr_assert_eq(e2e_run(merge, "out3"), 0);
 }
 
 static void corrupt_line(int line, const char *junk)
 {
     size_t n;
-    char *s = e2e_slurp("r/trials.jsonl", &n);
+    char *s = tf_slurp("r/trials.jsonl", &n);
     char *p = s;
     for (int i = 1; i < line; i++)
         p = strchr(p, '\n') + 1;
@@ -103,7 +102,7 @@ Test(results, corrupted_middle_line_is_named_and_nothing_is_lost, .timeout = 120
         make_results();
         corrupt_line(5, junk[k]);
         size_t before_len;
-        char *before = e2e_slurp("r/trials.jsonl", &before_len);
+        char *before = tf_slurp("r/trials.jsonl", &before_len);
         char *merge[] = { R, "merge", "r", NULL };
         cr_assert_eq(e2e_run(merge, "out1"), 64);
         assert_output_has("out1", "r/trials.jsonl:5: ");
@@ -111,7 +110,7 @@ Test(results, corrupted_middle_line_is_named_and_nothing_is_lost, .timeout = 120
         cr_assert_eq(e2e_run(resume, "out2"), 64, "resume went on over a corrupted line");
         assert_output_has("out2", "r/trials.jsonl:5: ");
         size_t after_len;
-        char *after = e2e_slurp("r/trials.jsonl", &after_len);
+        char *after = tf_slurp("r/trials.jsonl", &after_len);
         cr_assert(after_len == before_len && memcmp(before, after, after_len) == 0,
                   "a refused resume or merge changed the results file");
         free(before);
@@ -163,7 +162,7 @@ Test(results, results_under_a_regular_file_give_a_clear_error, .timeout = 60)
     cr_assert_eq(e2e_run(run, "o1"), 70);
     assert_output_has("o1", "plain/sub");
     assert_output_has("o1", "Not a directory");
-    fault_write_spec("k.repro", "work 0 /dev/null", 2);
+    e2e_write_spec("k.repro", "faults", "work 0 /dev/null", 2);
     char *check[] = { R, "check", "--results", "plain/sub", "k.repro", NULL };
     cr_assert_eq(e2e_run(check, "o2"), 70);
     assert_output_has("o2", "Not a directory");
@@ -175,7 +174,7 @@ Test(results, results_under_a_regular_file_give_a_clear_error, .timeout = 60)
 Test(results, read_only_directory_gives_a_clear_error, .timeout = 60)
 {
     e2e_tmpdir();
-    fault_write_spec("k.repro", "work 0 /dev/null", 2);
+    e2e_write_spec("k.repro", "faults", "work 0 /dev/null", 2);
     cr_assert(mkdir("ro", 0755) == 0);
     int as_root = geteuid() == 0;
     if (!as_root)

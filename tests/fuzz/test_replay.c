@@ -1,7 +1,7 @@
 /* test_replay.c - every seed input and every saved regression input of the
  * fuzz targets, run through the same entry points in the ordinary suite
  * (no clang needed): a crash the fuzzer once found stays fixed. */
-#include <criterion/criterion.h>
+#include "rltest.h"
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>

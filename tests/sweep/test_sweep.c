@@ -4,14 +4,14 @@
  * changes what the trials do; every point uses the same seeds; the JSON
  * parses into one point per value and the HTML page holds the sweep charts;
  * an interrupted sweep resumes point by point with one base seed. */
-#include <criterion/criterion.h>
+#include "rltest.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "e2e_util.h"
+#include "racelab_run.h"
 #include "store/results.h"
 
 #define R (char *)e2e_racelab()
@@ -32,7 +32,7 @@ static void write_seed_spec(void)
 static void expect_usage(char **argv, const char *needle)
 {
     int rc = e2e_run(argv, "out");
-    char *out = e2e_slurp("out", NULL);
+    char *out = tf_slurp("out", NULL);
     cr_assert_eq(rc, 64, "exit %d, output: %s", rc, out);
     cr_assert(out && strstr(out, needle), "'%s' not in: %s", needle, out ? out : "(none)");
     free(out);
@@ -82,7 +82,7 @@ Test(sweep, one_row_and_directory_per_value_with_charts, .timeout = 240)
                      "--seed", "12345", "--results", "sw", "--html", "sw.html", "--json", "sw.json",
                      "--markdown", "sw.md", NULL };
     int rc = e2e_run(argv, "out");
-    char *out = e2e_slurp("out", NULL);
+    char *out = tf_slurp("out", NULL);
     cr_assert(rc == 0 || rc == 1, "exit %d: %s", rc, out);
 
     /* One table row per value (the value starts the buggy row). */
@@ -120,7 +120,7 @@ Test(sweep, one_row_and_directory_per_value_with_charts, .timeout = 240)
     cr_assert_eq(crashes[1], crashes[2]);
     cr_assert_eq(rc, crashes[0] >= 1 ? 0 : 1, "exit %d with %ld crashes per point", rc, crashes[0]);
 
-    char *json = e2e_slurp("sw.json", NULL);
+    char *json = tf_slurp("sw.json", NULL);
     cr_assert(json && strstr(json, "\"knob\":\"level\""), "%s", json);
     const char *p = json;
     int points = 0;
@@ -131,7 +131,7 @@ Test(sweep, one_row_and_directory_per_value_with_charts, .timeout = 240)
     cr_assert_eq(points, 3, "%s", json);
     free(json);
 
-    char *html = e2e_slurp("sw.html", NULL);
+    char *html = tf_slurp("sw.html", NULL);
     cr_assert(html != NULL);
     cr_assert(strstr(html, "<svg xmlns=\"http://www.w3.org/2000/svg\"") && strstr(html, "class=\"sweep\""));
     cr_assert(strstr(html, "crash rate per value (Wilson 95% interval)"), "no rate chart");
@@ -142,14 +142,14 @@ Test(sweep, one_row_and_directory_per_value_with_charts, .timeout = 240)
     cr_assert(strstr(html, "<script") == NULL && strstr(html, "http://") == strstr(html, "http://www.w3.org"),
               "the page must be self-contained");
     free(html);
-    char *md = e2e_slurp("sw.md", NULL);
+    char *md = tf_slurp("sw.md", NULL);
     cr_assert(md && strstr(md, "| high | fixed | 10 | 0 |"), "%s", md);
     free(md);
 
     /* The results directory now holds trials: a second sweep into it is
      * refused, --resume completes nothing twice. */
     cr_assert_eq(e2e_run(argv, "out2"), 64);
-    char *again = e2e_slurp("out2", NULL);
+    char *again = tf_slurp("out2", NULL);
     cr_assert(strstr(again, "already holds trials"), "%s", again);
     free(again);
     free(out);
@@ -168,10 +168,10 @@ Test(sweep, the_knob_changes_what_trials_do, .timeout = 120)
     char *argv[] = { R, "sweep", "sh.repro", "--knob", "mode=calm,crash", "--jobs", "2", "--results", "sw",
                      "--json", "sw.json", NULL };
     int rc = e2e_run(argv, "out");
-    char *out = e2e_slurp("out", NULL);
+    char *out = tf_slurp("out", NULL);
     /* calm: buggy never crashes, so its expectation fails: the sweep fails. */
     cr_assert_eq(rc, 1, "exit %d: %s", rc, out);
-    char *json = e2e_slurp("sw.json", NULL);
+    char *json = tf_slurp("sw.json", NULL);
     cr_assert(json != NULL);
     const char *calm = strstr(json, "{\"value\":\"calm\"");
     const char *crash = strstr(json, "{\"value\":\"crash\"");
@@ -193,10 +193,10 @@ Test(sweep, points_share_one_random_base_seed, .timeout = 120)
     char *argv[] = { R, "sweep", "tiny.repro", "--knob", "x=1,2", "--trials", "5", "--jobs", "2",
                      "--results", "sw", "--quiet", NULL };
     int rc = e2e_run(argv, "out");
-    char *out = e2e_slurp("out", NULL);
+    char *out = tf_slurp("out", NULL);
     cr_assert(rc == 0 || rc == 1, "exit %d: %s", rc, out);
     cr_assert(strstr(out, "racelab: sweep "), "%s", out);
-    char *s1 = e2e_slurp("sw/x=1/seed", NULL), *s2 = e2e_slurp("sw/x=2/seed", NULL);
+    char *s1 = tf_slurp("sw/x=1/seed", NULL), *s2 = tf_slurp("sw/x=2/seed", NULL);
     cr_assert(s1 && s2, "no seed files");
     cr_assert_str_eq(s1, s2, "points ran with different base seeds");
     free(s1);
@@ -220,13 +220,13 @@ Test(sweep, interrupted_sweep_resumes_point_by_point, .timeout = 120)
     usleep(1000 * 1000);
     kill(pid, SIGINT);
     cr_assert_eq(e2e_wait(pid), 130);
-    char *out = e2e_slurp("out1", NULL);
+    char *out = tf_slurp("out1", NULL);
     cr_assert(strstr(out, "--resume sw"), "%s", out);
     free(out);
     char *resume[] = { R, "sweep", "slow.repro", "--knob", "k=1,2,3", "--jobs", "2", "--fixed-n",
                        "--resume", "sw", NULL };
     cr_assert_eq(e2e_run(resume, "out2"), 0);
-    char *seed1 = e2e_slurp("sw/k=1/seed", NULL);
+    char *seed1 = tf_slurp("sw/k=1/seed", NULL);
     for (int k = 1; k <= 3; k++) {
         char dir[32], seed[32];
         snprintf(dir, sizeof dir, "sw/k=%d", k);
@@ -242,7 +242,7 @@ Test(sweep, interrupted_sweep_resumes_point_by_point, .timeout = 120)
             seen |= 1u << l.trials[i].index;
         }
         rl_trial_list_free(&l);
-        char *s = e2e_slurp(seed, NULL);
+        char *s = tf_slurp(seed, NULL);
         cr_assert(s && seed1 && strcmp(s, seed1) == 0, "%s: another base seed", dir);
         free(s);
     }

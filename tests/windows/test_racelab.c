@@ -3,6 +3,7 @@
  * that hangs after starting a grandchild is a hang, gets a minidump kept
  * with its log, and takes the grandchild with it; awkward arguments reach the trial unchanged; an access violation
  * is recorded as exception 0xC0000005 in the results file. */
+#include "racelab_run_win32.h"
 #include "rltest.h"
 #include "run/spawn.h"
 
@@ -26,35 +27,13 @@ static void racelab_run(char **args, rl_proc_result_t *r)
     rl_spawn_run(&o, r);
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    char *buf = calloc(1, 1 << 20);
-    if (buf)
-        fread(buf, 1, (1 << 20) - 1, f);
-    fclose(f);
-    return buf;
-}
-
-static int process_alive(DWORD pid)
-{
-    HANDLE h = OpenProcess(SYNCHRONIZE, FALSE, pid);
-    if (h == NULL)
-        return 0;
-    int alive = WaitForSingleObject(h, 2000) == WAIT_TIMEOUT;
-    CloseHandle(h);
-    return alive;
-}
-
 Test(racelab, hanging_tree_is_a_hang_with_a_minidump_and_no_grandchild_left)
 {
     char results[MAX_PATH + 16], pidfile[MAX_PATH + 16];
     snprintf(results, sizeof results, "%s\\hang", tmpdir);
     snprintf(pidfile, sizeof pidfile, "%s\\grandchild.pid", tmpdir);
     char *args[] = { "run", "--trials", "1", "--jobs", "1", "--timeout", "3",
-                     "--results", results, "--", child, "tree", pidfile, NULL };
+                     "--results", results, "--", child, "grandchild", pidfile, NULL };
     rl_proc_result_t r;
     racelab_run(args, &r);
     cr_expect(r.exit_status == 1, "racelab run exits 1 when its trial hangs");
@@ -64,23 +43,23 @@ Test(racelab, hanging_tree_is_a_hang_with_a_minidump_and_no_grandchild_left)
     rl_proc_result_free(&r);
 
     DWORD gpid = 0;
-    char *pid = slurp(pidfile);
+    char *pid = tf_slurp(pidfile, NULL);
     if (pid)
         gpid = (DWORD)strtoul(pid, NULL, 10);
     free(pid);
     cr_expect(gpid != 0, "the trial had started a grandchild");
-    cr_expect(gpid != 0 && !process_alive(gpid), "the grandchild was killed with the trial's job");
+    cr_expect(gpid != 0 && !rrw_alive(gpid), "the grandchild was killed with the trial's job");
 
     char jsonl[MAX_PATH + 32];
     snprintf(jsonl, sizeof jsonl, "%s\\trials.jsonl", results);
-    char *j = slurp(jsonl);
+    char *j = tf_slurp(jsonl, NULL);
     cr_expect(j && strstr(j, "\"outcome\":\"hang\"") != NULL, "the results file records the hang");
     free(j);
 
     char log[MAX_PATH + 32], dump[MAX_PATH + 32];
     snprintf(log, sizeof log, "%s\\logs\\run-0.log", results);
     snprintf(dump, sizeof dump, "%s\\logs\\run-0.dmp", results);
-    char *l = slurp(log);
+    char *l = tf_slurp(log, NULL);
     cr_expect(l && strstr(l, "== minidump: ") != NULL && strstr(l, "rip=0x") != NULL,
            "the hang's log lists each thread's RIP and names its minidump");
     free(l);
@@ -104,7 +83,7 @@ Test(racelab, awkward_arguments_reach_the_trial_unchanged)
 
     char log[MAX_PATH + 32];
     snprintf(log, sizeof log, "%s\\logs\\run-0.log", results);
-    char *l = slurp(log);
+    char *l = tf_slurp(log, NULL);
     cr_expect(l && strstr(l, "[a b]\n[]\n[q\"q]\n[tail\\]\n[x\\\"y]\n") != NULL,
            "spaces, an empty argument, quotes and backslashes reach the trial unchanged");
     if (l && strstr(l, "[a b]") == NULL)
@@ -127,7 +106,7 @@ Test(racelab, access_violation_is_a_crash_with_its_exception)
 
     char jsonl[MAX_PATH + 32];
     snprintf(jsonl, sizeof jsonl, "%s\\trials.jsonl", results);
-    char *j = slurp(jsonl);
+    char *j = tf_slurp(jsonl, NULL);
     cr_expect(j && strstr(j, "\"exception\":3221225477") != NULL,
            "the results file records exception 0xC0000005");
     cr_expect(j && strstr(j, "EXCEPTION_ACCESS_VIOLATION") != NULL,
@@ -139,19 +118,8 @@ Test(racelab, access_violation_is_a_crash_with_its_exception)
 
 static void find_programs(void)
 {
-    char self[MAX_PATH];
-    GetModuleFileNameA(NULL, self, sizeof self);
-    *strrchr(self, '\\') = '\0';                       /* ...\tests\windows */
-    snprintf(child, sizeof child, "%s\\win_child.exe", self);
-    *strrchr(self, '\\') = '\0';                       /* ...\tests */
-    *strrchr(self, '\\') = '\0';                       /* build root */
-    snprintf(racelab, sizeof racelab, "%s\\harness\\racelab.exe", self);
-
-    char base[MAX_PATH];
-    GetTempPathA(sizeof base, base);
-    snprintf(tmpdir, sizeof tmpdir, "%sracelab-test-racelab-%lu", base,
-             (unsigned long)GetCurrentProcessId());
-    CreateDirectoryA(tmpdir, NULL);
+    rrw_paths(racelab, child);
+    rrw_tmpdir("racelab", tmpdir);
 }
 
 TestSuite(racelab, .init = find_programs);

@@ -2,6 +2,7 @@
  * exit codes, NTSTATUS classification, bounded capture, argv quoting and the
  * environment through a real child, and the timeout killing the whole tree
  * after writing a minidump. */
+#include "racelab_run_win32.h"
 #include "rltest.h"
 #include "run/spawn.h"
 
@@ -90,7 +91,7 @@ Test(spawn, missing_program_cannot_start)
 Test(spawn, capture_is_bounded_head_and_tail)
 {
     rl_proc_result_t r;
-    char *a[] = { child, "print", "1000000", NULL };
+    char *a[] = { child, "bytes", "1000000", NULL };
     run(a, 60, 4096, NULL, &r);
     cr_expect(r.exit_status == 0, "a child printing 1 MB exits 0");
     cr_expect(r.output_total == 1000000 + 4, "every byte written was counted");
@@ -126,16 +127,6 @@ Test(spawn, argv_and_env_reach_the_child)
     rl_proc_result_free(&r);
 }
 
-static int process_alive(DWORD pid)
-{
-    HANDLE h = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
-    if (h == NULL)
-        return 0;
-    int alive = WaitForSingleObject(h, 2000) == WAIT_TIMEOUT;
-    CloseHandle(h);
-    return alive;
-}
-
 Test(spawn, timeout_kills_the_tree_after_a_minidump)
 {
     char pidfile[MAX_PATH + 16];
@@ -146,7 +137,7 @@ Test(spawn, timeout_kills_the_tree_after_a_minidump)
     DeleteFileA(dump);
 
     rl_proc_result_t r;
-    char *a[] = { child, "tree", pidfile, NULL };
+    char *a[] = { child, "grandchild", pidfile, NULL };
     run(a, 3, 4096, NULL, &r);
     cr_expect(r.started && r.timed_out, "a hanging child is killed at the timeout");
     cr_expect(r.exit_status == -1 && r.exception == 0, "a timeout has no exit status or exception");
@@ -161,7 +152,7 @@ Test(spawn, timeout_kills_the_tree_after_a_minidump)
         fclose(f);
     }
     cr_expect(gpid != 0, "the child started a grandchild");
-    cr_expect(gpid != 0 && !process_alive(gpid), "the grandchild died with the tree");
+    cr_expect(gpid != 0 && !rrw_alive(gpid), "the grandchild died with the tree");
 
     WIN32_FILE_ATTRIBUTE_DATA fa;
     int have = GetFileAttributesExA(dump, GetFileExInfoStandard, &fa);
@@ -178,15 +169,9 @@ Test(spawn, timeout_kills_the_tree_after_a_minidump)
 
 static void find_child(void)
 {
-    GetModuleFileNameA(NULL, child, sizeof child);
-    char *slash = strrchr(child, '\\');
-    cr_assert_not_null(slash, "no directory in %s", child);
-    strcpy(slash + 1, "win_child.exe");
-    char base[MAX_PATH];
-    GetTempPathA(sizeof base, base);
-    snprintf(tmpdir, sizeof tmpdir, "%sracelab-test-spawn-%lu", base,
-             (unsigned long)GetCurrentProcessId());
-    CreateDirectoryA(tmpdir, NULL);
+    char racelab[MAX_PATH];
+    rrw_paths(racelab, child);
+    rrw_tmpdir("spawn", tmpdir);
 }
 
 static void remove_tmpdir(void)

@@ -1,0 +1,19 @@
+/* racelab_run_win32.h - the Windows tests' side of racelab_run.h: where
+ * racelab.exe and rl-child.exe are, a temporary directory per test
+ * program, whether a process still runs. */
+#ifndef RL_RACELAB_RUN_WIN32_H
+#define RL_RACELAB_RUN_WIN32_H
+
+#include <stddef.h>
+
+#include "testfs.h"
+
+/* The build's racelab.exe and rl-child.exe, found from the running test's
+ * own path (BUILD\tests\windows\test.exe); each buffer MAX_PATH long. */
+void rrw_paths(char *racelab, char *child);
+/* Makes %TEMP%\racelab-test-NAME-PID and writes its path (MAX_PATH). */
+void rrw_tmpdir(const char *name, char *dir);
+/* 1 while process pid runs (waits up to 2 s for it to end first). */
+int rrw_alive(unsigned long pid);
+
+#endif
