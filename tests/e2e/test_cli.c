@@ -335,18 +335,27 @@ Test(cli, resume_after_sigkill_has_no_duplicates_or_gaps, .timeout = 120)
     e2e_assert_complete("r", 60, 0);
 }
 
-static void interrupt_check(int sig)
+/* A check of `trials` hanging trials per variant (rl-child hang, their
+ * pids in ./pids) by a racelab started in a fresh directory; returns
+ * racelab's pid once two trials run. */
+static pid_t start_hanging_check(long trials)
 {
     e2e_tmpdir();
     char mode[256], cwd[200];
     cr_assert(getcwd(cwd, sizeof cwd));
     snprintf(mode, sizeof mode, "hang --pidfile %s/pids", cwd);
-    e2e_write_spec("h.repro", "slow", mode, 5);
+    e2e_write_spec("h.repro", "slow", mode, trials);
     char *argv[] = { R, "check", "--jobs", "2", "--fixed-n", "--results", "r", "h.repro", NULL };
     pid_t p = e2e_start(argv, "out");
     for (int i = 0; i < 1000 && tf_count_lines("pids") < 2; i++)
         usleep(10000);
     cr_assert_geq(tf_count_lines("pids"), 2, "trials did not start");
+    return p;
+}
+
+static void interrupt_check(int sig)
+{
+    pid_t p = start_hanging_check(5);
     kill(p, sig);
     cr_assert_eq(e2e_wait(p), 128 + sig);
     char *s = tf_slurp("pids", NULL);
@@ -487,16 +496,7 @@ Test(cli, plan_gives_the_zero_crash_trial_count, .timeout = 30)
 
 Test(cli, trials_abandoned_by_a_killed_racelab_are_ended_by_the_next, .timeout = 120)
 {
-    e2e_tmpdir();
-    char mode[256], cwd[200];
-    cr_assert(getcwd(cwd, sizeof cwd));
-    snprintf(mode, sizeof mode, "hang --pidfile %s/pids", cwd);
-    e2e_write_spec("h.repro", "slow", mode, 3);
-    char *argv[] = { R, "check", "--jobs", "2", "--fixed-n", "--results", "r", "h.repro", NULL };
-    pid_t p = e2e_start(argv, "out");
-    for (int i = 0; i < 1000 && tf_count_lines("pids") < 2; i++)
-        usleep(10000);
-    cr_assert_geq(tf_count_lines("pids"), 2, "trials did not start");
+    pid_t p = start_hanging_check(3);
     kill(p, SIGKILL);
     e2e_wait(p);
     char *s = tf_slurp("pids", NULL);

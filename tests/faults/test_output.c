@@ -17,14 +17,23 @@
 #define FLOOD_MIB 1024L
 #define CAPTURE (64 * 1024)
 
-Test(output, gigabyte_on_stdout_and_stderr_keeps_head_tail_and_bounded_memory, .timeout = 300)
+/* One trial of rl-child MODE ARG (a flood that crashes) under `racelab run`
+ * in a fresh directory; checks racelab's exit status 1 and returns its peak
+ * resident set in KiB. */
+static long run_flood(const char *mode, const char *arg)
 {
     e2e_tmpdir();
     char *argv[] = { R, "run", "--trials", "1", "--timeout", "240", "--results", "res", "--",
-                     F, "flood2", "1024", NULL };
+                     F, (char *)mode, (char *)arg, NULL };
     long rss = 0;
     int rc = fault_wait(e2e_start(argv, "out"), &rss);
     cr_assert_eq(rc, 1, "racelab exited %d", rc);
+    return rss;
+}
+
+Test(output, gigabyte_on_stdout_and_stderr_keeps_head_tail_and_bounded_memory, .timeout = 300)
+{
+    long rss = run_flood("flood2", "1024");
     /* racelab's peak (wait4 covers it and the trial it reaped); the trial's
      * own buffer is 1 MiB. */
     cr_assert_lt(rss, 32 * 1024, "racelab grew to %ld KiB for a %ld MiB flood", rss, FLOOD_MIB);
@@ -225,12 +234,7 @@ Test(output, fatal_line_in_the_omitted_middle_is_the_signature, .timeout = 120)
  * one line per pattern, no more, and its memory stays bounded. */
 Test(output, flood_of_matching_lines_stays_bounded, .timeout = 300)
 {
-    e2e_tmpdir();
-    char *argv[] = { R, "run", "--trials", "1", "--timeout", "240", "--results", "res", "--",
-                     F, "matchflood", "256", NULL };
-    long rss = 0;
-    int rc = fault_wait(e2e_start(argv, "out"), &rss);
-    cr_assert_eq(rc, 1, "racelab exited %d", rc);
+    long rss = run_flood("matchflood", "256");
     cr_assert_lt(rss, 32 * 1024, "racelab grew to %ld KiB", rss);
     rl_trial_list_t l = e2e_read("res");
     cr_assert_eq(l.n, 1);

@@ -58,6 +58,15 @@ static void vformat(char *buf, size_t size, const char *fmt, va_list ap)
         memmove(buf, buf + 1, strlen(buf));
 }
 
+/* The message of a variadic check: its (fmt, ...) into buf. */
+#define FORMAT_VA(buf, fmt) \
+    do { \
+        va_list ap_; \
+        va_start(ap_, fmt); \
+        vformat(buf, sizeof buf, fmt, ap_); \
+        va_end(ap_); \
+    } while (0)
+
 static void fail(int fatal, const char *file, int line, const char *what, const char *msg)
 {
     char buf[8192];
@@ -74,10 +83,7 @@ void rlt_check(int ok, int fatal, const char *file, int line, const char *expr, 
     if (ok)
         return;
     char msg[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vformat(msg, sizeof msg, fmt, ap);
-    va_end(ap);
+    FORMAT_VA(msg, fmt);
     fail(fatal, file, line, expr, msg);
 }
 
@@ -88,10 +94,7 @@ void rlt_check_str(const char *a, const char *b, int want_equal, int fatal, cons
     if (a != NULL && b != NULL && equal == want_equal)
         return;
     char msg[4096], what[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vformat(msg, sizeof msg, fmt, ap);
-    va_end(ap);
+    FORMAT_VA(msg, fmt);
     snprintf(what, sizeof what, "%s\n  left:  %s%s%s\n  right: %s%s%s", expr, a ? "\"" : "", a ? a : "NULL",
              a ? "\"" : "", b ? "\"" : "", b ? b : "NULL", b ? "\"" : "");
     fail(fatal, file, line, what, msg);
@@ -103,30 +106,21 @@ void rlt_check_float(double a, double b, double eps, int fatal, const char *file
     if (a - b <= eps && b - a <= eps)
         return;
     char msg[4096], what[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vformat(msg, sizeof msg, fmt, ap);
-    va_end(ap);
+    FORMAT_VA(msg, fmt);
     snprintf(what, sizeof what, "%s (%.17g vs %.17g, tolerance %g)", expr, a, b, eps);
     fail(fatal, file, line, what, msg);
 }
 
 void rlt_skip(const char *fmt, ...)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    vformat(skip_reason, sizeof skip_reason, fmt, ap);
-    va_end(ap);
+    FORMAT_VA(skip_reason, fmt);
     longjmp(test_jmp, END_SKIPPED);
 }
 
 void rlt_log(const char *level, const char *fmt, ...)
 {
     char msg[4096], line[4200];
-    va_list ap;
-    va_start(ap, fmt);
-    vformat(msg, sizeof msg, fmt, ap);
-    va_end(ap);
+    FORMAT_VA(msg, fmt);
     snprintf(line, sizeof line, "%s: %s", level, msg);
     diag(line);
 }
