@@ -27,6 +27,14 @@ static void racelab_run(char **args, rl_proc_result_t *r)
     rl_spawn_run(&o, r);
 }
 
+/* DIR\NAME's contents (NULL if unreadable). */
+static char *slurp_in(const char *dir, const char *name)
+{
+    char path[MAX_PATH + 64];
+    snprintf(path, sizeof path, "%s\\%s", dir, name);
+    return tf_slurp(path, NULL);
+}
+
 Test(racelab, hanging_tree_is_a_hang_with_a_minidump_and_no_grandchild_left)
 {
     char results[MAX_PATH + 16], pidfile[MAX_PATH + 16];
@@ -50,23 +58,20 @@ Test(racelab, hanging_tree_is_a_hang_with_a_minidump_and_no_grandchild_left)
     cr_expect(gpid != 0, "the trial had started a grandchild");
     cr_expect(gpid != 0 && !rrw_alive(gpid), "the grandchild was killed with the trial's job");
 
-    char jsonl[MAX_PATH + 32];
-    snprintf(jsonl, sizeof jsonl, "%s\\trials.jsonl", results);
-    char *j = tf_slurp(jsonl, NULL);
+    char *j = slurp_in(results, "trials.jsonl");
     cr_expect(j && strstr(j, "\"outcome\":\"hang\"") != NULL, "the results file records the hang");
     free(j);
 
-    char log[MAX_PATH + 32], dump[MAX_PATH + 32];
-    snprintf(log, sizeof log, "%s\\logs\\run-0.log", results);
+    char dump[MAX_PATH + 32];
     snprintf(dump, sizeof dump, "%s\\logs\\run-0.dmp", results);
-    char *l = tf_slurp(log, NULL);
+    char *l = slurp_in(results, "logs\\run-0.log");
     cr_expect(l && strstr(l, "== minidump: ") != NULL && strstr(l, "rip=0x") != NULL,
-           "the hang's log lists each thread's RIP and names its minidump");
+              "the hang's log lists each thread's RIP and names its minidump");
     free(l);
     WIN32_FILE_ATTRIBUTE_DATA fa;
     cr_expect(GetFileAttributesExA(dump, GetFileExInfoStandard, &fa) &&
-               (fa.nFileSizeLow > 0 || fa.nFileSizeHigh > 0),
-           "the minidump is kept next to the log");
+                  (fa.nFileSizeLow > 0 || fa.nFileSizeHigh > 0),
+              "the minidump is kept next to the log");
 }
 
 Test(racelab, awkward_arguments_reach_the_trial_unchanged)
@@ -81,11 +86,9 @@ Test(racelab, awkward_arguments_reach_the_trial_unchanged)
     cr_expect(r.exit_status == 0, "racelab run of a passing trial exits 0");
     rl_proc_result_free(&r);
 
-    char log[MAX_PATH + 32];
-    snprintf(log, sizeof log, "%s\\logs\\run-0.log", results);
-    char *l = tf_slurp(log, NULL);
+    char *l = slurp_in(results, "logs\\run-0.log");
     cr_expect(l && strstr(l, "[a b]\n[]\n[q\"q]\n[tail\\]\n[x\\\"y]\n") != NULL,
-           "spaces, an empty argument, quotes and backslashes reach the trial unchanged");
+              "spaces, an empty argument, quotes and backslashes reach the trial unchanged");
     if (l && strstr(l, "[a b]") == NULL)
         cr_log_info("log:\n%s", l);
     free(l);
@@ -100,17 +103,15 @@ Test(racelab, access_violation_is_a_crash_with_its_exception)
     rl_proc_result_t r;
     racelab_run(args, &r);
     cr_expect(r.exit_status == 1 && strstr(r.output, "crash 1") != NULL,
-           "an access violation is a crash");
+              "an access violation is a crash");
     cr_log_info("%s", r.output);
     rl_proc_result_free(&r);
 
-    char jsonl[MAX_PATH + 32];
-    snprintf(jsonl, sizeof jsonl, "%s\\trials.jsonl", results);
-    char *j = tf_slurp(jsonl, NULL);
+    char *j = slurp_in(results, "trials.jsonl");
     cr_expect(j && strstr(j, "\"exception\":3221225477") != NULL,
-           "the results file records exception 0xC0000005");
+              "the results file records exception 0xC0000005");
     cr_expect(j && strstr(j, "EXCEPTION_ACCESS_VIOLATION") != NULL,
-           "and its signature names it");
+              "and its signature names it");
     if (j)
         cr_log_info("%s", j);
     free(j);

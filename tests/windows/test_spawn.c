@@ -32,7 +32,7 @@ Test(spawn, exit_codes_and_exceptions)
     char *a0[] = { child, "exit", "0", NULL };
     run(a0, 30, 4096, NULL, &r);
     cr_expect(r.started && r.exit_status == 0 && r.exception == 0 && !r.timed_out,
-           "exit 0 is a clean exit");
+              "exit 0 is a clean exit");
     rl_proc_result_free(&r);
 
     char *a7[] = { child, "exit", "7", NULL };
@@ -49,7 +49,7 @@ Test(spawn, exit_codes_and_exceptions)
     char *ax[] = { child, "exit", "-1073741819", NULL };   /* 0xC0000005 */
     run(ax, 30, 4096, NULL, &r);
     cr_expect(r.exception == 0xC0000005u && r.exit_status == -1,
-           "exit code 0xC0000005 is an access violation, not an exit status");
+              "exit code 0xC0000005 is an access violation, not an exit status");
     rl_proc_result_free(&r);
 
     char *av[] = { child, "av", NULL };
@@ -57,7 +57,7 @@ Test(spawn, exit_codes_and_exceptions)
     char buf[64];
     cr_expect(r.exception == 0xC0000005u, "a real access violation is reported as 0xC0000005");
     cr_expect(strcmp(rl_exception_name(r.exception, buf, sizeof buf),
-                  "EXCEPTION_ACCESS_VIOLATION") == 0, "and named EXCEPTION_ACCESS_VIOLATION");
+                     "EXCEPTION_ACCESS_VIOLATION") == 0, "and named EXCEPTION_ACCESS_VIOLATION");
     cr_log_info("av: exit_status=%d exception=0x%08lX output=[%s]", r.exit_status,
              (unsigned long)r.exception, r.output);
     rl_proc_result_free(&r);
@@ -67,14 +67,14 @@ Test(spawn, exception_and_signal_names)
 {
     char buf[64];
     cr_expect(strcmp(rl_exception_name(0xC00000FDu, buf, sizeof buf), "EXCEPTION_STACK_OVERFLOW") == 0,
-           "0xC00000FD is EXCEPTION_STACK_OVERFLOW");
+              "0xC00000FD is EXCEPTION_STACK_OVERFLOW");
     cr_expect(strcmp(rl_exception_name(0xC0000094u, buf, sizeof buf),
-                  "EXCEPTION_INT_DIVIDE_BY_ZERO") == 0,
-           "0xC0000094 is EXCEPTION_INT_DIVIDE_BY_ZERO");
+                     "EXCEPTION_INT_DIVIDE_BY_ZERO") == 0,
+              "0xC0000094 is EXCEPTION_INT_DIVIDE_BY_ZERO");
     cr_expect(strcmp(rl_exception_name(0xE0000001u, buf, sizeof buf), "exception 0xE0000001") == 0,
-           "an unknown code falls back to its number");
+              "an unknown code falls back to its number");
     cr_expect(strcmp(rl_signal_name(11, buf, sizeof buf), "SIGSEGV") == 0,
-           "signal 11 from a Linux results file is SIGSEGV");
+              "signal 11 from a Linux results file is SIGSEGV");
 }
 
 Test(spawn, missing_program_cannot_start)
@@ -83,7 +83,7 @@ Test(spawn, missing_program_cannot_start)
     char *a[] = { "C:\\no\\such\\program.exe", NULL };
     int rc = run(a, 30, 4096, NULL, &r);
     cr_expect(rc == 0 && !r.started && r.errmsg[0] != '\0',
-           "a missing program is 'could not start' with a message");
+              "a missing program is 'could not start' with a message");
     cr_log_info("errmsg: %s", r.errmsg);
     rl_proc_result_free(&r);
 }
@@ -98,7 +98,7 @@ Test(spawn, capture_is_bounded_head_and_tail)
     cr_expect(r.output_len <= 4096 + 64, "the capture stays within its bound");
     cr_expect(strstr(r.output, "bytes omitted]") != NULL, "the omission is marked");
     cr_expect(r.output_len >= 4 && memcmp(r.output + r.output_len - 4, "END\n", 4) == 0,
-           "the tail ends with the last (stderr) line: one pipe for both streams");
+              "the tail ends with the last (stderr) line: one pipe for both streams");
     cr_expect(r.output[0] == 'a', "the head starts with the first line");
     rl_proc_result_free(&r);
 }
@@ -157,9 +157,9 @@ Test(spawn, timeout_kills_the_tree_after_a_minidump)
     WIN32_FILE_ATTRIBUTE_DATA fa;
     int have = GetFileAttributesExA(dump, GetFileExInfoStandard, &fa);
     cr_expect(r.dump_path != NULL && have && (fa.nFileSizeLow > 0 || fa.nFileSizeHigh > 0),
-           "a non-empty minidump of the hung child was written");
+              "a non-empty minidump of the hung child was written");
     cr_expect(r.stacks != NULL && strstr(r.stacks, "rip=0x") != NULL,
-           "the hang diagnostics list each thread's RIP");
+              "the hang diagnostics list each thread's RIP");
     if (r.stacks)
         cr_log_info("%s", r.stacks);
     rl_proc_result_free(&r);
