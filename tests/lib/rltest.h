@@ -182,12 +182,4 @@ int rlt_mkstemp(char *tmpl);
 
 #endif /* RLTEST_CRITERION */
 
-/* Skips the current test on Windows, saying why: for what the Windows
- * build truly cannot do.  Elsewhere it does nothing. */
-#ifdef _WIN32
-#define RLT_SKIP_ON_WINDOWS(why) cr_skip_test("not on Windows: %s", why)
-#else
-#define RLT_SKIP_ON_WINDOWS(why) ((void)0)
-#endif
-
 #endif
