@@ -45,7 +45,7 @@ COMMANDS = ('run', 'check', 'merge', 'replay', 'plan', 'sweep')
 # (pattern, what it is); matched case-insensitively, line by line.
 FORBIDDEN = [
     (r'\bsessions?\b', 'a working session'),
-    (r'\bround\s+\d+\b|\brounds\s+\d+\s*(?:[-–,]|and)\s*\d+\b', 'a numbered round of work'),
+    (r'\bround\s+\d+\b|\brounds\s+[1-9]\s*(?:[-–,]|and)\s*[1-9]\b(?!\s*%)', 'a numbered round of work'),
     (r'\b(?:this|that|next|previous|earlier|later|first|second|third|last) round\b',
      'a round of work'),
     (r'\bbranch(?:es)?\b', 'a branch of development'),
