@@ -162,11 +162,11 @@ def check_options(root, racelab, probs):
     whole = '\n'.join(t for _, t in lines)
     for opt in help_options(racelab, None):
         if not re.search(re.escape(opt) + r'(?![\w-])', whole):
-            probs.add(rel, 0, f'racelab --help prints {opt}, which the page does not mention')
+            probs.add(rel, 1, f'racelab --help prints {opt}, which the page does not mention')
     for cmd in COMMANDS:
         sec = section(lines, r'^## racelab ' + cmd + r'\b')
         if not sec:
-            probs.add(rel, 0, f'no section "## racelab {cmd}"')
+            probs.add(rel, 1, f'no section "## racelab {cmd}"')
             continue
         text = '\n'.join(t for _, t in sec)
         for opt in help_options(racelab, cmd):
@@ -184,31 +184,43 @@ def find_spec_c(root):
     return hits[0]
 
 
+class ParserError(Exception):
+    def __init__(self, line, msg):
+        super().__init__(msg)
+        self.line = line
+
+
 def parser_words(spec_c):
-    """(keywords, expectation kinds, hang-after-signature values, placeholders) of spec.c."""
+    """Keywords, expectation kinds, hang-after-signature values and placeholders of spec.c,
+    each as (word, line in spec.c)."""
     with open(spec_c, encoding='utf-8') as f:
         src = f.read()
     rel = spec_c
-    kw = re.findall(r'strcmp\(\s*kw\s*,\s*"([^"]+)"\s*\)', src)
+
+    def found(rx, text, offset=0):
+        return [(m.group(1), src.count('\n', 0, offset + m.start()) + 1) for m in re.finditer(rx, text)]
+    kw = found(r'strcmp\(\s*kw\s*,\s*"([^"]+)"\s*\)', src)
     m = re.search(r'static int parse_expect\b.*?\n\}', src, re.S)
     if not m:
-        raise RuntimeError(f'{rel}: no parse_expect() found: the checker needs updating')
-    kinds = [w for w in re.findall(r'strcmp\(\s*tok\s*,\s*"([^"]+)"\s*\)', m.group(0))
+        raise ParserError(1, 'no parse_expect() found: ci/check-docs.py needs updating')
+    kinds = [(w, n) for w, n in found(r'strcmp\(\s*tok\s*,\s*"([^"]+)"\s*\)', m.group(0), m.start())
              if w not in ('rate', 'upper')]
     m = re.search(r'"hang-after-signature"\)\).*?\}\s*else', src, re.S)
-    values = re.findall(r'strcmp\(\s*rest\s*,\s*"([^"]+)"\s*\)', m.group(0)) if m else []
+    values = found(r'strcmp\(\s*rest\s*,\s*"([^"]+)"\s*\)', m.group(0), m.start()) if m else []
     known = re.search(r'unknown keyword[^(]*\(known: ((?:[^)"]|"\s*")*)\)', src)
     if not known:
-        raise RuntimeError(f'{rel}: no "unknown keyword ... (known: ...)" message found')
+        raise ParserError(1, 'no "unknown keyword ... (known: ...)" message found: ci/check-docs.py needs updating')
     listed = re.sub(r'"\s*"', '', known.group(1)).split()
-    if sorted(set(kw)) != sorted(set(listed)):
-        raise RuntimeError(f'{rel}: keywords compared with strcmp ({" ".join(kw)}) differ from the '
-                           f'"known:" list ({" ".join(listed)}): the checker needs updating')
+    if sorted(set(w for w, _ in kw)) != sorted(set(listed)):
+        raise ParserError(src.count('\n', 0, known.start()) + 1,
+                          f'keywords compared with strcmp ({" ".join(w for w, _ in kw)}) differ from '
+                          f'the "known:" list ({" ".join(listed)}): ci/check-docs.py needs updating')
     ph = re.search(r'unknown placeholder[^(]*\(known: ([^)]*)\)', src)
-    placeholders = re.findall(r'\{[a-z]+\}', ph.group(1)) if ph else []
+    placeholders = [(p, src.count('\n', 0, ph.start()) + 1) for p in re.findall(r'\{[a-z]+\}', ph.group(1))] \
+        if ph else []
     if not kinds or not values or not placeholders:
-        raise RuntimeError(f'{rel}: could not read the expectation kinds, the hang-after-signature '
-                           f'values or the placeholders: the checker needs updating')
+        raise ParserError(1, 'could not read the expectation kinds, the hang-after-signature values or '
+                             'the placeholders: ci/check-docs.py needs updating')
     return kw, kinds, values, placeholders
 
 
@@ -216,22 +228,34 @@ def check_keywords(root, spec_c, probs):
     rel = 'docs/racelab-repro.5.md'
     with open(os.path.join(root, rel), encoding='utf-8') as f:
         text = f.read()
+    lines = list(enumerate(text.split('\n'), 1))
+    src = os.path.relpath(spec_c, root)
+
+    def heading_line(title):
+        for n, t in lines:
+            if t.strip() == title:
+                return n
+        return 1
     kw, kinds, values, placeholders = parser_words(spec_c)
     headings = set(re.findall(r'^## (\S+)\s*$', text, re.M))
-    for k in kw:
+    at = heading_line('# KEYWORDS')
+    for k, n in kw:
         if k not in headings:
-            probs.add(rel, 0, f'the spec parser accepts keyword {k!r}; the page has no "## {k}" section')
-    for k in kinds:
+            probs.add(rel, at, f'the spec parser accepts keyword {k!r} ({src}:{n}); the page has no '
+                               f'"## {k}" section')
+    at = heading_line('## expect')
+    for k, n in kinds:
         if not re.search(r'expect\s+\S+\s+' + re.escape(k) + r'(?![\w-])', text):
-            probs.add(rel, 0, f'the spec parser accepts "expect V {k}"; the page never shows it')
-    for v in values:
-        if not re.search(r'hang-after-signature\s+`?' + re.escape(v) + r'\b', text) and \
-           f'`{v}`' not in section(list(enumerate(text.split('\n'), 1)),
-                                   r'^## hang-after-signature').__str__():
-            probs.add(rel, 0, f'hang-after-signature accepts {v!r}; the page does not say so')
-    for p in placeholders:
+            probs.add(rel, at, f'the spec parser accepts "expect V {k}" ({src}:{n}); the page never shows it')
+    at = heading_line('## hang-after-signature')
+    sec = '\n'.join(t for _, t in section(lines, r'^## hang-after-signature'))
+    for v, n in values:
+        if f'`{v}`' not in sec and not re.search(r'hang-after-signature\s+' + re.escape(v) + r'\b', sec):
+            probs.add(rel, at, f'hang-after-signature accepts {v!r} ({src}:{n}); its section does not say so')
+    at = heading_line('# PLACEHOLDERS')
+    for p, n in placeholders:
         if p not in text:
-            probs.add(rel, 0, f'the spec parser knows placeholder {p}; the page does not mention it')
+            probs.add(rel, at, f'the spec parser knows placeholder {p} ({src}:{n}); the page does not mention it')
 
 
 def check_wording(docs, probs):
@@ -251,14 +275,17 @@ def run_checks(root, racelab, spec_c=None):
     check_paths(root, docs, probs)
     check_wording(docs, probs)
     try:
-        check_keywords(root, spec_c or find_spec_c(root), probs)
+        spec_c = spec_c or find_spec_c(root)
+        check_keywords(root, spec_c, probs)
+    except ParserError as e:
+        probs.add(os.path.relpath(spec_c, root), e.line, str(e))
     except RuntimeError as e:
-        probs.add('ci/check-docs.py', 0, str(e))
+        probs.add('ci/check-docs.py', 1, str(e))
     if racelab:
         try:
             check_options(root, racelab, probs)
         except (RuntimeError, OSError, subprocess.TimeoutExpired) as e:
-            probs.add('ci/check-docs.py', 0, f'racelab --help: {e}')
+            probs.add('ci/check-docs.py', 1, f'racelab --help: {e}')
     return probs.items
 
 
@@ -290,6 +317,7 @@ def fake_racelab(dirpath, extra_run_option=None):
 
 
 def copy_tree(root, dest):
+    os.makedirs(dest, exist_ok=True)
     for rel in ('README.md', 'NEWS', 'LICENSE', 'docs', 'reproducers', 'ci', 'bench'):
         src = os.path.join(root, rel)
         if os.path.isdir(src):
@@ -376,7 +404,7 @@ def self_test(root):
         edit(os.path.join(d, 'docs', 'racelab-repro.5.md'), '## confidence\n', 'Confidence.\n')
         return 'docs/racelab-repro.5.md:'
     case('a keyword section deleted from racelab-repro(5)', dropped_keyword,
-         r"accepts keyword 'confidence'; the page has no \"## confidence\" section")
+         r"accepts keyword 'confidence' \(harness/.*spec\.c:\d+\); the page has no \"## confidence\" section")
 
     def new_keyword(d):
         spec_c = find_spec_c(d)
@@ -392,7 +420,7 @@ def self_test(root):
         edit(spec_c, '} else if (!strcmp(kw, "variant")) {',
              '} else if (!strcmp(kw, "retries")) {\n        return 0;\n'
              '    } else if (!strcmp(kw, "variant")) {')
-        return 'ci/check-docs.py:'
+        return os.path.relpath(spec_c, d) + ':'
     case('a parser whose keyword table the checker cannot follow', parser_changed,
          r'differ from the "known:" list')
 
@@ -426,7 +454,8 @@ def self_test(root):
             proc = subprocess.run([sys.executable, os.path.abspath(__file__), '--root', d, '--racelab', exe],
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             out = proc.stdout.decode()
-            hit = [ln for ln in out.splitlines() if ln.startswith(where) and re.search(expect_re, ln)]
+            hit = [ln for ln in out.splitlines() if ln.startswith(where) and re.search(expect_re, ln)
+                   and re.match(r'^[^:\s]+:\d+: ', ln)]
             if proc.returncode != 0 and hit:
                 print(f'ok    {name}: exit {proc.returncode}: {hit[0]}')
             else:
