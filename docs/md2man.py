@@ -64,8 +64,8 @@ def convert(src, path):
 
     def flush():
         if para:
-            for t in para:
-                out.append(line_out(inline(t)))
+            # One output line per paragraph, so a `code` span may cross a source line break.
+            out.append(line_out(inline(' '.join(para))))
             para.clear()
 
     in_list = False
