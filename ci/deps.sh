@@ -31,7 +31,7 @@ if ((${#missing[@]})); then
     as_root=()
     if [[ $(id -u) != 0 ]]; then
         if ! command -v sudo >/dev/null 2>&1; then
-            echo "ci/deps.sh: missing packages: ${missing[*]} (run as root, or install them)" >&2
+            echo "ci/deps.sh: missing packages: ${missing[*]} (run as root, install sudo, or install them yourself)" >&2
             exit 1
         fi
         as_root=(sudo)
