@@ -6,7 +6,7 @@
 #   RACELAB_WINDOWS=1 ...      # also mingw-w64 and Wine (default: on)
 set -euo pipefail
 
-pkgs=(meson ninja-build pkg-config gcc clang gdb libcriterion-dev python3)
+pkgs=(meson ninja-build pkg-config gcc clang gdb libcriterion-dev python3 man-db)
 if [[ "${RACELAB_WINDOWS:-1}" != 0 ]]; then
     pkgs+=(mingw-w64 wine wine64)
 fi
