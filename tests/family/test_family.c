@@ -12,12 +12,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "family.h"
-#include "handles.h"
-#include "m.h"
-#include "malloc.h"
-#include "suspend.h"
-#include "thread.h"
+#include "model/family.h"
+#include "model/handles.h"
+#include "model/m.h"
+#include "model/malloc.h"
+#include "model/suspend.h"
+#include "model/thread.h"
 
 #define WAIT_MS 5000
 

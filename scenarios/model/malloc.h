@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "m.h"
+#include "model/m.h"
 
 /* Allocates size bytes (size 0 is treated as 1) for the calling thread,
  * which must have a current M.  If that M's mallocing is non-zero the process

@@ -7,7 +7,7 @@
  * Like Go 1.18's per-thread timers, every registered thread gets its own
  * ticks: a ticker thread sends each one SIGPROF at the given rate (a
  * process-wide ITIMER_PROF on a loaded 2-core machine gave a few ticks per
- * second).  POSIX only (sigprof_posix.c); the scenario using it is not built
+ * second).  POSIX only (posix/sigprof.c); the scenario using it is not built
  * for Windows. */
 #ifndef RT_SIGPROF_H
 #define RT_SIGPROF_H

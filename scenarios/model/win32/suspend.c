@@ -1,4 +1,4 @@
-/* suspend_win32.c - suspend.h with the very calls Go's Windows profiler used
+/* win32/suspend.c - suspend.h with the very calls Go's Windows profiler used
  * (issue 17165): SuspendThread, GetThreadContext(CONTEXT_CONTROL),
  * ResumeThread, on a handle from DuplicateHandle(GetCurrentThread()).
  *
@@ -18,7 +18,7 @@
  * every stale-handle effect at the moment of the load (closed: EBADH;
  * reused for another thread: that thread is suspended) but guarantees that a
  * suspension which succeeded can be undone. */
-#include "suspend.h"
+#include "model/suspend.h"
 
 #include <windows.h>
 

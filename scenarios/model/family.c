@@ -1,14 +1,14 @@
 /* family.c - the bug-family profiler: per pattern, the buggy and the fixed
  * visit of an M side by side, and the oracles that make each bug visible. */
-#include "family.h"
+#include "model/family.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "handles.h"
-#include "malloc.h"
-#include "prof.h"
-#include "thread.h"
+#include "model/handles.h"
+#include "model/malloc.h"
+#include "model/prof.h"
+#include "model/thread.h"
 
 #define MAX_MS 1025 /* ids 0 (the profiler's private M) .. 1024 */
 

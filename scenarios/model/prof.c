@@ -1,11 +1,11 @@
 /* prof.c - the profiler thread, profilem and sigprof. */
-#include "prof.h"
+#include "model/prof.h"
 
 #include <stdlib.h>
 
-#include "malloc.h"
-#include "schedpt.h"
-#include "thread.h"
+#include "model/malloc.h"
+#include "model/schedpt.h"
+#include "model/thread.h"
 
 /* Size of the fake stack the stack-walk work chases through; a power of 2. */
 #define WALK_FRAMES 4096u

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "suspend.h"
+#include "model/suspend.h"
 
 typedef struct rt_m {
     int32_t id; /* 1.. for extra Ms; the profiler's private M is 0 */

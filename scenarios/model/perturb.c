@@ -1,10 +1,10 @@
 /* perturb.c - seeded, PCT-flavoured schedule perturbation. */
-#include "perturb.h"
+#include "model/perturb.h"
 
 #include <stdatomic.h>
 #include <stdbool.h>
 
-#include "thread.h"
+#include "model/thread.h"
 
 static rt_perturb_config_t active;
 static _Atomic uint64_t actions;

@@ -1,9 +1,9 @@
 /* handles.c - the lowest-free-slot handle table and suspension through it. */
-#include "handles.h"
+#include "model/handles.h"
 
 #include <stdatomic.h>
 
-#include "thread.h"
+#include "model/thread.h"
 
 #define MAX_RECORDS 4096
 

@@ -7,7 +7,7 @@
  *                      The sampled M is the current M, so the 17165 guard
  *                      placements target (mp.mallocing++) and self
  *                      (getg().m.mallocing++) are the same write: harmless.
- *   --sampler=suspend  the Windows profiler (prof.c): another thread
+ *   --sampler=suspend  the Windows profiler (model/prof.c): another thread
  *                      suspends the target and samples its M from outside;
  *                      --guard=target then dies with "malloc deadlock".
  * Success: exit 0 and one key=value line; a crash: Go's throw, exit 2. */
@@ -16,13 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "knob.h"
-#include "m.h"
-#include "malloc.h"
-#include "prof.h"
-#include "sigprof.h"
-#include "suspend.h"
-#include "thread.h"
+#include "programs/knob.h"
+#include "model/m.h"
+#include "model/malloc.h"
+#include "model/prof.h"
+#include "model/sigprof.h"
+#include "model/suspend.h"
+#include "model/thread.h"
 
 #define PROG "self-sampling"
 #define MAX_WORKERS 256

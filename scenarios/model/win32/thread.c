@@ -1,4 +1,4 @@
-/* thread_win32.c - thread.h on Win32, and the process's crash behaviour.
+/* win32/thread.c - thread.h on Win32, and the process's crash behaviour.
  *
  * Crashes must look as they do on Linux and never wait for a person: a
  * runtime throw already prints its own "fatal error:" line and exits 2
@@ -7,7 +7,7 @@
  * the faulting address and ends the process with that code.  Error boxes,
  * abort's message box and WER's UI are all switched off at start-up, before
  * main, so every program linking the model gets it. */
-#include "thread.h"
+#include "model/thread.h"
 
 #include <windows.h>
 

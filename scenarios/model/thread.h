@@ -2,7 +2,7 @@
  * threads, a clock, sleeping and yielding, an OS thread id for messages, and
  * the immediate process exit a runtime throw uses.
  *
- * thread_posix.c (pthreads) and thread_win32.c (Win32) implement it; the model
+ * posix/thread.c (pthreads) and win32/thread.c (Win32) implement it; the model
  * never includes an OS header itself, so it stays free of #ifdefs. */
 #ifndef RT_THREAD_H
 #define RT_THREAD_H

@@ -1,5 +1,5 @@
-/* sigprof_posix.c - sigprof.h: a ticker thread and pthread_kill(SIGPROF). */
-#include "sigprof.h"
+/* posix/sigprof.c - sigprof.h: a ticker thread and pthread_kill(SIGPROF). */
+#include "model/sigprof.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -42,7 +42,7 @@ static void on_sigprof(int sig, siginfo_t *info, void *ucv)
     pc = (uintptr_t)uc->uc_mcontext.pc;
     sp = (uintptr_t)uc->uc_mcontext.sp;
 #else
-#error "sigprof_posix.c: add this architecture's ucontext PC/SP"
+#error "posix/sigprof.c: add this architecture's ucontext PC/SP"
 #endif
     rt_sigprof_fn_t fn = atomic_load(&handler_fn);
     if (fn != NULL)

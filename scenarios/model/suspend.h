@@ -2,10 +2,10 @@
  * registers, the way a sampling profiler on Windows does it.
  *
  * Two implementations, picked by meson:
- *   suspend_posix.c  a directed real-time signal; the target's handler
+ *   posix/suspend.c  a directed real-time signal; the target's handler
  *                    records the interrupted PC/SP from its ucontext,
  *                    acknowledges, and waits (futex) until resumed.
- *   suspend_win32.c  SuspendThread / GetThreadContext(CONTEXT_CONTROL) /
+ *   win32/suspend.c  SuspendThread / GetThreadContext(CONTEXT_CONTROL) /
  *                    ResumeThread on a DuplicateHandle'd thread handle.
  *
  * A handle is a uintptr_t so that it can live in an M's `thread` field and be

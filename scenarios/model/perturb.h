@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#include "schedpt.h"
+#include "model/schedpt.h"
 
 typedef struct rt_perturb_config {
     uint64_t seed;

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "m.h"
+#include "model/m.h"
 
 typedef enum rt_guard {
     RT_GUARD_TARGET, /* mp.mallocing++ on the sampled M: Go 1.7, the bug */

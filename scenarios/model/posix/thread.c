@@ -1,5 +1,5 @@
-/* thread_posix.c - thread.h on POSIX (pthreads, clock_gettime, gettid). */
-#include "thread.h"
+/* posix/thread.c - thread.h on POSIX (pthreads, clock_gettime, gettid). */
+#include "model/thread.h"
 
 #include <errno.h>
 #include <pthread.h>

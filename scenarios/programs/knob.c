@@ -1,5 +1,5 @@
 /* knob.c - knob parsing shared by the scenario programs. */
-#include "knob.h"
+#include "programs/knob.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* suspend_posix.c - suspend.h with a directed real-time signal.
+/* posix/suspend.c - suspend.h with a directed real-time signal.
  *
  * SuspendThread stops a thread wherever it is; POSIX has no such call, so the
  * target stops itself: the suspender sends it a real-time signal, and the
@@ -14,7 +14,7 @@
  * cannot be acknowledged late (the stale handler finds RUNNING and returns),
  * and every wait on either side is bounded.  futex(2) and clock_gettime are
  * async-signal-safe, unlike sem_wait. */
-#include "suspend.h"
+#include "model/suspend.h"
 
 #include <errno.h>
 #include <linux/futex.h>
@@ -83,7 +83,7 @@ static void context_of(const ucontext_t *uc, uintptr_t *pc, uintptr_t *sp)
     *pc = (uintptr_t)uc->uc_mcontext.pc;
     *sp = (uintptr_t)uc->uc_mcontext.sp;
 #else
-#error "suspend_posix.c: add this architecture's ucontext PC/SP"
+#error "posix/suspend.c: add this architecture's ucontext PC/SP"
 #endif
 }
 

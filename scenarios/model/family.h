@@ -1,5 +1,5 @@
-/* family.h - the suspend-and-sample bug family (Go's P2-P6 in
- * /work/shared/reference/go17165-family.md, NOTES-family.md): one profiler
+/* family.h - the suspend-and-sample bug family (Go's P2-P6, the rest of
+ * issue 17165's family, golang/go#17165): one profiler
  * whose visit of an M is written twice per pattern, the buggy shape next to
  * the fixed one, and an oracle per pattern that turns the pattern's wrong
  * step into a Go-style throw with its own message (exit status 2):
@@ -28,7 +28,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "m.h"
+#include "model/m.h"
 
 typedef enum rt_pattern {
     RT_PAT_UNCHECKED_SUSPEND, /* P2 */

@@ -13,13 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "family.h"
-#include "handles.h"
-#include "knob.h"
-#include "m.h"
-#include "malloc.h"
-#include "suspend.h"
-#include "thread.h"
+#include "model/family.h"
+#include "model/handles.h"
+#include "programs/knob.h"
+#include "model/m.h"
+#include "model/malloc.h"
+#include "model/suspend.h"
+#include "model/thread.h"
 
 #define PROG "suspend-family"
 #define MAX_WORKERS 256

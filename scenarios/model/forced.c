@@ -1,13 +1,13 @@
 /* forced.c - the scripted 17165 interleaving. */
-#include "forced.h"
+#include "model/forced.h"
 
 #include <stdatomic.h>
 #include <stdbool.h>
 
-#include "m.h"
-#include "prof.h"
-#include "schedpt.h"
-#include "thread.h"
+#include "model/m.h"
+#include "model/prof.h"
+#include "model/schedpt.h"
+#include "model/thread.h"
 
 static _Atomic int phase;
 static _Atomic int aborted_at; /* the phase whose wait timed out */

@@ -1,5 +1,5 @@
 /* schedpt.c - the schedule-point hook slot and the point names. */
-#include "schedpt.h"
+#include "model/schedpt.h"
 
 _Atomic(rt_schedpt_fn_t) rt_schedpt_hook;
 void *_Atomic rt_schedpt_ctx;

@@ -1,10 +1,10 @@
 /* handles.h - a Windows-like thread-handle namespace for the bug-family
- * scenarios (Go's P2-P6, see NOTES-family.md), on top of suspend.h.
+ * scenarios (Go's P2-P6, family.h), on top of suspend.h.
  *
  * Windows hands out handle values from a per-process table and reuses the
  * lowest free slot, so a value loaded from mp.thread before the owner's
  * CloseHandle may name another thread a moment later (Go 1.14's 6fd467ee).
- * suspend_posix.c's handles are immortal records, so the race cannot exist
+ * posix/suspend.c's handles are immortal records, so the race cannot exist
  * there.  This layer gives both platforms the same namespace: a value is a
  * slot number (1..RT_H_SLOTS, 0 = none) naming a thread record; every record
  * holds one real backend handle (suspend.h) opened by its thread, so the
@@ -12,7 +12,7 @@
  * on POSIX.  Closing frees the slot; the next open takes the lowest free one.
  *
  * Suspension through a value pins the record the value named at that moment
- * (as suspend_win32.c pins a duplicate), so the resume always reaches the
+ * (as win32/suspend.c pins a duplicate), so the resume always reaches the
  * thread that was stopped.  A context read resolves its value anew, as
  * GetThreadContext does; if the value names a thread other than the
  * suspended one it returns
@@ -27,7 +27,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "suspend.h"
+#include "model/suspend.h"
 
 /* Slots in the table; more than the threads a scenario can have plus the
  * profiler's duplicates. */

@@ -15,14 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "forced.h"
-#include "knob.h"
-#include "m.h"
-#include "malloc.h"
-#include "perturb.h"
-#include "prof.h"
-#include "suspend.h"
-#include "thread.h"
+#include "model/forced.h"
+#include "programs/knob.h"
+#include "model/m.h"
+#include "model/malloc.h"
+#include "model/perturb.h"
+#include "model/prof.h"
+#include "model/suspend.h"
+#include "model/thread.h"
 
 #define PROG "borrowed-m-profiler"
 #define MAX_WORKERS 256

@@ -1,10 +1,10 @@
 /* m.c - allm, the extra-M list, needm/dropm and the current M. */
-#include "m.h"
+#include "model/m.h"
 
 #include <stdlib.h>
 
-#include "schedpt.h"
-#include "thread.h"
+#include "model/schedpt.h"
+#include "model/thread.h"
 
 /* Go's extram: 0 = empty, 1 = locked, otherwise the head M. */
 #define EXTRAM_LOCKED ((uintptr_t)1)

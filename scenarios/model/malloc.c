@@ -1,12 +1,12 @@
 /* malloc.c - rt_malloc with mallocgc's re-entrancy trap, and rt_throw. */
-#include "malloc.h"
+#include "model/malloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "schedpt.h"
-#include "thread.h"
+#include "model/schedpt.h"
+#include "model/thread.h"
 
 _Atomic(rt_m_t *) rt_sigprof_guard_m;
 
