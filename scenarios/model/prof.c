@@ -157,15 +157,13 @@ rt_visit_t rt_prof_visit(rt_prof_t *p, rt_m_t *mp)
     return rc == 0 ? RT_VISIT_SAMPLED : RT_VISIT_SAMPLED_UNSUSPENDED;
 }
 
-static void profile_loop(void *arg)
+void rt_prof_passes(uint64_t period_ns, const atomic_bool *stop,
+                    void (*visit)(rt_m_t *mp, void *ctx), void *ctx, _Atomic uint64_t *passes)
 {
-    rt_prof_t *p = arg;
-    rt_prof_enter(p);
-    uint64_t period = p->cfg.hz == RT_PROF_HZ_MAX ? 0 : 1000000000u / p->cfg.hz;
     uint64_t next = rt_now_ns();
-    while (!atomic_load_explicit(&p->stop, memory_order_relaxed)) {
-        if (period > 0) {
-            next += period;
+    while (!atomic_load_explicit(stop, memory_order_relaxed)) {
+        if (period_ns > 0) {
+            next += period_ns;
             uint64_t now = rt_now_ns();
             if (now < next)
                 rt_sleep_us((uint32_t)((next - now) / 1000u));
@@ -173,12 +171,25 @@ static void profile_loop(void *arg)
                 next = now; /* fell behind: do not burst to catch up */
         }
         for (rt_m_t *mp = rt_allm(); mp != NULL; mp = mp->alllink) {
-            if (atomic_load_explicit(&p->stop, memory_order_relaxed))
+            if (atomic_load_explicit(stop, memory_order_relaxed))
                 break;
-            rt_prof_visit(p, mp);
+            visit(mp, ctx);
         }
-        count(&p->passes);
+        count(passes);
     }
+}
+
+static void visit_one(rt_m_t *mp, void *ctx)
+{
+    rt_prof_visit(ctx, mp);
+}
+
+static void profile_loop(void *arg)
+{
+    rt_prof_t *p = arg;
+    rt_prof_enter(p);
+    uint64_t period = p->cfg.hz == RT_PROF_HZ_MAX ? 0 : 1000000000u / p->cfg.hz;
+    rt_prof_passes(period, &p->stop, visit_one, p, &p->passes);
     rt_setm(NULL);
     rt_suspend_unregister_self();
 }

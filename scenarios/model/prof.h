@@ -6,6 +6,7 @@
 #ifndef RT_PROF_H
 #define RT_PROF_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -104,6 +105,13 @@ rt_thandle_t rt_prof_loaded_thread(void);
  * stack-walk work, lowers the guard.  Never allocates.  Must run on a thread
  * that called rt_prof_enter(p). */
 void rt_sigprof(rt_prof_t *p, uintptr_t pc, uintptr_t sp, rt_m_t *mp);
+
+/* A profiler thread's loop: passes over allm calling visit(mp, ctx) on each
+ * M, one pass per period_ns (0: back to back; a pass that fell behind is
+ * not made up with a burst), until *stop; each pass adds one to *passes.
+ * Shared by this profiler and the family's (family.h). */
+void rt_prof_passes(uint64_t period_ns, const atomic_bool *stop,
+                    void (*visit)(rt_m_t *mp, void *ctx), void *ctx, _Atomic uint64_t *passes);
 
 /* The private M of p (id 0, not on allm). */
 rt_m_t *rt_prof_m(rt_prof_t *p);

@@ -30,6 +30,20 @@ void rt_thread_yield(void);
  * interrupt the sleep, such as a suspend request, do not shorten it. */
 void rt_sleep_us(uint32_t us);
 
+/* rt_pause's arguments besides a sleep in microseconds. */
+#define RT_PAUSE_NONE UINT64_MAX
+#define RT_PAUSE_YIELD (UINT64_MAX - 1)
+
+/* The pause a worker takes between callbacks: RT_PAUSE_NONE, RT_PAUSE_YIELD
+ * (rt_thread_yield) or a sleep of pause microseconds (at most UINT32_MAX). */
+static inline void rt_pause(uint64_t pause)
+{
+    if (pause == RT_PAUSE_YIELD)
+        rt_thread_yield();
+    else if (pause != RT_PAUSE_NONE)
+        rt_sleep_us((uint32_t)pause);
+}
+
 /* Monotonic clock in nanoseconds; only differences are meaningful. */
 uint64_t rt_now_ns(void);
 

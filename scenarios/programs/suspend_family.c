@@ -15,6 +15,7 @@
 
 #include "model/family.h"
 #include "model/handles.h"
+#include "patterns/registry.h"
 #include "programs/knob.h"
 #include "model/m.h"
 #include "model/malloc.h"
@@ -24,15 +25,12 @@
 #define PROG "suspend-family"
 #define MAX_WORKERS 256
 
-enum pause_kind { PAUSE_NONE, PAUSE_YIELD, PAUSE_SLEEP };
-
 typedef struct config {
-    rt_pattern_t pattern;
-    bool have_pattern, buggy, async;
+    const rt_pattern_t *pattern;
+    bool buggy, async;
     uint64_t duration_ms, seed, workers, extra_ms, allocs, hz, window_ns, timeout_ms, steer_us;
     bool have_workers;
-    enum pause_kind pause;
-    uint64_t pause_us;
+    uint64_t pause; /* rt_pause */
 } config_t;
 
 typedef struct worker {
@@ -43,6 +41,26 @@ typedef struct worker {
 
 static atomic_bool stop_workers;
 
+/* The --pattern lines of the usage text, from the registry. */
+static const char *pattern_help(void)
+{
+    static char text[4096];
+    size_t len = 0;
+    for (const rt_pattern_t *const *p = rt_patterns; *p != NULL; p++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s|%s", (*p)->name, (*p)->shortname);
+        len += (size_t)snprintf(text + len, sizeof text - len, "     %-20s  ", name);
+        for (const char *h = (*p)->help; *h != '\0'; h++) {
+            text[len++] = *h;
+            if (*h == '\n')
+                len += (size_t)snprintf(text + len, sizeof text - len, "%27s", "");
+        }
+        text[len++] = '\n';
+    }
+    text[len] = '\0';
+    return text;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -52,23 +70,7 @@ static void usage(FILE *f)
         "fixed shape exits 0 and prints one key=value line.\n"
         "\n"
         "  --pattern=P             which bug (long or short name):\n"
-        "     unchecked-suspend|p2  SuspendThread's failure ignored, context read\n"
-        "                           through mp.thread again (fix: Go c216c3aa)\n"
-        "                           -> fatal error: profiler sampled a running thread\n"
-        "     handle-reuse|p3       mp.thread loaded without threadLock; the value is\n"
-        "                           closed and reused for another thread (fix: Go\n"
-        "                           6fd467ee, lock + private duplicate)\n"
-        "                           -> fatal error: suspended wrong thread\n"
-        "     after-dropm|p4        threadLock released before the suspend; the M is\n"
-        "                           sampled after its thread dropped it (golang/go#50557;\n"
-        "                           fix: re-check ownership under the lock)\n"
-        "                           -> fatal error: sample charged to wrong thread\n"
-        "     async-suspend|p5      the target's state read right after SuspendThread,\n"
-        "                           before GetThreadContext waited for the stop (fix:\n"
-        "                           Go b89b4623); workers keep their Ms\n"
-        "                           -> fatal error: suspended thread still running\n"
-        "     self-suspend|p6       the profiler runs on an allm M and suspends itself\n"
-        "                           (golang/go#45530; fix e69f0226: skip own M) -> hang\n"
+        "%s"
         "  --variant=buggy|fixed   the shape before or after the fix        [buggy]\n"
         "  --suspend=native|async  native: the platform's suspend (Linux: a handshake\n"
         "                          that returns once the target stopped; Win32:\n"
@@ -93,7 +95,7 @@ static void usage(FILE *f)
         "\n"
         "Summary keys: samples, skipped, suspend_failed (failed suspends), dropped\n"
         "(samples a fixed P4 threw away), context_failed, migrations, callbacks.\n",
-        MAX_WORKERS);
+        pattern_help(), MAX_WORKERS);
 }
 
 #define NUM(name, field, lo, hi)                                                   \
@@ -121,7 +123,7 @@ static void parse(int argc, char **argv, config_t *cfg)
     cfg->allocs = 16;
     cfg->hz = UINT32_MAX;
     cfg->timeout_ms = 1000;
-    cfg->pause = PAUSE_YIELD;
+    cfg->pause = RT_PAUSE_YIELD;
     int async = -1;
     bool have_seed = false;
     for (int i = 1; i < argc; i++) {
@@ -132,10 +134,9 @@ static void parse(int argc, char **argv, config_t *cfg)
             exit(0);
         }
         if (rt_knob_match(arg, "pattern", &v)) {
-            if (!rt_pattern_parse(v, &cfg->pattern))
-                bad("pattern", v, "unchecked-suspend, handle-reuse, after-dropm, "
-                                  "async-suspend, self-suspend or p2..p6");
-            cfg->have_pattern = true;
+            cfg->pattern = rt_pattern_find(v);
+            if (cfg->pattern == NULL)
+                bad("pattern", v, rt_pattern_choices());
             continue;
         }
         if (rt_knob_match(arg, "variant", &v)) {
@@ -165,12 +166,10 @@ static void parse(int argc, char **argv, config_t *cfg)
         }
         if (rt_knob_match(arg, "pause", &v)) {
             if (strcmp(v, "none") == 0)
-                cfg->pause = PAUSE_NONE;
+                cfg->pause = RT_PAUSE_NONE;
             else if (strcmp(v, "yield") == 0)
-                cfg->pause = PAUSE_YIELD;
-            else if (rt_knob_u64(PROG, "pause", v, 0, 10000000, &cfg->pause_us))
-                cfg->pause = PAUSE_SLEEP;
-            else
+                cfg->pause = RT_PAUSE_YIELD;
+            else if (!rt_knob_u64(PROG, "pause", v, 0, 10000000, &cfg->pause))
                 exit(RT_EXIT_USAGE);
             continue;
         }
@@ -196,25 +195,24 @@ static void parse(int argc, char **argv, config_t *cfg)
         snprintf(msg, sizeof msg, "unknown knob '%s'", arg);
         rt_knob_usage_error(PROG, msg);
     }
-    if (!cfg->have_pattern)
-        rt_knob_usage_error(PROG, "--pattern is required (p2..p6, see --help)");
+    if (cfg->pattern == NULL) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "--pattern is required (%s, see --help)", rt_pattern_span());
+        rt_knob_usage_error(PROG, msg);
+    }
     if (!have_seed) {
         const char *env = getenv("RACELAB_SEED");
         if (env != NULL && *env != '\0' &&
             !rt_knob_u64(PROG, "seed (from RACELAB_SEED)", env, 0, UINT64_MAX, &cfg->seed))
             exit(RT_EXIT_USAGE);
     }
-    cfg->async = async < 0 ? cfg->pattern == RT_PAT_ASYNC_SUSPEND : async == 1;
-    if (cfg->pattern == RT_PAT_ASYNC_SUSPEND) {
-        if (!cfg->have_workers)
-            cfg->workers = cfg->extra_ms;
-        if (cfg->workers > cfg->extra_ms)
-            rt_knob_usage_error(PROG, "--pattern=async-suspend: workers keep their Ms, "
-                                      "so --workers must not exceed --extra-ms");
-    }
-    if (cfg->pattern == RT_PAT_SELF_SUSPEND && cfg->extra_ms < 2)
-        rt_knob_usage_error(PROG, "--pattern=self-suspend: the profiler takes one extra M, "
-                                  "so --extra-ms must be at least 2");
+    rt_family_knobs_t k = { .workers = cfg->workers, .extra_ms = cfg->extra_ms,
+                            .workers_set = cfg->have_workers, .async = async };
+    const char *err = cfg->pattern->validate(&k);
+    if (err != NULL)
+        rt_knob_usage_error(PROG, err);
+    cfg->workers = k.workers;
+    cfg->async = k.async == 1;
 }
 
 static void worker_main(void *arg)
@@ -223,29 +221,8 @@ static void worker_main(void *arg)
     const config_t *cfg = w->cfg;
     if (rt_h_register_self() != 0)
         rt_throw("cannot register worker", NULL);
-    if (cfg->pattern == RT_PAT_ASYNC_SUSPEND) {
-        /* P5 is about the suspend, not migration: each worker keeps one M
-         * and keeps changing its state. */
-        rt_m_t *mp = rt_needm();
-        while (!atomic_load_explicit(&stop_workers, memory_order_relaxed)) {
-            rt_free(rt_malloc(64));
-            rt_family_progress(mp);
-        }
-        w->callbacks = 1;
-        rt_dropm();
-    } else {
-        while (!atomic_load_explicit(&stop_workers, memory_order_relaxed)) {
-            rt_needm();
-            w->callbacks++;
-            for (uint64_t k = 0; k < cfg->allocs; k++)
-                rt_free(rt_malloc(128));
-            rt_dropm();
-            if (cfg->pause == PAUSE_YIELD)
-                rt_thread_yield();
-            else if (cfg->pause == PAUSE_SLEEP)
-                rt_sleep_us((uint32_t)cfg->pause_us);
-        }
-    }
+    rt_family_work_t work = { .allocs = cfg->allocs, .pause = cfg->pause, .stop = &stop_workers };
+    w->callbacks = cfg->pattern->work(&work);
     rt_h_unregister_self();
 }
 
@@ -299,7 +276,7 @@ int main(int argc, char **argv)
     printf("scenario=suspend-family pattern=%s variant=%s suspend=%s seed=%llu duration_ms=%llu "
            "elapsed_ms=%llu workers=%llu extra_ms=%llu passes=%llu samples=%llu skipped=%llu "
            "suspend_failed=%llu dropped=%llu context_failed=%llu steered=%llu migrations=%llu callbacks=%llu\n",
-           rt_pattern_name(cfg.pattern), cfg.buggy ? "buggy" : "fixed",
+           cfg.pattern->name, cfg.buggy ? "buggy" : "fixed",
            cfg.async ? "async" : "native", (ull)cfg.seed, (ull)cfg.duration_ms,
            (ull)((rt_now_ns() - t0) / 1000000u), (ull)cfg.workers, (ull)cfg.extra_ms,
            (ull)st.passes, (ull)st.samples, (ull)st.skipped, (ull)st.suspend_failed,

@@ -18,6 +18,7 @@
 #include "model/malloc.h"
 #include "model/suspend.h"
 #include "model/thread.h"
+#include "patterns/registry.h"
 
 #define WAIT_MS 5000
 
@@ -81,7 +82,7 @@ static bool actor_do(actor_t *a, int cmd)
 
 /* Sets up the runtime for one pattern: 2 extra Ms, both profiled, actors
  * A and C started, A holding the first M; the caller becomes the profiler. */
-static void setup(rt_pattern_t pat, bool buggy)
+static void setup(const rt_pattern_t *pat, bool buggy)
 {
     rt_family_config_t cfg = { .pattern = pat, .buggy = buggy, .hz = 1000,
                                .suspend_timeout_ms = 2000 };
@@ -183,7 +184,7 @@ static void exit_unless(bool ok, int code)
 
 static void p2_child(bool buggy)
 {
-    setup(RT_PAT_UNCHECKED_SUSPEND, buggy);
+    setup(&rt_pattern_unchecked_suspend, buggy);
     rt_m_t *mp = actor_a.m;
     rt_family_set_hook(drop_then_take, NULL);
     rt_family_visit(mp);
@@ -214,7 +215,7 @@ Test(family, p2_unchecked_suspend_fixed_skips_the_failed_suspend)
 
 static void p3_child(bool buggy)
 {
-    setup(RT_PAT_HANDLE_REUSE, buggy);
+    setup(&rt_pattern_handle_reuse, buggy);
     rt_m_t *mp = actor_a.m;
     rt_thandle_t a_value = atomic_load(&mp->thread);
     atomic_store(&hook_point, RT_FP_AFTER_LOAD);
@@ -247,7 +248,7 @@ Test(family, p3_handle_reuse_fixed_suspends_its_private_copy)
 
 static void p4_child(bool buggy)
 {
-    setup(RT_PAT_AFTER_DROPM, buggy);
+    setup(&rt_pattern_after_dropm, buggy);
     rt_m_t *mp = actor_a.m;
     atomic_store(&hook_point, RT_FP_AFTER_LOAD);
     rt_family_set_hook(drop_only, NULL);
@@ -278,7 +279,7 @@ Test(family, p4_after_dropm_fixed_rechecks_and_drops_the_sample)
 /* P4 fixed, M still owned: the re-check passes and the sample is kept. */
 static void p4_kept(void)
 {
-    setup(RT_PAT_AFTER_DROPM, false);
+    setup(&rt_pattern_after_dropm, false);
     rt_family_visit(actor_a.m);
     rt_family_stats_t st;
     rt_family_stats(&st);
@@ -298,7 +299,7 @@ Test(family, p4_after_dropm_fixed_keeps_a_valid_sample)
  * child visits until the throw, at most 5000 times. */
 static void p5_child(bool buggy)
 {
-    setup(RT_PAT_ASYNC_SUSPEND, buggy);
+    setup(&rt_pattern_async_suspend, buggy);
     exit_unless(rt_h_set_async(true) == 0, 10);
     exit_unless(actor_do(&actor_a, CMD_SPIN), 11);
     for (int i = 0; i < 5000; i++)
@@ -329,7 +330,7 @@ Test(family, p5_async_suspend_fixed_waits_for_the_stop)
 /* P6: the profiler's own M is on allm. */
 static void p6_child(bool buggy)
 {
-    setup(RT_PAT_SELF_SUSPEND, buggy);
+    setup(&rt_pattern_self_suspend, buggy);
     rt_m_t *own = rt_getm();
     exit_unless(own != NULL && own != actor_a.m && own->id != 0, 10);
     fprintf(stderr, "visiting\n");
@@ -383,14 +384,52 @@ Test(family, p6_self_suspend_buggy_never_returns)
 
 Test(family, pattern_names_and_messages_are_distinct)
 {
-    for (int i = 0; i < RT_PAT_COUNT; i++) {
-        rt_pattern_t p;
-        cr_assert(rt_pattern_parse(rt_pattern_name((rt_pattern_t)i), &p) && p == (rt_pattern_t)i);
-        cr_assert(rt_pattern_parse(rt_pattern_short((rt_pattern_t)i), &p) && p == (rt_pattern_t)i);
-        for (int j = 0; j < i; j++)
-            if (rt_pattern_message((rt_pattern_t)i) != NULL && rt_pattern_message((rt_pattern_t)j) != NULL)
-                cr_assert_str_neq(rt_pattern_message((rt_pattern_t)i), rt_pattern_message((rt_pattern_t)j));
+    size_t n = rt_pattern_count();
+    cr_assert_gt(n, 0);
+    cr_assert_null(rt_patterns[n]);
+    for (size_t i = 0; i < n; i++) {
+        const rt_pattern_t *p = rt_patterns[i];
+        cr_assert_eq(rt_pattern_find(p->name), p, "%s", p->name);
+        cr_assert_eq(rt_pattern_find(p->shortname), p, "%s", p->shortname);
+        for (size_t j = 0; j < i; j++) {
+            cr_assert_str_neq(p->name, rt_patterns[j]->name);
+            cr_assert_str_neq(p->shortname, rt_patterns[j]->shortname);
+            if (p->message != NULL && rt_patterns[j]->message != NULL)
+                cr_assert_str_neq(p->message, rt_patterns[j]->message);
+        }
     }
-    rt_pattern_t p;
-    cr_assert_not(rt_pattern_parse("p7", &p));
+    cr_assert_null(rt_pattern_find("p1")); /* 17165 itself, not a family pattern */
+    cr_assert_null(rt_pattern_find("no-such-pattern"));
+    cr_assert_null(rt_pattern_find(""));
+}
+
+/* Every registered descriptor is complete, so a new entry in
+ * patterns/list.h is covered without touching this test. */
+Test(family, every_pattern_descriptor_is_complete)
+{
+    for (const rt_pattern_t *const *pp = rt_patterns; *pp != NULL; pp++) {
+        const rt_pattern_t *p = *pp;
+        cr_assert(p->name != NULL && p->name[0] != '\0');
+        cr_expect(p->shortname != NULL && p->shortname[0] == 'p', "%s: short name", p->name);
+        cr_expect(p->upstream != NULL && p->upstream[0] != '\0', "%s: upstream", p->name);
+        cr_expect(p->url != NULL && strncmp(p->url, "https://github.com/golang/go/", 29) == 0,
+                  "%s: url", p->name);
+        cr_expect(p->help != NULL && p->help[0] != '\0', "%s: help", p->name);
+        /* The help's last line names the outcome: the throw, or a hang. */
+        const char *last = p->help != NULL ? strrchr(p->help, '\n') : NULL;
+        last = last != NULL ? last + 1 : p->help;
+        if (p->message != NULL) {
+            char want[128];
+            snprintf(want, sizeof want, "-> fatal error: %s", p->message);
+            cr_expect(last != NULL && strcmp(last, want) == 0, "%s: help ends '%s'", p->name, want);
+        } else {
+            cr_expect(last != NULL && strstr(last, "-> hang") != NULL, "%s: help names the hang",
+                      p->name);
+        }
+        cr_expect(p->buggy.visit != NULL && p->fixed.visit != NULL, "%s: visits", p->name);
+        cr_expect(p->buggy.visit != p->fixed.visit, "%s: two shapes", p->name);
+        cr_expect(p->enter != NULL && p->leave != NULL, "%s: enter/leave", p->name);
+        cr_expect(p->work != NULL, "%s: work", p->name);
+        cr_expect(p->validate != NULL, "%s: validate", p->name);
+    }
 }
