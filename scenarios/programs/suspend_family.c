@@ -4,210 +4,127 @@
  * Worker threads the runtime did not create borrow extra Ms (needm), call
  * back (allocate), give them back (dropm); a profiler thread walks allm and
  * suspends and samples the threads running Ms, with the visit written the
- * way the chosen pattern's Go version wrote it (family.c).  A buggy shape
+ * way the chosen pattern's Go version wrote it (patterns/).  A buggy shape
  * that takes its wrong step dies like a Go throw with the pattern's own
  * message, exit status 2; P6's buggy shape hangs.  Success: exit 0 and one
  * line of key=value pairs on stdout.  Bad knobs: exit 64. */
 #include <stdatomic.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "model/family.h"
 #include "model/handles.h"
-#include "patterns/registry.h"
-#include "programs/knob.h"
 #include "model/m.h"
 #include "model/malloc.h"
 #include "model/suspend.h"
 #include "model/thread.h"
+#include "patterns/registry.h"
+#include "programs/options.h"
+#include "programs/run.h"
 
 #define PROG "suspend-family"
-#define MAX_WORKERS 256
 
 typedef struct config {
     const rt_pattern_t *pattern;
-    bool buggy, async;
+    uint64_t buggy, async;
+    bool workers_given, async_given;
     uint64_t duration_ms, seed, workers, extra_ms, allocs, hz, window_ns, timeout_ms, steer_us;
-    bool have_workers;
     uint64_t pause; /* rt_pause */
 } config_t;
 
 typedef struct worker {
     const config_t *cfg;
-    rt_thread_t *thread;
     uint64_t callbacks;
 } worker_t;
 
 static atomic_bool stop_workers;
 
-/* The --pattern lines of the usage text, from the registry. */
-static const char *pattern_help(void)
+/* --pattern's list, from the registry: "name|short" and the help. */
+static void pattern_help(FILE *f)
 {
-    static char text[4096];
-    size_t len = 0;
     for (const rt_pattern_t *const *p = rt_patterns; *p != NULL; p++) {
         char name[64];
         snprintf(name, sizeof name, "%s|%s", (*p)->name, (*p)->shortname);
-        len += (size_t)snprintf(text + len, sizeof text - len, "     %-20s  ", name);
+        fprintf(f, "     %-20s  ", name);
         for (const char *h = (*p)->help; *h != '\0'; h++) {
-            text[len++] = *h;
+            fputc(*h, f);
             if (*h == '\n')
-                len += (size_t)snprintf(text + len, sizeof text - len, "%27s", "");
+                fprintf(f, "%27s", "");
         }
-        text[len++] = '\n';
+        fputc('\n', f);
     }
-    text[len] = '\0';
-    return text;
 }
 
-static void usage(FILE *f)
+static const char *parse_pattern(const char *value, void *any)
 {
-    fprintf(f,
-        "usage: " PROG " --pattern=P [--variant=buggy|fixed] [--knob=value ...]\n"
-        "Go's suspend-and-sample bug family in the model runtime.  A buggy shape dies\n"
-        "with its pattern's own 'fatal error: ...' (exit 2) or, for P6, hangs; a\n"
-        "fixed shape exits 0 and prints one key=value line.\n"
-        "\n"
-        "  --pattern=P             which bug (long or short name):\n"
-        "%s"
-        "  --variant=buggy|fixed   the shape before or after the fix        [buggy]\n"
-        "  --suspend=native|async  native: the platform's suspend (Linux: a handshake\n"
-        "                          that returns once the target stopped; Win32:\n"
-        "                          SuspendThread); async: emulated asynchrony, the\n"
-        "                          suspend returns before the target stopped and\n"
-        "                          get-context waits for it          [native; p5: async]\n"
-        "  --duration-ms=N         run time (1..3600000)                    [300]\n"
-        "  --seed=N                recorded; default $RACELAB_SEED, else 1\n"
-        "  --workers=N             callback threads (1..%d)        [8; p5: extra-ms]\n"
-        "  --extra-ms=N            extra Ms (1..1024; p6: one is the profiler's) [2]\n"
-        "  --allocs=N              rt_malloc calls per callback (0..100000)   [16]\n"
-        "  --pause=none|yield|US   between callbacks, after dropm            [yield]\n"
-        "  --profiler-hz=N|max     passes over allm per second (1..1000000) [max]\n"
-        "  --window-ns=N           busy delay in the race window (0..1000000000) [0]\n"
-        "  --steer-us=N            > 0: in the race window, wait up to N us for the\n"
-        "                          event the bug needs (p2: the M moved to another\n"
-        "                          thread; p3: the loaded value reused by another\n"
-        "                          thread; p4: the M left the duplicated thread).\n"
-        "                          Same wait in both shapes (0..10000000)   [0]\n"
-        "  --suspend-timeout-ms=N  bound on one suspend handshake (1..60000) [1000]\n"
-        "  --help                  this text\n"
-        "\n"
-        "Summary keys: samples, skipped, suspend_failed (failed suspends), dropped\n"
-        "(samples a fixed P4 threw away), context_failed, migrations, callbacks.\n",
-        pattern_help(), MAX_WORKERS);
-}
-
-#define NUM(name, field, lo, hi)                                                   \
-    if (rt_knob_match(arg, name, &v)) {                                            \
-        if (!rt_knob_u64(PROG, name, v, lo, hi, &cfg->field))                      \
-            exit(RT_EXIT_USAGE);                                                   \
-        continue;                                                                  \
-    }
-
-static void bad(const char *name, const char *value, const char *expect)
-{
-    char msg[256];
-    snprintf(msg, sizeof msg, "--%s: expected %s (got '%s')", name, expect, value);
-    rt_knob_usage_error(PROG, msg);
+    const rt_pattern_t **out = any;
+    *out = rt_pattern_find(value);
+    return *out == NULL ? rt_pattern_choices() : NULL;
 }
 
 static void parse(int argc, char **argv, config_t *cfg)
 {
-    memset(cfg, 0, sizeof *cfg);
-    cfg->buggy = true;
-    cfg->duration_ms = 300;
-    cfg->seed = 1;
-    cfg->workers = 8;
-    cfg->extra_ms = 2;
-    cfg->allocs = 16;
-    cfg->hz = UINT32_MAX;
-    cfg->timeout_ms = 1000;
-    cfg->pause = RT_PAUSE_YIELD;
-    int async = -1;
-    bool have_seed = false;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        const char *v;
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            usage(stdout);
-            exit(0);
-        }
-        if (rt_knob_match(arg, "pattern", &v)) {
-            cfg->pattern = rt_pattern_find(v);
-            if (cfg->pattern == NULL)
-                bad("pattern", v, rt_pattern_choices());
-            continue;
-        }
-        if (rt_knob_match(arg, "variant", &v)) {
-            if (strcmp(v, "buggy") == 0)
-                cfg->buggy = true;
-            else if (strcmp(v, "fixed") == 0)
-                cfg->buggy = false;
-            else
-                bad("variant", v, "'buggy' or 'fixed'");
-            continue;
-        }
-        if (rt_knob_match(arg, "suspend", &v)) {
-            if (strcmp(v, "native") == 0)
-                async = 0;
-            else if (strcmp(v, "async") == 0)
-                async = 1;
-            else
-                bad("suspend", v, "'native' or 'async'");
-            continue;
-        }
-        if (rt_knob_match(arg, "profiler-hz", &v)) {
-            if (strcmp(v, "max") == 0)
-                cfg->hz = UINT32_MAX;
-            else if (!rt_knob_u64(PROG, "profiler-hz", v, 1, 1000000, &cfg->hz))
-                exit(RT_EXIT_USAGE);
-            continue;
-        }
-        if (rt_knob_match(arg, "pause", &v)) {
-            if (strcmp(v, "none") == 0)
-                cfg->pause = RT_PAUSE_NONE;
-            else if (strcmp(v, "yield") == 0)
-                cfg->pause = RT_PAUSE_YIELD;
-            else if (!rt_knob_u64(PROG, "pause", v, 0, 10000000, &cfg->pause))
-                exit(RT_EXIT_USAGE);
-            continue;
-        }
-        if (rt_knob_match(arg, "seed", &v)) {
-            if (!rt_knob_u64(PROG, "seed", v, 0, UINT64_MAX, &cfg->seed))
-                exit(RT_EXIT_USAGE);
-            have_seed = true;
-            continue;
-        }
-        if (rt_knob_match(arg, "workers", &v)) {
-            if (!rt_knob_u64(PROG, "workers", v, 1, MAX_WORKERS, &cfg->workers))
-                exit(RT_EXIT_USAGE);
-            cfg->have_workers = true;
-            continue;
-        }
-        NUM("duration-ms", duration_ms, 1, 3600000)
-        NUM("extra-ms", extra_ms, 1, 1024)
-        NUM("allocs", allocs, 0, 100000)
-        NUM("window-ns", window_ns, 0, 1000000000)
-        NUM("steer-us", steer_us, 0, 10000000)
-        NUM("suspend-timeout-ms", timeout_ms, 1, 60000)
-        char msg[256];
-        snprintf(msg, sizeof msg, "unknown knob '%s'", arg);
-        rt_knob_usage_error(PROG, msg);
-    }
-    if (cfg->pattern == NULL) {
-        char msg[256];
-        snprintf(msg, sizeof msg, "--pattern is required (%s, see --help)", rt_pattern_span());
-        rt_knob_usage_error(PROG, msg);
-    }
-    if (!have_seed) {
-        const char *env = getenv("RACELAB_SEED");
-        if (env != NULL && *env != '\0' &&
-            !rt_knob_u64(PROG, "seed (from RACELAB_SEED)", env, 0, UINT64_MAX, &cfg->seed))
-            exit(RT_EXIT_USAGE);
-    }
+    *cfg = (config_t){ .buggy = 1, .duration_ms = 300, .seed = 1, .workers = 8, .extra_ms = 2,
+                       .allocs = 16, .hz = UINT32_MAX, .timeout_ms = 1000,
+                       .pause = RT_PAUSE_YIELD };
+    char required[128];
+    snprintf(required, sizeof required, "--pattern is required (%s, see --help)",
+             rt_pattern_span());
+    const rt_opt_t opts[] = {
+        { .name = "pattern", .metavar = "P", .kind = RT_OPT_FUNC, .parse = parse_pattern,
+          .any = &cfg->pattern, .required = required,
+          .help = "which bug (long or short name):", .more_help = pattern_help },
+        { .name = "variant", .metavar = "buggy|fixed", .kind = RT_OPT_CHOICE,
+          .target = &cfg->buggy,
+          .words = (const rt_opt_word_t[]){ { "buggy", 1 }, { "fixed", 0 }, { NULL, 0 } },
+          .help = "the shape before or after the fix        [buggy]" },
+        { .name = "suspend", .metavar = "native|async", .kind = RT_OPT_CHOICE,
+          .target = &cfg->async, .given = &cfg->async_given,
+          .words = (const rt_opt_word_t[]){ { "native", 0 }, { "async", 1 }, { NULL, 0 } },
+          .help = "native: the platform's suspend (Linux: a handshake\n"
+                  "that returns once the target stopped; Win32:\n"
+                  "SuspendThread); async: emulated asynchrony, the\n"
+                  "suspend returns before the target stopped and\n"
+                  "get-context waits for it          [native; p5: async]" },
+        { RT_OPT_DURATION_MS(&cfg->duration_ms),
+          .help = "run time (1..3600000)                    [300]" },
+        { RT_OPT_SEED(&cfg->seed), .help = "recorded; default $RACELAB_SEED, else 1" },
+        { RT_OPT_WORKERS(&cfg->workers), .given = &cfg->workers_given,
+          .help = "callback threads (1.." RT_MAX_WORKERS_TEXT ")        [8; p5: extra-ms]" },
+        { RT_OPT_EXTRA_MS(&cfg->extra_ms),
+          .help = "extra Ms (1..1024; p6: one is the profiler's) [2]" },
+        { RT_OPT_ALLOCS(&cfg->allocs, 0),
+          .help = "rt_malloc calls per callback (0..100000)   [16]" },
+        { RT_OPT_PAUSE(&cfg->pause), .help = "between callbacks, after dropm            [yield]" },
+        { RT_OPT_PROFILER_HZ(&cfg->hz, 1, UINT32_MAX),
+          .help = "passes over allm per second (1..1000000) [max]" },
+        { RT_OPT_WINDOW_NS(&cfg->window_ns),
+          .help = "busy delay in the race window (0..1000000000) [0]" },
+        { .name = "steer-us", .metavar = "N", .kind = RT_OPT_NUM, .target = &cfg->steer_us,
+          .min = 0, .max = 10000000,
+          .help = "> 0: in the race window, wait up to N us for the\n"
+                  "event the bug needs (p2: the M moved to another\n"
+                  "thread; p3: the loaded value reused by another\n"
+                  "thread; p4: the M left the duplicated thread).\n"
+                  "Same wait in both shapes (0..10000000)   [0]" },
+        { RT_OPT_SUSPEND_TIMEOUT_MS(&cfg->timeout_ms),
+          .help = "bound on one suspend handshake (1..60000) [1000]" },
+        { .name = NULL },
+    };
+    const rt_prog_t prog = {
+        .name = PROG,
+        .synopsis = "--pattern=P [--variant=buggy|fixed] [--knob=value ...]",
+        .about = "Go's suspend-and-sample bug family in the model runtime.  A buggy shape dies\n"
+                 "with its pattern's own 'fatal error: ...' (exit 2) or, for P6, hangs; a\n"
+                 "fixed shape exits 0 and prints one key=value line.\n",
+        .column = 22,
+        .opts = opts,
+        .epilogue = "Summary keys: samples, skipped, suspend_failed (failed suspends), dropped\n"
+                    "(samples a fixed P4 threw away), context_failed, migrations, callbacks.\n",
+    };
+    rt_opts_parse(&prog, argc, argv);
     rt_family_knobs_t k = { .workers = cfg->workers, .extra_ms = cfg->extra_ms,
-                            .workers_set = cfg->have_workers, .async = async };
+                            .workers_set = cfg->workers_given,
+                            .async = cfg->async_given ? (int)cfg->async : -1 };
     const char *err = cfg->pattern->validate(&k);
     if (err != NULL)
         rt_knob_usage_error(PROG, err);
@@ -232,7 +149,7 @@ int main(int argc, char **argv)
     parse(argc, argv, &cfg);
     rt_family_config_t fc = {
         .pattern = cfg.pattern,
-        .buggy = cfg.buggy,
+        .buggy = cfg.buggy != 0,
         .hz = (uint32_t)cfg.hz,
         .window_ns = (uint32_t)cfg.window_ns,
         .steer_us = (uint32_t)cfg.steer_us,
@@ -243,32 +160,25 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": cannot set up the model runtime\n");
         return 1;
     }
-    static worker_t workers[MAX_WORKERS];
-    uint64_t t0 = rt_now_ns();
-    for (uint64_t i = 0; i < cfg.workers; i++) {
+    static worker_t workers[RT_MAX_WORKERS];
+    static rt_thread_t *threads[RT_MAX_WORKERS];
+    for (uint64_t i = 0; i < cfg.workers; i++)
         workers[i].cfg = &cfg;
-        if (rt_thread_start(&workers[i].thread, worker_main, &workers[i]) != 0) {
-            fprintf(stderr, PROG ": cannot start worker %llu\n", (unsigned long long)i);
-            return 1;
-        }
-    }
+    uint64_t t0 = rt_now_ns();
+    if (rt_start_workers(PROG, threads, cfg.workers, worker_main, workers, sizeof *workers) != 0)
+        return 1;
     if (rt_family_start() != 0) {
         fprintf(stderr, PROG ": cannot start the profiler thread\n");
         return 1;
     }
-    uint64_t end = t0 + cfg.duration_ms * 1000000u;
-    for (uint64_t now = rt_now_ns(); now < end; now = rt_now_ns()) {
-        uint64_t left_us = (end - now) / 1000u;
-        rt_sleep_us(left_us > 100000 ? 100000 : (uint32_t)left_us + 1);
-    }
+    rt_sleep_until(t0 + cfg.duration_ms * 1000000u);
     /* The profiler first: a suspend of an exited worker can only fail. */
     rt_family_stop();
     atomic_store(&stop_workers, true);
+    rt_join_workers(threads, cfg.workers);
     uint64_t callbacks = 0;
-    for (uint64_t i = 0; i < cfg.workers; i++) {
-        rt_thread_join(workers[i].thread);
+    for (uint64_t i = 0; i < cfg.workers; i++)
         callbacks += workers[i].callbacks;
-    }
     rt_h_shutdown();
     rt_family_stats_t st;
     rt_family_stats(&st);
