@@ -12,42 +12,37 @@
  * message naming the knob and exit 64. */
 #include <stdatomic.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "model/forced.h"
-#include "programs/knob.h"
 #include "model/m.h"
 #include "model/malloc.h"
 #include "model/perturb.h"
 #include "model/prof.h"
 #include "model/suspend.h"
 #include "model/thread.h"
+#include "programs/options.h"
+#include "programs/run.h"
 
 #define PROG "borrowed-m-profiler"
-#define MAX_WORKERS 256
 
-enum pause_kind { PAUSE_NONE, PAUSE_YIELD, PAUSE_SLEEP };
 enum mode { MODE_NATURAL, MODE_PERTURB, MODE_FORCED };
 
 /* Exit status when --mode=forced could not complete its script. */
 #define EXIT_NOT_FORCED 3
 
 typedef struct config {
-    enum mode mode;
-    rt_guard_t guard;
+    uint64_t mode;  /* enum mode */
+    uint64_t guard; /* rt_guard_t */
     uint64_t duration_ms, seed, workers, extra_ms, allocs, alloc_size;
     uint64_t profiler_hz; /* 0 off, RT_PROF_HZ_MAX back-to-back */
     uint64_t sample_work, window_ns, callback_work, suspend_timeout_ms;
-    enum pause_kind pause;
-    uint64_t pause_us;
+    uint64_t pause; /* rt_pause */
     uint64_t perturb_depth, perturb_max_delay_us, forced_timeout_ms;
 } config_t;
 
 typedef struct worker {
     const config_t *cfg;
     uint32_t index;
-    rt_thread_t *thread;
     uint64_t callbacks, allocations, checksum;
 } worker_t;
 
@@ -67,155 +62,94 @@ static const config_t defaults = {
     .window_ns = 0,
     .callback_work = 0,
     .suspend_timeout_ms = 1000,
-    .pause = PAUSE_YIELD,
-    .pause_us = 0,
+    .pause = RT_PAUSE_YIELD,
     .perturb_depth = 3,
     .perturb_max_delay_us = 20,
     .forced_timeout_ms = 2000,
 };
 
-static void usage(FILE *f)
-{
-    fprintf(f,
-        "usage: " PROG " [--knob=value ...]\n"
-        "Go issue 17165: a sampling profiler suspends threads that borrow extra Ms;\n"
-        "with the guard on the sampled M a migrated M's next allocation dies with\n"
-        "'fatal error: malloc deadlock' (exit 2).  Success prints one key=value line.\n"
-        "\n"
-        "  --guard=target|self     where sigprof raises the no-malloc guard: target =\n"
-        "                          mp.mallocing++ (Go 1.7, buggy), self =\n"
-        "                          getg().m.mallocing++ (e6da64b, fixed)   [target]\n"
-        "  --duration-ms=N         run time in milliseconds (1..3600000)   [1000]\n"
-        "  --seed=N                recorded in the summary; drives perturbation.\n"
-        "                          Default: $RACELAB_SEED, else 1\n"
-        "  --profiler-hz=N|max     profiler passes over allm per second; 0 = no\n"
-        "                          profiler, max = back to back          [1000]\n"
-        "  --workers=N             non-runtime threads doing callbacks (1..%d) [8]\n"
-        "  --extra-ms=N            extra Ms to lend them (1..1024)         [2]\n"
-        "  --allocs=N              rt_malloc calls per callback (0..100000) [64]\n"
-        "  --alloc-size=N          bytes per allocation (1..1048576)       [256]\n"
-        "  --callback-work=N       extra passes over each block between\n"
-        "                          allocations (0..100000)                 [0]\n"
-        "  --sample-work=N         stack-walk frames per sample, done with the\n"
-        "                          guard raised (0..100000000)             [20000]\n"
-        "  --pause=none|yield|US   between callbacks (after dropm): nothing,\n"
-        "                          sched_yield, or sleep US microseconds   [yield]\n"
-        "  --window-ns=N           busy delay between the profiler's load of\n"
-        "                          mp->thread and its suspend (0..1000000000) [0]\n"
-        "  --suspend-timeout-ms=N  bound on one suspend handshake (1..60000) [1000]\n"
-        "  --mode=natural|perturb|forced\n"
-        "                          natural: nothing injected; perturb: seeded\n"
-        "                          yields/delays with PCT-style priority change\n"
-        "                          points at the schedule points (same seed, same\n"
-        "                          decisions); forced: the 17165 interleaving\n"
-        "                          scripted across the real threads, the run ends\n"
-        "                          when the script does (exit 3 if it cannot)\n"
-        "                                                                  [natural]\n"
-        "  --perturb-depth=N       PCT priority change points per thread (0..8) [3]\n"
-        "  --perturb-max-delay-us=N  longest injected delay (1..100000)     [20]\n"
-        "  --forced-timeout-ms=N   bound on each forced handshake (1..60000) [2000]\n"
-        "  --help                  this text\n"
-        "\n"
-        "Summary keys: samples (sigprof calls), moved (samples of an M that had\n"
-        "left the suspended thread: the 17165 window), migrations (needm giving an M to\n"
-        "a thread other than its last owner), callbacks, allocations, and the\n"
-        "knobs that shaped the run.  A crash prints a 'runtime: m=...' line naming\n"
-        "the M, its mallocing value and whether the collision was live or a\n"
-        "counter left behind by a lost update.\n",
-        MAX_WORKERS);
-}
-
-static void bad(const char *name, const char *value, const char *expect)
-{
-    char msg[256];
-    snprintf(msg, sizeof msg, "--%s: expected %s (got '%s')", name, expect, value);
-    rt_knob_usage_error(PROG, msg);
-}
-
-#define NUM(name, field, lo, hi)                                                   \
-    if (rt_knob_match(arg, name, &v)) {                                            \
-        if (!rt_knob_u64(PROG, name, v, lo, hi, &cfg->field))                      \
-            exit(RT_EXIT_USAGE);                                                   \
-        continue;                                                                  \
-    }
+static const rt_opt_word_t mode_words[] = {
+    { "natural", MODE_NATURAL },
+    { "perturb", MODE_PERTURB },
+    { "forced", MODE_FORCED },
+    { NULL, 0 },
+};
 
 static void parse(int argc, char **argv, config_t *cfg)
 {
     *cfg = defaults;
-    bool have_seed = false;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        const char *v;
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            usage(stdout);
-            exit(0);
-        }
-        if (rt_knob_match(arg, "mode", &v)) {
-            if (strcmp(v, "natural") == 0)
-                cfg->mode = MODE_NATURAL;
-            else if (strcmp(v, "perturb") == 0)
-                cfg->mode = MODE_PERTURB;
-            else if (strcmp(v, "forced") == 0)
-                cfg->mode = MODE_FORCED;
-            else
-                bad("mode", v, "'natural', 'perturb' or 'forced'");
-            continue;
-        }
-        if (rt_knob_match(arg, "guard", &v)) {
-            if (strcmp(v, "target") == 0)
-                cfg->guard = RT_GUARD_TARGET;
-            else if (strcmp(v, "self") == 0)
-                cfg->guard = RT_GUARD_SELF;
-            else
-                bad("guard", v, "'target' or 'self'");
-            continue;
-        }
-        if (rt_knob_match(arg, "profiler-hz", &v)) {
-            if (strcmp(v, "max") == 0)
-                cfg->profiler_hz = RT_PROF_HZ_MAX;
-            else if (!rt_knob_u64(PROG, "profiler-hz", v, 0, 1000000, &cfg->profiler_hz))
-                exit(RT_EXIT_USAGE);
-            continue;
-        }
-        if (rt_knob_match(arg, "pause", &v)) {
-            if (strcmp(v, "none") == 0)
-                cfg->pause = PAUSE_NONE;
-            else if (strcmp(v, "yield") == 0)
-                cfg->pause = PAUSE_YIELD;
-            else if (rt_knob_u64(PROG, "pause", v, 0, 10000000, &cfg->pause_us))
-                cfg->pause = PAUSE_SLEEP;
-            else
-                exit(RT_EXIT_USAGE);
-            continue;
-        }
-        if (rt_knob_match(arg, "seed", &v)) {
-            if (!rt_knob_u64(PROG, "seed", v, 0, UINT64_MAX, &cfg->seed))
-                exit(RT_EXIT_USAGE);
-            have_seed = true;
-            continue;
-        }
-        NUM("duration-ms", duration_ms, 1, 3600000)
-        NUM("workers", workers, 1, MAX_WORKERS)
-        NUM("extra-ms", extra_ms, 1, 1024)
-        NUM("allocs", allocs, 0, 100000)
-        NUM("alloc-size", alloc_size, 1, 1048576)
-        NUM("callback-work", callback_work, 0, 100000)
-        NUM("sample-work", sample_work, 0, 100000000)
-        NUM("window-ns", window_ns, 0, 1000000000)
-        NUM("suspend-timeout-ms", suspend_timeout_ms, 1, 60000)
-        NUM("perturb-depth", perturb_depth, 0, 8)
-        NUM("perturb-max-delay-us", perturb_max_delay_us, 1, 100000)
-        NUM("forced-timeout-ms", forced_timeout_ms, 1, 60000)
-        char msg[256];
-        snprintf(msg, sizeof msg, "unknown knob '%s'", arg);
-        rt_knob_usage_error(PROG, msg);
-    }
-    if (!have_seed) {
-        const char *env = getenv("RACELAB_SEED");
-        if (env != NULL && *env != '\0' &&
-            !rt_knob_u64(PROG, "seed (from RACELAB_SEED)", env, 0, UINT64_MAX, &cfg->seed))
-            exit(RT_EXIT_USAGE);
-    }
+    const rt_opt_t opts[] = {
+        { RT_OPT_GUARD(&cfg->guard),
+          .help = "where sigprof raises the no-malloc guard: target =\n"
+                  "mp.mallocing++ (Go 1.7, buggy), self =\n"
+                  "getg().m.mallocing++ (e6da64b, fixed)   [target]" },
+        { RT_OPT_DURATION_MS(&cfg->duration_ms),
+          .help = "run time in milliseconds (1..3600000)   [1000]" },
+        { RT_OPT_SEED(&cfg->seed),
+          .help = "recorded in the summary; drives perturbation.\n"
+                  "Default: $RACELAB_SEED, else 1" },
+        { RT_OPT_PROFILER_HZ(&cfg->profiler_hz, 0, RT_PROF_HZ_MAX),
+          .help = "profiler passes over allm per second; 0 = no\n"
+                  "profiler, max = back to back          [1000]" },
+        { RT_OPT_WORKERS(&cfg->workers),
+          .help = "non-runtime threads doing callbacks (1.." RT_MAX_WORKERS_TEXT ") [8]" },
+        { RT_OPT_EXTRA_MS(&cfg->extra_ms), .help = "extra Ms to lend them (1..1024)         [2]" },
+        { RT_OPT_ALLOCS(&cfg->allocs, 0), .help = "rt_malloc calls per callback (0..100000) [64]" },
+        { .name = "alloc-size", .metavar = "N", .kind = RT_OPT_NUM, .target = &cfg->alloc_size,
+          .min = 1, .max = 1048576, .help = "bytes per allocation (1..1048576)       [256]" },
+        { .name = "callback-work", .metavar = "N", .kind = RT_OPT_NUM,
+          .target = &cfg->callback_work, .min = 0, .max = 100000,
+          .help = "extra passes over each block between\n"
+                  "allocations (0..100000)                 [0]" },
+        { .name = "sample-work", .metavar = "N", .kind = RT_OPT_NUM,
+          .target = &cfg->sample_work, .min = 0, .max = 100000000,
+          .help = "stack-walk frames per sample, done with the\n"
+                  "guard raised (0..100000000)             [20000]" },
+        { RT_OPT_PAUSE(&cfg->pause),
+          .help = "between callbacks (after dropm): nothing,\n"
+                  "sched_yield, or sleep US microseconds   [yield]" },
+        { RT_OPT_WINDOW_NS(&cfg->window_ns),
+          .help = "busy delay between the profiler's load of\n"
+                  "mp->thread and its suspend (0..1000000000) [0]" },
+        { RT_OPT_SUSPEND_TIMEOUT_MS(&cfg->suspend_timeout_ms),
+          .help = "bound on one suspend handshake (1..60000) [1000]" },
+        { .name = "mode", .metavar = "natural|perturb|forced", .kind = RT_OPT_CHOICE,
+          .target = &cfg->mode, .words = mode_words,
+          .help = "\n"
+                  "natural: nothing injected; perturb: seeded\n"
+                  "yields/delays with PCT-style priority change\n"
+                  "points at the schedule points (same seed, same\n"
+                  "decisions); forced: the 17165 interleaving\n"
+                  "scripted across the real threads, the run ends\n"
+                  "when the script does (exit 3 if it cannot)\n"
+                  "                                        [natural]" },
+        { .name = "perturb-depth", .metavar = "N", .kind = RT_OPT_NUM,
+          .target = &cfg->perturb_depth, .min = 0, .max = 8,
+          .help = "PCT priority change points per thread (0..8) [3]" },
+        { .name = "perturb-max-delay-us", .metavar = "N", .kind = RT_OPT_NUM,
+          .target = &cfg->perturb_max_delay_us, .min = 1, .max = 100000,
+          .help = "longest injected delay (1..100000)     [20]" },
+        { .name = "forced-timeout-ms", .metavar = "N", .kind = RT_OPT_NUM,
+          .target = &cfg->forced_timeout_ms, .min = 1, .max = 60000,
+          .help = "bound on each forced handshake (1..60000) [2000]" },
+        { .name = NULL },
+    };
+    const rt_prog_t prog = {
+        .name = PROG,
+        .synopsis = "[--knob=value ...]",
+        .about = "Go issue 17165: a sampling profiler suspends threads that borrow extra Ms;\n"
+                 "with the guard on the sampled M a migrated M's next allocation dies with\n"
+                 "'fatal error: malloc deadlock' (exit 2).  Success prints one key=value line.\n",
+        .column = 22,
+        .opts = opts,
+        .epilogue = "Summary keys: samples (sigprof calls), moved (samples of an M that had\n"
+                    "left the suspended thread: the 17165 window), migrations (needm giving an M to\n"
+                    "a thread other than its last owner), callbacks, allocations, and the\n"
+                    "knobs that shaped the run.  A crash prints a 'runtime: m=...' line naming\n"
+                    "the M, its mallocing value and whether the collision was live or a\n"
+                    "counter left behind by a lost update.\n",
+    };
+    rt_opts_parse(&prog, argc, argv);
     if (cfg->mode == MODE_FORCED &&
         (cfg->profiler_hz == 0 || cfg->allocs == 0 || cfg->workers <= cfg->extra_ms))
         rt_knob_usage_error(PROG, "--mode=forced needs the profiler on (--profiler-hz), "
@@ -243,21 +177,18 @@ static void worker_main(void *arg)
             w->allocations++;
         }
         rt_dropm();
-        if (cfg->pause == PAUSE_YIELD)
-            rt_thread_yield();
-        else if (cfg->pause == PAUSE_SLEEP)
-            rt_sleep_us((uint32_t)cfg->pause_us);
+        rt_pause(cfg->pause);
     }
     w->checksum = sum;
     rt_suspend_unregister_self();
 }
 
-static const char *guard_name(rt_guard_t g)
+static const char *guard_name(uint64_t g)
 {
     return g == RT_GUARD_TARGET ? "target" : "self";
 }
 
-static const char *mode_name(enum mode m)
+static const char *mode_name(uint64_t m)
 {
     return m == MODE_NATURAL ? "natural" : m == MODE_PERTURB ? "perturb" : "forced";
 }
@@ -270,10 +201,7 @@ static rt_forced_phase_t wait_for_end(const config_t *cfg, uint64_t t0)
     uint64_t now = rt_now_ns();
     if (cfg->mode == MODE_FORCED)
         return rt_forced_wait(now < end ? (uint32_t)((end - now) / 1000000u) : 0);
-    for (; now < end; now = rt_now_ns()) {
-        uint64_t left_us = (end - now) / 1000u;
-        rt_sleep_us(left_us > 100000 ? 100000 : (uint32_t)left_us + 1);
-    }
+    rt_sleep_until(end);
     return RT_FORCED_IDLE;
 }
 
@@ -289,7 +217,7 @@ int main(int argc, char **argv)
     rt_prof_t *prof = NULL;
     if (cfg.profiler_hz != 0) {
         rt_prof_config_t pc = {
-            .guard = cfg.guard,
+            .guard = (rt_guard_t)cfg.guard,
             .hz = (uint32_t)cfg.profiler_hz,
             .sample_work = (uint32_t)cfg.sample_work,
             .window_ns = (uint32_t)cfg.window_ns,
@@ -315,16 +243,15 @@ int main(int argc, char **argv)
         rt_forced_install((uint32_t)cfg.forced_timeout_ms);
     }
 
-    static worker_t workers[MAX_WORKERS];
-    uint64_t t0 = rt_now_ns();
+    static worker_t workers[RT_MAX_WORKERS];
+    static rt_thread_t *threads[RT_MAX_WORKERS];
     for (uint64_t i = 0; i < cfg.workers; i++) {
         workers[i].cfg = &cfg;
         workers[i].index = (uint32_t)i;
-        if (rt_thread_start(&workers[i].thread, worker_main, &workers[i]) != 0) {
-            fprintf(stderr, PROG ": cannot start worker %llu\n", (unsigned long long)i);
-            return 1;
-        }
     }
+    uint64_t t0 = rt_now_ns();
+    if (rt_start_workers(PROG, threads, cfg.workers, worker_main, workers, sizeof *workers) != 0)
+        return 1;
     if (prof != NULL && rt_prof_start(prof) != 0) {
         fprintf(stderr, PROG ": cannot start the profiler thread\n");
         return 1;
@@ -342,9 +269,9 @@ int main(int argc, char **argv)
      * the others shut down. */
     rt_schedpt_install(NULL, NULL);
     atomic_store(&stop_workers, true);
+    rt_join_workers(threads, cfg.workers);
     uint64_t callbacks = 0, allocations = 0;
     for (uint64_t i = 0; i < cfg.workers; i++) {
-        rt_thread_join(workers[i].thread);
         callbacks += workers[i].callbacks;
         allocations += workers[i].allocations;
     }
