@@ -16,7 +16,7 @@ static rt_prof_t *sampler; /* rt_sigprof's sample buffer; guard on own M */
 static _Atomic bool locks[MAX_MS];
 static _Atomic uint64_t progress[MAX_MS];
 static _Atomic uint64_t n_passes, n_samples, n_steered;
-static _Atomic uint64_t n_counted[RT_FC_CONTEXT_FAILED + 1]; /* by rt_family_counter_t */
+static _Atomic uint64_t n_counted[RT_FC_COUNT]; /* by rt_family_counter_t */
 static _Atomic(rt_family_hook_t) hook;
 static void *_Atomic hook_ctx;
 static rt_thread_t *prof_thread;

@@ -165,6 +165,7 @@ typedef enum rt_family_counter {
     RT_FC_SUSPEND_FAILED,
     RT_FC_DROPPED,
     RT_FC_CONTEXT_FAILED,
+    RT_FC_COUNT
 } rt_family_counter_t;
 
 /* Adds one to a counter of rt_family_stats. */
