@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "suspend.h"
-#include "thread.h"
+#include "model/suspend.h"
+#include "model/thread.h"
 
 static atomic_bool stop;
 static _Atomic rt_thandle_t target;

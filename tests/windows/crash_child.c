@@ -6,10 +6,10 @@
  *   trap    the model's allocator with its M's guard raised: Go's
  *           "fatal error: malloc deadlock", exit 2
  *   alloc   the same allocation with the guard down: exit 0 */
-#include "malloc.h"
-#include "m.h"
-#include "suspend.h"
-#include "thread.h"
+#include "model/malloc.h"
+#include "model/m.h"
+#include "model/suspend.h"
+#include "model/thread.h"
 
 #include <stdatomic.h>
 #include <stdint.h>

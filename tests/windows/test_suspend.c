@@ -4,8 +4,8 @@
  * (its own thread, a closed handle, a resume without a suspend) are
  * reported as such. */
 #include "tap.h"
-#include "suspend.h"
-#include "thread.h"
+#include "model/suspend.h"
+#include "model/thread.h"
 
 #include <windows.h>
 
