@@ -1,7 +1,7 @@
 /* core/spec.c - the .repro reader.  One keyword per line, whole-line # comments;
  * argument words follow shell-like quoting without any expansion, so what
  * is written is exactly what the trial gets (after {placeholder}
- * substitution by the runner).  Reference: NOTES-analysis.md. */
+ * substitution by the runner).  Reference: docs/racelab-repro.5.md. */
 #include "core/spec.h"
 
 #include "util/regex.h"

@@ -1,7 +1,7 @@
 /* core/spec.h - reproducer specs (reproducers/NAME.repro): parse and hold one.
  *
- * The format is line oriented and documented in README.md ("Reproducer
- * specs").  Every parse error names file:line and the problem. */
+ * The format is line oriented and documented in racelab-repro(5)
+ * (docs/racelab-repro.5.md).  Every parse error names file:line and the problem. */
 #ifndef RL_SPEC_H
 #define RL_SPEC_H
 

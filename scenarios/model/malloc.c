@@ -23,7 +23,7 @@ _Noreturn void rt_throw(const char *msg, const char *detail)
 
 static _Noreturn void malloc_deadlock(rt_m_t *mp, int32_t v)
 {
-    /* Two ways a foreign guard kills (see PITFALLS): the profiler is inside
+    /* Two ways a foreign guard kills: the profiler is inside
      * sigprof holding this very M's guard right now, or an earlier ++/--
      * raced with the owner's stores and left the counter off zero. */
     const char *why;

@@ -1,5 +1,5 @@
 /* crash_child.c - dies in the way argv[1] names, linked with the model's
- * Win32 platform code so its crash behaviour (thread_win32.c) is in force:
+ * Win32 platform code so its crash behaviour (scenarios/model/win32/thread.c) is in force:
  *   av      an access violation   -> one line, exit code 0xC0000005
  *   abort   abort()               -> no dialog, exit code 3
  *   throw   rt_exit_now(2) after a fatal error line, as a runtime throw
@@ -20,7 +20,7 @@ int main(int argc, char **argv)
 {
     if (argc != 2)
         return 64;
-    /* Uses thread_win32.c, so its start-up crash settings are linked in. */
+    /* Uses scenarios/model/win32/thread.c, so its start-up crash settings are linked in. */
     (void)rt_now_ns();
     if (strcmp(argv[1], "av") == 0) {
         volatile uintptr_t addr = 0x18;
