@@ -1,6 +1,5 @@
 /* core/classify.c - outcome and signature of a finished trial. */
 #include "core/classify.h"
-#include "util/regex.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -106,18 +105,13 @@ static int rl__find_line(const rl_regex_t *re, const char *out, size_t len,
     return 0;
 }
 
-static char *rl__match(const char *const *pats, int npats, const char *out, size_t len)
+/* The signature from the first of pats[0..npats) that has a matching line. */
+static char *rl__match(const rl_pattern_t *pats, int npats, const char *out, size_t len)
 {
-    for (int p = 0; npats < 0 ? pats[p] != NULL : p < npats; p++) {
-        char err[128];
-        rl_regex_t *re = rl_regex_compile(pats[p], err, sizeof err);
-        if (!re)
-            continue;
+    for (int p = 0; p < npats; p++) {
         const char *ls;
         size_t ll;
-        int found = rl__find_line(re, out, len, &ls, &ll);
-        rl_regex_free(re);
-        if (found)
+        if (rl__find_line(pats[p].re, out, len, &ls, &ll))
             return rl_signature_normalise(ls, ll);
     }
     return NULL;
@@ -161,9 +155,7 @@ static const char *rl__searchable_output(const rl_proc_result_t *res, size_t *le
     return out;
 }
 
-rl_outcome_t rl_classify(const rl_proc_result_t *res, double timeout_s,
-                         char *const *patterns, int npatterns, int hang_after_signature_is_crash,
-                         char **signature)
+rl_outcome_t rl_classify(const rl_proc_result_t *res, const rl_classifier_t *cl, char **signature)
 {
     char buf[320];
     *signature = NULL;
@@ -179,9 +171,9 @@ rl_outcome_t rl_classify(const rl_proc_result_t *res, double timeout_s,
         /* Only the spec's own patterns: a built-in one such as "panic:" is
          * too loose to turn a hang into a crash. */
         char *sig = NULL;
-        if (hang_after_signature_is_crash && patterns && npatterns > 0) {
+        if (cl->hang_after_signature_is_crash && cl->nspec > 0) {
             out = rl__searchable_output(res, &len, &merged);
-            sig = rl__match((const char *const *)patterns, npatterns, out, len);
+            sig = rl__match(cl->patterns, cl->nspec, out, len);
             free(merged);
         }
         if (sig) {
@@ -194,18 +186,16 @@ rl_outcome_t rl_classify(const rl_proc_result_t *res, double timeout_s,
             *signature = rl__strdup(buf);
             return RL_OUTCOME_CRASH;
         }
-        snprintf(buf, sizeof buf, "timeout after %gs", timeout_s);
+        snprintf(buf, sizeof buf, "timeout after %gs", cl->timeout_s);
         *signature = rl__strdup(buf);
         return RL_OUTCOME_HANG;
     }
     if (res->exit_status == 0 && res->term_signal == 0 && res->exception == 0)
         return RL_OUTCOME_PASS;
     out = rl__searchable_output(res, &len, &merged);
-    char *sig = NULL;
-    if (patterns && npatterns > 0)
-        sig = rl__match((const char *const *)patterns, npatterns, out, len);
-    if (!sig)
-        sig = rl__match(rl_default_patterns, -1, out, len);
+    /* The spec's patterns come first in cl->patterns, then the built-in
+     * ones: the first pattern with a matching line wins. */
+    char *sig = rl__match(cl->patterns, cl->npatterns, out, len);
     free(merged);
     if (!sig) {
         char nb[48];

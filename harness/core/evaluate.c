@@ -28,11 +28,11 @@ int rl_eval_init(rl_eval_t *ev, const rl_spec_t *spec)
 
 /* The regex the variant's report tally counts matches against: that of
  * its first expectation. */
-static const char *rl__variant_re(const rl_spec_t *spec, const char *variant)
+static const rl_regex_t *rl__variant_re(const rl_spec_t *spec, const char *variant)
 {
     for (int x = 0; x < spec->nexpects; x++)
         if (strcmp(spec->expects[x].variant, variant) == 0)
-            return spec->expects[x].signature_re;
+            return spec->expects[x].signature;
     return NULL;
 }
 
@@ -44,7 +44,7 @@ int rl_eval_add(rl_eval_t *ev, const rl_trial_t *t)
     rl_tally_add(&ev->vt[v], t, rl__variant_re(ev->spec, t->variant));
     for (int x = 0; x < ev->spec->nexpects; x++)
         if (strcmp(ev->spec->expects[x].variant, t->variant) == 0)
-            rl_tally_add(&ev->et[x], t, ev->spec->expects[x].signature_re);
+            rl_tally_add(&ev->et[x], t, ev->spec->expects[x].signature);
     return v;
 }
 

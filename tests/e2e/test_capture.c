@@ -46,13 +46,23 @@ static buf_t go_crash(void)
     return b;
 }
 
+/* A classifier as a spec with these `signature` lines would hold. */
+static rl_classifier_t rules(char *const *pats, int npats)
+{
+    rl_classifier_t cl;
+    cr_assert_eq(rl_classifier_init(&cl, 1), 0);
+    for (int i = 0; i < npats; i++)
+        cr_assert_eq(rl_classifier_add(&cl, pats[i], NULL, 0), 0, "/%s/", pats[i]);
+    return cl;
+}
+
 /* Captures out[0..n) in reads of `chunk` bytes (0: one read) and
- * classifies the result as a crash with exit status 2. */
-static char *capture_sig(const char *out, size_t n, size_t chunk, char *const *pats, int npats,
-                         size_t *sig_lines_len)
+ * classifies the result as a crash with exit status 2, both by cl. */
+static char *capture_with(const char *out, size_t n, size_t chunk, const rl_classifier_t *cl,
+                          size_t *sig_lines_len)
 {
     rl_capture_t c;
-    cr_assert_eq(rl_capture_init(&c, LIMIT, pats, npats), 0);
+    cr_assert_eq(rl_capture_init(&c, LIMIT, cl), 0);
     if (chunk == 0)
         chunk = n;
     for (size_t i = 0; i < n; i += chunk)
@@ -68,9 +78,18 @@ static char *capture_sig(const char *out, size_t n, size_t chunk, char *const *p
     if (sig_lines_len)
         *sig_lines_len = r.signature_lines_len;
     char *sig = NULL;
-    cr_assert_eq(rl_classify(&r, 1, pats, npats, 0, &sig), RL_OUTCOME_CRASH);
+    cr_assert_eq(rl_classify(&r, cl, &sig), RL_OUTCOME_CRASH);
     free(r.output);
     free(r.signature_lines);
+    return sig;
+}
+
+static char *capture_sig(const char *out, size_t n, size_t chunk, char *const *pats, int npats,
+                         size_t *sig_lines_len)
+{
+    rl_classifier_t cl = rules(pats, npats);
+    char *sig = capture_with(out, n, chunk, &cl, sig_lines_len);
+    rl_classifier_free(&cl);
     return sig;
 }
 
@@ -84,7 +103,9 @@ static char *whole_sig(const char *out, size_t n, char *const *pats, int npats)
     r.output = (char *)out;
     r.output_len = n;
     char *sig = NULL;
-    rl_classify(&r, 1, pats, npats, 0, &sig);
+    rl_classifier_t cl = rules(pats, npats);
+    rl_classify(&r, &cl, &sig);
+    rl_classifier_free(&cl);
     return sig;
 }
 
@@ -108,7 +129,7 @@ Test(capture, literals_every_match_contains)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char lit[64];
-        size_t n = rl_capture_literal(cases[i].re, lit, sizeof lit);
+        size_t n = rl_regex_literal(cases[i].re, lit, sizeof lit);
         cr_expect_str_eq(lit, cases[i].lit, "literal of /%s/", cases[i].re);
         cr_expect_eq(n, strlen(cases[i].lit));
     }
@@ -148,9 +169,10 @@ Test(capture, signature_line_split_across_reads_at_every_byte, .timeout = 60)
     buf_t b = go_crash();
     const char *fatal = strstr(b.s, "fatal error");
     size_t at = (size_t)(fatal - b.s);
+    rl_classifier_t builtin = rules(NULL, 0);
     for (size_t cut = at - 1; cut <= at + 30; cut++) {
         rl_capture_t c;
-        cr_assert_eq(rl_capture_init(&c, LIMIT, NULL, 0), 0);
+        cr_assert_eq(rl_capture_init(&c, LIMIT, &builtin), 0);
         rl_capture_add(&c, b.s, cut);
         rl_capture_add(&c, b.s + cut, b.len - cut);
         char *out, *lines;
@@ -163,6 +185,7 @@ Test(capture, signature_line_split_across_reads_at_every_byte, .timeout = 60)
         free(out);
         free(lines);
     }
+    rl_classifier_free(&builtin);
     free(b.s);
 }
 
