@@ -8,6 +8,8 @@
 #include <string.h>
 #include "run/capture.h"
 #include "core/classify.h"
+#include "core/spec.h"
+#include "core/verdict.h"
 
 #define LIMIT (64 * 1024)
 
@@ -133,6 +135,44 @@ Test(capture, literals_every_match_contains)
         cr_expect_str_eq(lit, cases[i].lit, "literal of /%s/", cases[i].re);
         cr_expect_eq(n, strlen(cases[i].lit));
     }
+}
+
+/* One loaded spec, compiled once: the capture keeps the line of its
+ * pattern from the omitted middle (reading the spec's compiled patterns,
+ * not copies), the classifier makes it the signature, and the tally
+ * matches that signature with the expectation's compiled regex. */
+Test(capture, one_compiled_spec_serves_capture_classify_and_tally, .timeout = 60)
+{
+    const char *text = "name t\nissue https://example.org/1\ncommand prog\n"
+                       "signature /m=[0-9]+ mallocing/\n"
+                       "variant buggy\nvariant fixed\n"
+                       "expect buggy crash /mallocing=1/ rate >= 0.5\n"
+                       "expect fixed no-crash upper <= 0.01\n";
+    rl_spec_t spec;
+    char err[256];
+    cr_assert_eq(rl_spec_parse("t.repro", text, &spec, err, sizeof err), 0, "%s", err);
+    buf_t b = go_crash();
+    rl_capture_t c;
+    cr_assert_eq(rl_capture_init(&c, LIMIT, &spec.classifier), 0);
+    cr_assert_eq(c.npats, spec.classifier.npatterns);
+    for (int i = 0; i < c.npats; i++)
+        cr_assert_eq(c.pats[i].pat, &spec.classifier.patterns[i], "pattern %d was copied", i);
+    rl_capture_free(&c);
+    size_t kept = 0;
+    char *sig = capture_with(b.s, b.len, 4096, &spec.classifier, &kept);
+    cr_assert_gt(kept, 0, "nothing kept from the middle");
+    cr_assert_str_eq(sig, "runtime: m=N mallocing=1");
+    rl_tally_t t;
+    rl_tally_init(&t, "buggy");
+    rl_trial_t tr = {.outcome = RL_OUTCOME_CRASH, .signature = sig};
+    cr_assert_eq(rl_tally_add(&t, &tr, spec.expects[0].signature), 0);
+    tr.signature = "fatal error: malloc deadlock";
+    cr_assert_eq(rl_tally_add(&t, &tr, spec.expects[0].signature), 0);
+    cr_assert_eq(t.crashes_matching, 1);
+    rl_tally_free(&t);
+    free(sig);
+    free(b.s);
+    rl_spec_free(&spec);
 }
 
 Test(capture, fatal_line_between_big_head_and_tail_is_the_signature, .timeout = 60)

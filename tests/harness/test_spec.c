@@ -117,6 +117,37 @@ Test(spec, quoting_defaults_and_options)
     rl_spec_free(&s);
 }
 
+/* A loaded spec is compiled: its patterns (with the literal the capture
+ * scans for) and its expectations' regexes are ready to match, and the
+ * built-in patterns follow the spec's own. */
+Test(spec, compiled_at_load)
+{
+    const char *text = HEAD "timeout 2s\nsignature /m=[0-9]+ mallocing/\n"
+                       "hang-after-signature crash\n" VARIANTS EXPECTS;
+    rl_spec_t s;
+    char err[512] = "";
+    cr_assert_eq(rl_spec_parse("c.repro", text, &s, err, sizeof err), 0, "%s", err);
+    const rl_classifier_t *cl = &s.classifier;
+    cr_assert_float_eq(cl->timeout_s, 2.0, 1e-12);
+    cr_assert_eq(cl->hang_after_signature_is_crash, 1);
+    cr_assert_eq(cl->nspec, 1);
+    int ndef = 0;
+    while (rl_default_patterns[ndef])
+        ndef++;
+    cr_assert_eq(cl->npatterns, 1 + ndef);
+    for (int i = 0; i < cl->npatterns; i++) {
+        cr_assert_not_null(cl->patterns[i].re, "/%s/", cl->patterns[i].source);
+        cr_assert_str_eq(cl->patterns[i].source, i == 0 ? "m=[0-9]+ mallocing" : rl_default_patterns[i - 1]);
+    }
+    cr_assert_str_eq(cl->patterns[0].lit, " mallocing");
+    cr_assert_eq(cl->patterns[0].litlen, 10);
+    cr_assert_eq(rl_regex_search(cl->patterns[0].re, "runtime: m=3 mallocing=1"), 1);
+    cr_assert_not_null(s.expects[0].signature);
+    cr_assert_eq(rl_regex_search(s.expects[0].signature, "fatal error: malloc deadlock"), 1);
+    cr_assert_null(s.expects[1].signature, "no /regex/, nothing compiled");
+    rl_spec_free(&s);
+}
+
 /* Parses text that must be accepted. */
 static void parse_ok(rl_spec_t *s, const char *text)
 {
