@@ -485,18 +485,21 @@ size_t rl_regex_literal(const char *p, char *lit, size_t cap)
         }
         if (!next)
             return 0;
-        char q = next < n ? p[next] : '\0';
-        if (is_lit && q != '*' && q != '?') {
+        /* The repetition operators after the atom, all of them: a+? and
+         * a+* are optional like a? and a*. */
+        int repeated = 0, optional = 0;
+        while (next < n && (p[next] == '*' || p[next] == '+' || p[next] == '?')) {
+            repeated = 1;
+            optional |= p[next] != '+';
+            next++;
+        }
+        if (is_lit && !optional) {
             if (cn < sizeof cur)
                 cur[cn++] = c;
-            if (q == '+') {          /* required once, but may repeat */
+            if (repeated)            /* required once, but may repeat */
                 COMMIT();
-                next++;
-            }
         } else {
             COMMIT();
-            if (q == '*' || q == '?' || q == '+')
-                next++;
         }
         i = next;
     }

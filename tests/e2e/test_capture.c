@@ -127,6 +127,10 @@ Test(capture, literals_every_match_contains)
         { "(a|b)c", "c" },
         { "[[:digit:]]+ deadlock", " deadlock" },
         { "lock(ed)?", "lock" },
+        { "xa+?y", "x" },
+        { "xa+*y", "x" },
+        { "xa++y", "xa" },
+        { "x(ab)+?y", "x" },
         { ".*", "" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
