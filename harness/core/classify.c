@@ -80,13 +80,23 @@ char *rl_signature_normalise(const char *line, size_t len)
     return out;
 }
 
-/* First line of out[0..len) matching re; its bounds in *ls, *ll. */
-static int rl__find_line(const rl_regex_t *re, const char *out, size_t len,
+/* First line of out[0..len) matching q; its bounds in *ls, *ll.  Only
+ * the lines holding q's literal are run through the regex. */
+static int rl__find_line(const rl_pattern_t *q, const char *out, size_t len,
                          const char **ls, size_t *ll)
 {
     char line[RL__LINE_MAX];
     size_t i = 0;
     while (i < len) {
+        if (q->litlen) {
+            const char *hit = rl_pattern_find(q, out + i, len - i);
+            if (!hit)
+                return 0;
+            size_t h = (size_t)(hit - out);
+            while (h > i && out[h - 1] != '\n')
+                h--;
+            i = h;      /* the start of the line holding it */
+        }
         const char *nl = memchr(out + i, '\n', len - i);
         size_t n = nl ? (size_t)(nl - (out + i)) : len - i;
         size_t k = n < sizeof line - 1 ? n : sizeof line - 1;
@@ -95,7 +105,7 @@ static int rl__find_line(const rl_regex_t *re, const char *out, size_t len,
         /* Embedded NULs end the line early for regexec; that is acceptable. */
         if (k && line[k - 1] == '\r')
             line[k - 1] = '\0';
-        if (rl_regex_search(re, line) == 1) {
+        if (rl_regex_search(q->re, line) == 1) {
             *ls = out + i;
             *ll = k;
             return 1;
@@ -111,7 +121,7 @@ static char *rl__match(const rl_pattern_t *pats, int npats, const char *out, siz
     for (int p = 0; p < npats; p++) {
         const char *ls;
         size_t ll;
-        if (rl__find_line(pats[p].re, out, len, &ls, &ll))
+        if (rl__find_line(&pats[p], out, len, &ls, &ll))
             return rl_signature_normalise(ls, ll);
     }
     return NULL;

@@ -52,6 +52,9 @@ int rl_classifier_init(rl_classifier_t *cl, double timeout_s);
  * (errlen bytes): the regex error, or "out of memory". */
 int rl_classifier_add(rl_classifier_t *cl, const char *pattern, char *err, size_t errlen);
 void rl_classifier_free(rl_classifier_t *cl);
+/* The first occurrence of q's literal in p[0..n), or NULL (q->litlen must
+ * be > 0): no line without one can match q. */
+const char *rl_pattern_find(const rl_pattern_t *q, const char *p, size_t n);
 
 /* Classifies res by cl.  For a crash the signature is the first output
  * line matching a spec pattern, else the first line matching a built-in

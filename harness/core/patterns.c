@@ -22,6 +22,45 @@ const char *const rl_default_patterns[] = {
     NULL,
 };
 
+/* memmem, which some C libraries (mingw's CRT) do not have. */
+static const char *rl__memmem(const char *hs, size_t hn, const char *ns, size_t nn)
+{
+    if (nn == 0)
+        return hs;
+    while (hn >= nn) {
+        const char *f = memchr(hs, ns[0], hn - nn + 1);
+        if (!f)
+            return NULL;
+        if (memcmp(f, ns, nn) == 0)
+            return f;
+        hn -= (size_t)(f - hs) + 1;
+        hs = f + 1;
+    }
+    return NULL;
+}
+
+/* A memchr for the literal's rarest byte runs at memory speed where memmem
+ * would crawl along a short needle. */
+const char *rl_pattern_find(const rl_pattern_t *q, const char *p, size_t n)
+{
+    if (q->key == q->litlen)
+        return rl__memmem(p, n, q->lit, q->litlen);
+    const char *end = p + n, *s = p + q->key;
+    char k = q->lit[q->key];
+    while (s < end) {
+        const char *h = memchr(s, k, (size_t)(end - s));
+        if (!h)
+            return NULL;
+        const char *start = h - q->key;
+        if ((size_t)(end - start) < q->litlen)
+            return NULL;
+        if (memcmp(start, q->lit, q->litlen) == 0)
+            return start;
+        s = h + 1;
+    }
+    return NULL;
+}
+
 /* How common c is in program output, roughly: lower is rarer.  Letters,
  * digits and spaces fill logs; memchr for them finds too much. */
 static int rl__commonness(unsigned char c)

@@ -2,11 +2,8 @@
  *
  * The scan of the middle must stay cheap on a gigabyte flood: a pattern is
  * only run (a Pike VM, per byte) on a line that holds its required
- * literal, found with memmem over whole chunks; once a pattern has its
- * first line it is no longer searched at all. */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE            /* memmem */
-#endif
+ * literal, found over whole chunks (rl_pattern_find); once a pattern has
+ * its first line it is no longer searched at all. */
 #include "run/capture.h"
 #include "core/classify.h"
 
@@ -15,50 +12,6 @@
 #include <stdio.h>
 
 #define RL__DEFAULT_CAPTURE (64 * 1024)
-
-#ifndef RL_HAVE_MEMMEM
-/* Some C libraries (mingw's CRT) have no memmem; meson says which. */
-static void *rl__memmem(const void *h, size_t hn, const void *n, size_t nn)
-{
-    const char *hs = h, *ns = n;
-    if (nn == 0)
-        return (void *)hs;
-    while (hn >= nn) {
-        const char *f = memchr(hs, ns[0], hn - nn + 1);
-        if (!f)
-            return NULL;
-        if (memcmp(f, ns, nn) == 0)
-            return (void *)f;
-        hn -= (size_t)(f - hs) + 1;
-        hs = f + 1;
-    }
-    return NULL;
-}
-#define memmem rl__memmem
-#endif
-
-/* First occurrence of q's literal in p[0..n).  A memchr for the literal's
- * rarest byte runs at memory speed where memmem would crawl along a short
- * needle. */
-static const char *rl__find(const rl_pattern_t *q, const char *p, size_t n)
-{
-    if (q->key == q->litlen)
-        return memmem(p, n, q->lit, q->litlen);
-    const char *end = p + n, *s = p + q->key;
-    char k = q->lit[q->key];
-    while (s < end) {
-        const char *h = memchr(s, k, (size_t)(end - s));
-        if (!h)
-            return NULL;
-        const char *start = h - q->key;
-        if ((size_t)(end - start) < q->litlen)
-            return NULL;
-        if (memcmp(start, q->lit, q->litlen) == 0)
-            return start;
-        s = h + 1;
-    }
-    return NULL;
-}
 
 int rl_capture_init(rl_capture_t *c, size_t limit, const rl_classifier_t *cl)
 {
@@ -96,7 +49,7 @@ static size_t rl__cut(char *line, const char *s, size_t n)
 static void rl__try(rl_capture_t *c, rl_capture_pat_t *q, const char *line, size_t k,
                     const char *s, size_t off)
 {
-    if (q->pat->litlen && !rl__find(q->pat, line, k))
+    if (q->pat->litlen && !rl_pattern_find(q->pat, line, k))
         return;
     if (rl_regex_search(q->pat->re, line) != 1)
         return;
@@ -122,7 +75,7 @@ static void rl__test_line(rl_capture_t *c, const char *s, size_t n, size_t off)
 }
 
 /* The complete lines p[0..n) (each ending in '\n'), at stream offset off:
- * per pattern, memmem finds the lines worth running it on. */
+ * per pattern, rl_pattern_find finds the lines worth running it on. */
 static void rl__scan_lines(rl_capture_t *c, const char *p, size_t n, size_t off)
 {
     char line[RL_CAPTURE_LINE_MAX];
@@ -132,7 +85,7 @@ static void rl__scan_lines(rl_capture_t *c, const char *p, size_t n, size_t off)
         while (!q->done && pos < n) {
             const char *ls, *le;
             if (q->pat->litlen) {
-                const char *hit = rl__find(q->pat, p + pos, n - pos);
+                const char *hit = rl_pattern_find(q->pat, p + pos, n - pos);
                 if (!hit)
                     break;
                 ls = hit;

@@ -119,6 +119,11 @@ Test(classify, first_matching_line_wins)
     s = classify(fake(1, 2, 0, 0, "panic: first\r\nfatal error: second\n"), RL_OUTCOME_CRASH, NULL, 0);
     cr_assert_str_eq(s, "fatal error: second", "patterns are tried in order, not lines");
     free(s);
+    /* The literal prefilter finds "fatal error: " on a line /^fatal error: /
+     * does not match, and goes on to the next one holding it. */
+    s = classify(fake(1, 2, 0, 0, "log: fatal error: quoted\nok\nfatal error: real\n"), RL_OUTCOME_CRASH, NULL, 0);
+    cr_assert_str_eq(s, "fatal error: real");
+    free(s);
 }
 
 Test(classify, spec_patterns_come_first)

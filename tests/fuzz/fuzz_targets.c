@@ -133,6 +133,18 @@ int rl_fuzz_classify(const uint8_t *data, size_t size)
     if (sig)
         require(strlen(sig) <= 200, "signatures are at most 200 bytes", sig);
     free(sig);
+    /* The literal prefilter drops no line a pattern matches. */
+    for (const char *l = out; *l;) {
+        const char *nl = strchr(l, '\n');
+        size_t len = nl ? (size_t)(nl - l) : strlen(l);
+        char *line = strndup(l, len);
+        for (int i = 0; line && i < cl.npatterns; i++)
+            if (cl.patterns[i].litlen && rl_regex_search(cl.patterns[i].re, line) == 1)
+                require(strstr(line, cl.patterns[i].lit) != NULL, "a matching line holds the pattern's literal",
+                        cl.patterns[i].source);
+        free(line);
+        l += len + (nl ? 1 : 0);
+    }
     char *n = rl_signature_normalise(out, size - 1);
     free(n);
     rl_classifier_free(&cl);
