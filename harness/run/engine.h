@@ -10,9 +10,10 @@
 
 typedef struct {
     rl_trial_t trial;         /* filled by next(): spec, variant, index, seed, argv */
-    const rl_classifier_t *classifier; /* set by next(): the trial's timeout,
-                                 patterns and rules, compiled once per run,
-                                 shared read-only by every worker */
+    const rl_classifier_t *classifier; /* set by next(), never NULL: the
+                                 trial's timeout, patterns and rules,
+                                 compiled once per run, shared read-only by
+                                 every worker */
     int tag;                  /* the caller's own number (e.g. variant) */
 } rl_job_t;
 
