@@ -58,10 +58,7 @@ static int rl__check_next(void *ctx, rl_job_t *job)
             t->argv[a] = rl_subst(c->spec.argv[a], t->seed, c->build);
         for (int a = 0; a < var->argc; a++)
             t->argv[c->spec.argc + a] = rl_subst(var->argv[a], t->seed, c->build);
-        job->timeout_s = c->spec.timeout_s;
-        job->patterns = c->spec.patterns;
-        job->npatterns = c->spec.npatterns;
-        job->hang_after_signature_is_crash = c->spec.hang_after_signature_is_crash;
+        job->classifier = &c->spec.classifier;
         job->tag = v;
         return 1;
     }

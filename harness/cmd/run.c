@@ -20,6 +20,7 @@ typedef struct {
     long trials;          /* < 0: until the time budget ends */
     double time_s;
     double timeout_s;
+    rl_classifier_t classifier; /* built-in patterns only, timeout_s */
     long next_index;
     double t0;
     const char *dir;
@@ -48,7 +49,7 @@ static int rl__run_next(void *ctx, rl_job_t *job)
         return 0;
     for (int i = 0; i < r->ncmd; i++)
         t->argv[i] = rl_subst(r->cmd[i], t->seed, r->build);
-    job->timeout_s = r->timeout_s;
+    job->classifier = &r->classifier;
     return 1;
 }
 
@@ -212,6 +213,12 @@ int rl_cmd_run(int argc, char **argv)
         free(owned_dir);
         return rl_internal("%s", err);
     }
+    if (rl_classifier_init(&r.classifier, r.timeout_s) != 0) {
+        rl_classifier_free(&r.classifier);
+        rl_results_close(&r.results);
+        free(owned_dir);
+        return rl_internal("out of memory");
+    }
     int stale = rl_spawn_reap_abandoned();
     if (stale > 0)
         fprintf(stderr, "racelab: killed %d trial process%s left running by a racelab that was killed\n",
@@ -229,6 +236,7 @@ int rl_cmd_run(int argc, char **argv)
     if (rl__run_sync(&r) != 0 && rc == 0)
         rc = -1;
     rl_results_close(&r.results);
+    rl_classifier_free(&r.classifier);
 
     long n = r.done, k = r.counts[RL_OUTCOME_CRASH];
     printf("racelab run: %ld trials in %.1fs (%d jobs, base seed %llu)\n", n, wall, jobs,

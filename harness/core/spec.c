@@ -198,9 +198,9 @@ static int is_name(const char *s)
     return 1;
 }
 
-/* Reads /RE/ at *s (\/ stands for /) into a malloc'd string and checks it
- * compiles.  Advances *s past the closing slash. */
-static int parse_regex(ctx_t *c, const char **s, char **out)
+/* Reads /RE/ at *s (\/ stands for /) into a malloc'd string.  Advances *s
+ * past the closing slash. */
+static int read_regex(ctx_t *c, const char **s, char **out)
 {
     const char *p = *s;
     if (*p != '/')
@@ -222,17 +222,24 @@ static int parse_regex(ctx_t *c, const char **s, char **out)
         free(re);
         return fail(c, c->line, "regular expression without its closing /");
     }
-    char why[128];
-    rl_regex_t *rx = rl_regex_compile(re, why, sizeof why);
-    if (rx == NULL) {
-        fail(c, c->line, "bad regular expression /%s/: %s", re, why);
-        free(re);
-        return -1;
-    }
-    rl_regex_free(rx);
     *s = p + 1;
     *out = re;
     return 0;
+}
+
+static int bad_regex(ctx_t *c, const char *re, const char *why)
+{
+    return fail(c, c->line, "bad regular expression /%s/: %s", re, why);
+}
+
+/* Reads /RE/ at *s into *out and compiles it into *rx. */
+static int parse_regex(ctx_t *c, const char **s, char **out, rl_regex_t **rx)
+{
+    if (read_regex(c, s, out))
+        return -1;
+    char why[128];
+    *rx = rl_regex_compile(*out, why, sizeof why);
+    return *rx ? 0 : bad_regex(c, *out, why);
 }
 
 static const char *skip_blank(const char *s)
@@ -277,7 +284,7 @@ static int parse_expect(ctx_t *c, rl_spec_t *sp, const char *rest)
     if (strcmp(tok, "crash") == 0) {
         e->kind = RL_EXPECT_CRASH;
         s = skip_blank(s);
-        if (*s == '/' && parse_regex(c, &s, &e->signature_re))
+        if (*s == '/' && parse_regex(c, &s, &e->signature_re, &e->signature))
             return -1;
         if (next_token(&s, tok, sizeof tok) || strcmp(tok, "rate") != 0 ||
             next_token(&s, op, sizeof op) || strcmp(op, ">=") != 0)
@@ -300,7 +307,7 @@ static int parse_expect(ctx_t *c, rl_spec_t *sp, const char *rest)
     } else if (strcmp(tok, "no-crash") == 0) {
         e->kind = RL_EXPECT_NO_CRASH;
         s = skip_blank(s);
-        if (*s == '/' && parse_regex(c, &s, &e->signature_re))
+        if (*s == '/' && parse_regex(c, &s, &e->signature_re, &e->signature))
             return -1;
         if (next_token(&s, tok, sizeof tok) || strcmp(tok, "upper") != 0 ||
             next_token(&s, op, sizeof op) || strcmp(op, "<=") != 0)
@@ -403,7 +410,7 @@ static int parse_line(ctx_t *c, rl_spec_t *sp, char *line, int *seen)
             endp = NULL;
         if (endp == NULL || endp == rest || errno || !isfinite(d) || !(d > 0.0))
             return fail(c, c->line, "timeout: wants seconds > 0, e.g. 10, 10s or 500ms, not '%s'", rest);
-        sp->timeout_s = d;
+        sp->classifier.timeout_s = d;
     } else if (!strcmp(kw, "trials")) {
         if (seen[5])
             return fail(c, c->line, "'trials' given twice (first at line %d)", seen[5]);
@@ -422,29 +429,25 @@ static int parse_line(ctx_t *c, rl_spec_t *sp, char *line, int *seen)
                         rest);
         sp->confidence = d;
     } else if (!strcmp(kw, "signature")) {
-        char *re = NULL;
-        if (parse_regex(c, &rest, &re))
+        char *re = NULL, why[128];
+        if (read_regex(c, &rest, &re))
             return -1;
-        if (*skip_blank(rest) != '\0') {
+        if (rl_classifier_add(&sp->classifier, re, why, sizeof why) != 0) {
+            bad_regex(c, re, why);
             free(re);
+            return -1;
+        }
+        free(re);
+        if (*skip_blank(rest) != '\0')
             return fail(c, c->line, "signature: unexpected '%s' after the closing /", skip_blank(rest));
-        }
-        char **np = realloc(sp->patterns, ((size_t)sp->npatterns + 2) * sizeof *np);
-        if (np == NULL) {
-            free(re);
-            return fail(c, c->line, "out of memory");
-        }
-        sp->patterns = np;
-        np[sp->npatterns++] = re;
-        np[sp->npatterns] = NULL;
     } else if (!strcmp(kw, "hang-after-signature")) {
         if (seen[7])
             return fail(c, c->line, "'hang-after-signature' given twice (first at line %d)", seen[7]);
         seen[7] = c->line;
         if (!strcmp(rest, "crash"))
-            sp->hang_after_signature_is_crash = 1;
+            sp->classifier.hang_after_signature_is_crash = 1;
         else if (!strcmp(rest, "hang"))
-            sp->hang_after_signature_is_crash = 0;
+            sp->classifier.hang_after_signature_is_crash = 0;
         else
             return fail(c, c->line, "hang-after-signature: wants 'crash' or 'hang', not '%s'", rest);
     } else if (!strcmp(kw, "variant")) {
@@ -495,8 +498,9 @@ int rl_spec_parse(const char *path, const char *text, rl_spec_t *spec, char *err
         err[0] = '\0';
     spec->path = xstrndup(path, strlen(path));
     spec->trials = 300;
-    spec->timeout_s = 60.0;
     spec->confidence = 0.95;
+    if (rl_classifier_init(&spec->classifier, 60.0) != 0)
+        fail(&c, 0, "out of memory");
     int seen[8] = {0};
     const char *p = text;
     while (*p && !c.failed) {
@@ -584,10 +588,11 @@ void rl_spec_free(rl_spec_t *spec)
     for (int i = 0; i < spec->nexpects; i++) {
         free(spec->expects[i].variant);
         free(spec->expects[i].signature_re);
+        rl_regex_free(spec->expects[i].signature);
         free(spec->expects[i].text);
     }
     free(spec->expects);
-    free_words(spec->patterns, spec->npatterns);
+    rl_classifier_free(&spec->classifier);
     memset(spec, 0, sizeof *spec);
 }
 

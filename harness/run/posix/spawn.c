@@ -543,7 +543,7 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_proc_result_t *res, int helpe
     }
 
     rl_capture_t cap;
-    if (rl_capture_init(&cap, opts->capture_limit, opts->patterns, opts->npatterns) != 0) {
+    if (rl_capture_init(&cap, opts->capture_limit, opts->classifier) != 0) {
         rl_capture_free(&cap);
         snprintf(res->errmsg, sizeof res->errmsg, "out of memory");
         return -1;

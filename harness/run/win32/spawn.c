@@ -379,7 +379,7 @@ int rl_spawn_run(const rl_spawn_opts_t *opts, rl_proc_result_t *res)
         goto out;
     }
     have_cap = 1;
-    if (rl_capture_init(&rdr.cap, opts->capture_limit, opts->patterns, opts->npatterns) != 0) {
+    if (rl_capture_init(&rdr.cap, opts->capture_limit, opts->classifier) != 0) {
         snprintf(res->errmsg, sizeof res->errmsg, "out of memory");
         rc = -1;
         goto out;
