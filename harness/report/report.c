@@ -1,7 +1,8 @@
-/* report/report.c - the writer table, the file wrapper, summary completion and
- * the helpers the writers share. */
+/* report/report.c - the writer table, the file wrapper and the helpers the
+ * writers share. */
 #include "report/report.h"
 
+#include "report/sweep.h"
 #include "report/writer.h"
 #include "util/fmt.h"
 #include "core/stats.h"
@@ -10,43 +11,54 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const rl_report_writer_t writers[] = {
-    {"html", rl_report_html},
-    {"json", rl_report_json},
-    {"junit", rl_report_junit},
-    {"markdown", rl_report_markdown},
-    {"text", rl_report_text},
+const rl_report_writer_t rl_report_writers[RL_REPORT_NWRITERS] = {
+    { "json", "--json", rl_report_json, rl_sweep_json },
+    { "junit", "--junit", rl_report_junit, NULL },
+    { "markdown", "--markdown", rl_report_markdown, rl_sweep_markdown },
+    { "html", "--html", rl_report_html, rl_sweep_html },
+    { "text", NULL, rl_report_text, rl_sweep_text },
 };
 
 const rl_report_writer_t *rl_report_writer(const char *name)
 {
-    for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++)
-        if (!strcmp(writers[i].name, name))
-            return &writers[i];
+    for (int i = 0; i < RL_REPORT_NWRITERS; i++)
+        if (!strcmp(rl_report_writers[i].name, name))
+            return &rl_report_writers[i];
     return NULL;
 }
 
-int rl_report_write_file(const char *name, const char *path, const rl_summary_t *const *summaries, int n)
+static int rl__emit(const rl_report_writer_t *w, FILE *out, const rl_summary_t *const *summaries, int n,
+                    const rl_sweep_t *sw)
 {
-    const rl_report_writer_t *w = rl_report_writer(name);
-    if (w == NULL) {
+    return sw ? w->write_sweep(out, sw) : w->write(out, summaries, n);
+}
+
+int rl_report_write_to(const rl_report_writer_t *w, const char *path, const rl_summary_t *const *summaries,
+                       int n, const rl_sweep_t *sw)
+{
+    if (w == NULL || (sw && w->write_sweep == NULL)) {
         errno = EINVAL;
         return -1;
     }
     if (!strcmp(path, "-")) {
-        int rc = w->write(stdout, summaries, n);
+        int rc = rl__emit(w, stdout, summaries, n, sw);
         return fflush(stdout) == 0 ? rc : -1;
     }
     /* "wb": the same bytes on every OS, so reports compare equal. */
     FILE *f = fopen(path, "wb");
     if (f == NULL)
         return -1;
-    int rc = w->write(f, summaries, n);
+    int rc = rl__emit(w, f, summaries, n, sw);
     int saved = errno;
     if (fclose(f) != 0 && rc == 0)
         return -1;
     errno = saved;
     return rc;
+}
+
+int rl_report_write_file(const char *name, const char *path, const rl_summary_t *const *summaries, int n)
+{
+    return rl_report_write_to(rl_report_writer(name), path, summaries, n, NULL);
 }
 
 static int by_count(const void *x, const void *y)

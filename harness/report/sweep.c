@@ -2,7 +2,6 @@
  * helpers its writers share.  The HTML page is report/sweep_html.c. */
 #include "report/sweep.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -223,32 +222,5 @@ int rl_sweep_markdown(FILE *out, const rl_sweep_t *sw)
 
 int rl_sweep_write_file(const char *name, const char *path, const rl_sweep_t *sw)
 {
-    static const struct {
-        const char *name;
-        int (*write)(FILE *, const rl_sweep_t *);
-    } writers[] = {
-        { "html", rl_sweep_html }, { "json", rl_sweep_json },
-        { "markdown", rl_sweep_markdown }, { "text", rl_sweep_text },
-    };
-    int (*w)(FILE *, const rl_sweep_t *) = NULL;
-    for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++)
-        if (strcmp(writers[i].name, name) == 0)
-            w = writers[i].write;
-    if (w == NULL) {
-        errno = EINVAL;
-        return -1;
-    }
-    if (strcmp(path, "-") == 0) {
-        int rc = w(stdout, sw);
-        return fflush(stdout) == 0 ? rc : -1;
-    }
-    FILE *f = fopen(path, "wb");
-    if (f == NULL)
-        return -1;
-    int rc = w(f, sw);
-    int saved = errno;
-    if (fclose(f) != 0 && rc == 0)
-        return -1;
-    errno = saved;
-    return rc;
+    return rl_report_write_to(rl_report_writer(name), path, NULL, 0, sw);
 }

@@ -6,7 +6,7 @@
 
 #include "report/report.h"
 
-/* The writers, one per file; rl_report_writer() looks them up. */
+/* The writers, one per file; rl_report_writers[] (report.c) lists them. */
 int rl_report_text(FILE *out, const rl_summary_t *const *s, int n);
 int rl_report_json(FILE *out, const rl_summary_t *const *s, int n);
 int rl_report_junit(FILE *out, const rl_summary_t *const *s, int n);
