@@ -17,6 +17,7 @@
  * in rl_spawn_cleanup() at the end of a run, sparing nothing. */
 #include "run/spawn.h"
 #include "run/capture.h"
+#include "util/strbuf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -25,7 +26,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,43 +201,6 @@ static int rl__parse_stat(const char *path, char *comm, size_t clen, char *state
     return 0;
 }
 
-typedef struct {
-    char *buf;
-    size_t len, cap;
-} rl__sb_t;
-
-static void rl__sb_add(rl__sb_t *s, const char *p, size_t n)
-{
-    if (s->len + n + 1 > RL__STACKS_MAX)
-        return;
-    if (s->len + n + 1 > s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 4096;
-        while (cap < s->len + n + 1)
-            cap *= 2;
-        char *b = realloc(s->buf, cap);
-        if (!b)
-            return;
-        s->buf = b;
-        s->cap = cap;
-    }
-    memcpy(s->buf + s->len, p, n);
-    s->len += n;
-    s->buf[s->len] = '\0';
-}
-
-static void rl__sb_printf(rl__sb_t *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void rl__sb_printf(rl__sb_t *s, const char *fmt, ...)
-{
-    char tmp[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        rl__sb_add(s, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
 static int rl__is_pid_name(const char *s)
 {
     if (!*s)
@@ -290,14 +253,14 @@ static int rl__group_members(pid_t pgid, pid_t *out, int max)
 }
 
 /* Every task of pid: state, wait channel, current system call. */
-static void rl__proc_tasks(rl__sb_t *s, pid_t pid)
+static void rl__proc_tasks(rl_sb_t *s, pid_t pid)
 {
     char path[96], comm[64], st, buf[256];
     int ppid, pgrp;
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
     if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) != 0)
         return;
-    rl__sb_printf(s, "process %d (%s) ppid %d pgrp %d state %c\n", (int)pid, comm, ppid, pgrp, st);
+    rl_sb_printf(s, "process %d (%s) ppid %d pgrp %d state %c\n", (int)pid, comm, ppid, pgrp, st);
     snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
     DIR *d = opendir(path);
     if (!d)
@@ -324,7 +287,7 @@ static void rl__proc_tasks(rl__sb_t *s, pid_t pid)
             else
                 snprintf(sc, sizeof sc, "%.200s", buf);
         }
-        rl__sb_printf(s, "  task %s (%s) state %c wchan %s syscall %s\n",
+        rl_sb_printf(s, "  task %s (%s) state %c wchan %s syscall %s\n",
                       e->d_name, comm, st, wchan, sc);
     }
     closedir(d);
@@ -372,10 +335,10 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_proc_result_t *res, int helpe
  * gdb's backtraces of each member (bounded in count and time). */
 static char *rl__capture_stacks(pid_t pgid)
 {
-    rl__sb_t s = { 0 };
+    rl_sb_t s = { .max = RL__STACKS_MAX };
     pid_t members[64];
     int n = rl__group_members(pgid, members, 64);
-    rl__sb_printf(&s, "== racelab: threads of process group %d (from /proc) ==\n", (int)pgid);
+    rl_sb_printf(&s, "== racelab: threads of process group %d (from /proc) ==\n", (int)pgid);
     for (int i = 0; i < n; i++)
         rl__proc_tasks(&s, members[i]);
     char gdb[4096];
@@ -392,23 +355,23 @@ static char *rl__capture_stacks(pid_t pgid)
                 rl_spawn_opts_t o = { .argv = argv, .timeout_s = RL__GDB_TIMEOUT_S,
                                       .capture_limit = 64 * 1024 };
                 rl_proc_result_t r;
-                rl__sb_printf(&s, "== racelab: gdb -batch -p %s -ex 'thread apply all bt' ==\n",
+                rl_sb_printf(&s, "== racelab: gdb -batch -p %s -ex 'thread apply all bt' ==\n",
                               pidbuf);
                 if (rl__run(&o, &r, 1) == 0 && r.started) {
-                    rl__sb_add(&s, r.output, r.output_len);
+                    rl_sb_add(&s, r.output, r.output_len);
                     if (r.timed_out)
-                        rl__sb_printf(&s, "[racelab: gdb timed out after %.0fs]\n",
+                        rl_sb_printf(&s, "[racelab: gdb timed out after %.0fs]\n",
                                       RL__GDB_TIMEOUT_S);
                 } else {
-                    rl__sb_printf(&s, "[racelab: gdb did not run: %s]\n", r.errmsg);
+                    rl_sb_printf(&s, "[racelab: gdb did not run: %s]\n", r.errmsg);
                 }
                 rl_proc_result_free(&r);
             }
         }
     } else {
-        rl__sb_printf(&s, "[racelab: gdb not on PATH; /proc task states only]\n");
+        rl_sb_printf(&s, "[racelab: gdb not on PATH; /proc task states only]\n");
     }
-    return s.buf;
+    return rl_sb_take(&s);
 }
 
 /* Kills and reaps racelab's children that are not registered trials.  Mid
