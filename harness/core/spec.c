@@ -5,6 +5,7 @@
 #include "core/spec.h"
 
 #include "util/regex.h"
+#include "util/str.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -39,16 +40,6 @@ static int fail(ctx_t *c, int line, const char *fmt, ...)
             snprintf(c->err, c->errlen, "%s: %s", c->path, msg);
     }
     return -1;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-    char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, s, n);
-        d[n] = '\0';
-    }
-    return d;
 }
 
 static void free_words(char **w, int n)
@@ -122,7 +113,7 @@ static int split_words(const char *s, char ***out, int *nout, const char **why)
                 buf[len++] = *s++;
             }
         }
-        char *w = xstrndup(buf, len);
+        char *w = rl_strndup(buf, len);
         if (w == NULL || push_word(out, nout, w)) {
             *why = "out of memory";
             goto fail;
@@ -266,12 +257,12 @@ static int parse_expect(ctx_t *c, rl_spec_t *sp, const char *rest)
     rl_expect_t *e = &sp->expects[sp->nexpects++];
     memset(e, 0, sizeof *e);
     e->line = c->line;
-    e->text = xstrndup(rest, strlen(rest));
+    e->text = rl_strdup(rest);
     char tok[128], op[8], num[64];
     const char *s = rest;
     if (next_token(&s, tok, sizeof tok) || !is_name(tok))
         return fail(c, c->line, "expect: missing variant name");
-    e->variant = xstrndup(tok, strlen(tok));
+    e->variant = rl_strdup(tok);
     if (next_token(&s, tok, sizeof tok))
         return fail(c, c->line, "expect %s: missing 'crash', 'hang' or 'no-crash'", e->variant);
     if (strcmp(tok, "crash") == 0) {
@@ -334,7 +325,7 @@ static int parse_variant(ctx_t *c, rl_spec_t *sp, const char *rest)
     rl_variant_t *v = &sp->variants[sp->nvariants++];
     memset(v, 0, sizeof *v);
     v->line = c->line;
-    v->name = xstrndup(tok, strlen(tok));
+    v->name = rl_strdup(tok);
     return words_arg(c, s, &v->argv, &v->argc);
 }
 
@@ -345,7 +336,7 @@ static int set_once(ctx_t *c, char **field, int *seen, const char *kw, const cha
     *seen = c->line;
     if (*value == '\0')
         return fail(c, c->line, "'%s' wants a value", kw);
-    *field = xstrndup(value, strlen(value));
+    *field = rl_strdup(value);
     return 0;
 }
 
@@ -493,7 +484,7 @@ int rl_spec_parse(const char *path, const char *text, rl_spec_t *spec, char *err
     ctx_t c = {.path = path, .err = err, .errlen = errlen};
     if (err && errlen)
         err[0] = '\0';
-    spec->path = xstrndup(path, strlen(path));
+    spec->path = rl_strdup(path);
     spec->trials = 300;
     spec->timeout_s = 60.0;
     spec->confidence = 0.95;
@@ -503,7 +494,7 @@ int rl_spec_parse(const char *path, const char *text, rl_spec_t *spec, char *err
         c.line++;
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        char *line = xstrndup(p, n);
+        char *line = rl_strndup(p, n);
         if (line == NULL) {
             fail(&c, c.line, "out of memory");
             break;
