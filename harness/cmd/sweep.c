@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "util/strbuf.h"
 #include "core/seed.h"
 #include "core/evaluate.h"
 #include "os/os.h"
@@ -177,26 +178,10 @@ static char *rl__slurp(const char *path)
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *nb = realloc(buf, cap * 2 + 1);
-            if (nb == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
+    rl_sb_t b = { 0 };
+    rl_sb_read(&b, f); /* a read error keeps what was read */
     fclose(f);
-    if (buf)
-        buf[n] = '\0';
-    return buf;
+    return rl_sb_take(&b);
 }
 
 /* The first word of a spec line, as the spec parser sees keywords. */

@@ -6,6 +6,7 @@
 
 #include "util/regex.h"
 #include "util/str.h"
+#include "util/strbuf.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -520,34 +521,17 @@ int rl_spec_load(const char *path, rl_spec_t *spec, char *err, size_t errlen)
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (buf == NULL)
-            break;
-        if (len + 1 >= cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (nb == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
+    rl_sb_t b = { 0 };
+    rl_sb_read(&b, f);
     int rerr = ferror(f);
     fclose(f);
+    size_t len = b.len;
+    char *buf = rl_sb_take(&b);
     if (buf == NULL || rerr) {
         snprintf(err, errlen, "%s: cannot read: %s", path, buf ? strerror(EIO) : "out of memory");
         free(buf);
         return -1;
     }
-    buf[len] = '\0';
     if (strlen(buf) != len) {
         free(buf);
         snprintf(err, errlen, "%s: contains a NUL byte: not a text file", path);
