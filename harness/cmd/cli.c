@@ -22,26 +22,31 @@ int rl_interrupted_exit(void)
     return s ? 128 + s : RL_EXIT_INTERNAL;
 }
 
+/* "racelab: <message>\n" on stderr; returns code. */
+static int rl__say(int code, const char *fmt, va_list ap)
+{
+    fputs("racelab: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    return code;
+}
+
 int rl_usage(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("racelab: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    int rc = rl__say(RL_EXIT_USAGE, fmt, ap);
     va_end(ap);
-    return RL_EXIT_USAGE;
+    return rc;
 }
 
 int rl_internal(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("racelab: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    int rc = rl__say(RL_EXIT_INTERNAL, fmt, ap);
     va_end(ap);
-    return RL_EXIT_INTERNAL;
+    return rc;
 }
 
 int rl_opt(int argc, char **argv, int *i, const char *name, const char **val)
