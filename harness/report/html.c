@@ -31,15 +31,23 @@ static void axis(FILE *out, int y, int h)
     }
 }
 
-/* Crash rate per variant: a dot at the rate, a bar over the interval. */
-static void rate_chart(FILE *out, const rl_summary_t *s)
+/* A chart's frame: the svg element (below the plot: room more px high),
+ * its title, its heading and the percent axis.  Returns the plot's height. */
+static int chart_open(FILE *out, const rl_summary_t *s, int room, const char *title, const char *heading)
 {
     int h = s->ntallies * ROW_H + 10;
     fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\">\n", CHART_W,
-            h + 36);
-    fputs("<title>crash rate per variant with its Wilson interval</title>\n", out);
-    fputs("<text x=\"0\" y=\"12\" font-size=\"12\" font-weight=\"bold\">crash rate (Wilson interval)</text>\n", out);
+            h + room);
+    fprintf(out, "<title>%s</title>\n", title);
+    fprintf(out, "<text x=\"0\" y=\"12\" font-size=\"12\" font-weight=\"bold\">%s</text>\n", heading);
     axis(out, 18, h);
+    return h;
+}
+
+/* Crash rate per variant: a dot at the rate, a bar over the interval. */
+static void rate_chart(FILE *out, const rl_summary_t *s)
+{
+    chart_open(out, s, 36, "crash rate per variant with its Wilson interval", "crash rate (Wilson interval)");
     for (int i = 0; i < s->ntallies; i++) {
         const rl_tally_t *t = &s->tallies[i];
         int y = 18 + 10 + i * ROW_H + ROW_H / 2;
@@ -70,12 +78,7 @@ static void rate_chart(FILE *out, const rl_summary_t *s)
 /* Outcomes per variant as one bar stacked by class (share of trials). */
 static void outcome_chart(FILE *out, const rl_summary_t *s)
 {
-    int h = s->ntallies * ROW_H + 10;
-    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\">\n", CHART_W,
-            h + 52);
-    fputs("<title>outcomes per variant</title>\n", out);
-    fputs("<text x=\"0\" y=\"12\" font-size=\"12\" font-weight=\"bold\">outcomes</text>\n", out);
-    axis(out, 18, h);
+    int h = chart_open(out, s, 52, "outcomes per variant", "outcomes");
     for (int i = 0; i < s->ntallies; i++) {
         const rl_tally_t *t = &s->tallies[i];
         int y = 18 + 10 + i * ROW_H;
@@ -160,19 +163,8 @@ static void summary(FILE *out, const rl_summary_t *s)
         fputs("</li>\n", out);
     }
     fputs("</ul>\n<p>", out);
-    if (s->fisher_p >= 0.0 && s->fisher_a && s->fisher_b) {
-        fputs("Fisher's exact test (", out);
-        rl_report_xml(out, s->fisher_a);
-        fputs(" &gt; ", out);
-        rl_report_xml(out, s->fisher_b);
-        fprintf(out, "): one-sided p = %.3g. ", s->fisher_p);
-    }
-    long ran = rl_report_trials(s);
-    if (s->sequential && s->fixed_n_plan > ran)
-        fprintf(out, "Sequential stopping ran %ld of the fixed-N plan's %ld trials. ", ran, s->fixed_n_plan);
-    else
-        fprintf(out, "%ld trials. ", ran);
-    fprintf(out, "Wall time %.1f s.</p>\n</section>\n", s->wall_s);
+    rl_report_closing(out, s, rl_report_xml, " &gt; ");
+    fputs("</p>\n</section>\n", out);
 }
 
 int rl_report_html(FILE *out, const rl_summary_t *const *s, int n)

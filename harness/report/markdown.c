@@ -94,19 +94,8 @@ static void summary(FILE *out, const rl_summary_t *s)
         fputs("\n\n", out);
         free(v);
     }
-    if (s->fisher_p >= 0.0 && s->fisher_a && s->fisher_b) {
-        fputs("Fisher's exact test (", out);
-        cell(out, s->fisher_a);
-        fputs(" > ", out);
-        cell(out, s->fisher_b);
-        fprintf(out, "): one-sided p = %.3g. ", s->fisher_p);
-    }
-    long ran = rl_report_trials(s);
-    if (s->sequential && s->fixed_n_plan > ran)
-        fprintf(out, "Sequential stopping ran %ld of the fixed-N plan's %ld trials. ", ran, s->fixed_n_plan);
-    else
-        fprintf(out, "%ld trials. ", ran);
-    fprintf(out, "Wall time %.1f s.\n\n", s->wall_s);
+    rl_report_closing(out, s, cell, " > ");
+    fputs("\n\n", out);
 }
 
 int rl_report_markdown(FILE *out, const rl_summary_t *const *s, int n)

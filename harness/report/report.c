@@ -103,6 +103,23 @@ long rl_report_trials(const rl_summary_t *s)
     return n;
 }
 
+void rl_report_closing(FILE *out, const rl_summary_t *s, void (*esc)(FILE *, const char *), const char *gt)
+{
+    if (s->fisher_p >= 0.0 && s->fisher_a && s->fisher_b) {
+        fputs("Fisher's exact test (", out);
+        esc(out, s->fisher_a);
+        fputs(gt, out);
+        esc(out, s->fisher_b);
+        fprintf(out, "): one-sided p = %.3g. ", s->fisher_p);
+    }
+    long ran = rl_report_trials(s);
+    if (s->sequential && s->fixed_n_plan > ran)
+        fprintf(out, "Sequential stopping ran %ld of the fixed-N plan's %ld trials. ", ran, s->fixed_n_plan);
+    else
+        fprintf(out, "%ld trials. ", ran);
+    fprintf(out, "Wall time %.1f s.", s->wall_s);
+}
+
 void rl_report_xml(FILE *out, const char *str)
 {
     const unsigned char *s = (const unsigned char *)(str ? str : "");

@@ -24,6 +24,10 @@ const char *rl_report_judgement(rl_judgement_t j);
 char *rl_report_conf(char *buf, size_t len, double confidence);
 /* Total trials run over every variant of s. */
 long rl_report_trials(const rl_summary_t *s);
+/* The closing sentences of a spec's report: Fisher's test when it was run,
+ * how many trials, the wall time ("... Wall time 1.2 s."), names written
+ * with esc and gt standing for '>'. */
+void rl_report_closing(FILE *out, const rl_summary_t *s, void (*esc)(FILE *, const char *), const char *gt);
 /* s with XML special characters escaped; bytes XML 1.0 cannot carry
  * (control characters, invalid UTF-8) become the visible text \xNN. */
 void rl_report_xml(FILE *out, const char *s);
