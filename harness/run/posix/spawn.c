@@ -211,27 +211,60 @@ static int rl__is_pid_name(const char *s)
     return 1;
 }
 
+/* What the stat file of a process or task says. */
+typedef struct {
+    char comm[64], state;
+    int ppid, pgrp;
+} rl__stat_t;
+
+/* Calls fn(ctx, id, stat) for each numeric entry id of dir (/proc, or
+ * /proc/PID/task) whose stat file parses, until fn returns nonzero; returns
+ * that value, 0 when every entry was seen, -1 when dir cannot be opened. */
+static int rl__each_stat(const char *dir, int (*fn)(void *ctx, const char *id, const rl__stat_t *st),
+                         void *ctx)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int r = 0;
+    struct dirent *e;
+    while (r == 0 && (e = readdir(d))) {
+        if (!rl__is_pid_name(e->d_name))
+            continue;
+        char path[128];
+        rl__stat_t st;
+        snprintf(path, sizeof path, "%.80s/%.20s/stat", dir, e->d_name);
+        if (rl__parse_stat(path, st.comm, sizeof st.comm, &st.state, &st.ppid, &st.pgrp) == 0)
+            r = fn(ctx, e->d_name, &st);
+    }
+    closedir(d);
+    return r;
+}
+
+typedef struct {
+    int (*keep)(char st, int pgrp, long arg);
+    long arg;
+    pid_t *out;
+    int n, max;
+} rl__scan_t;
+
+static int rl__scan_one(void *ctx, const char *id, const rl__stat_t *st)
+{
+    rl__scan_t *sc = ctx;
+    if (sc->keep(st->state, st->pgrp, sc->arg))
+        sc->out[sc->n++] = (pid_t)atoi(id);
+    return sc->n >= sc->max;
+}
+
 /* The numeric entries of dir (/proc, or /proc/PID/task) whose stat file
  * parses and passes keep(state, pgrp, arg), at most max of them. */
 static int rl__scan_pids(const char *dir, int (*keep)(char st, int pgrp, long arg), long arg,
                          pid_t *out, int max)
 {
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < max) {
-        if (!rl__is_pid_name(e->d_name))
-            continue;
-        char path[128], comm[64], st;
-        int ppid, pgrp;
-        snprintf(path, sizeof path, "%.80s/%.20s/stat", dir, e->d_name);
-        if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) == 0 && keep(st, pgrp, arg))
-            out[n++] = (pid_t)atoi(e->d_name);
-    }
-    closedir(d);
-    return n;
+    rl__scan_t sc = { .keep = keep, .arg = arg, .out = out, .max = max };
+    if (max > 0)
+        rl__each_stat(dir, rl__scan_one, &sc);
+    return sc.n;
 }
 
 static int rl__in_group(char st, int pgrp, long pgid)
@@ -252,45 +285,45 @@ static int rl__group_members(pid_t pgid, pid_t *out, int max)
     return rl__scan_pids("/proc", rl__in_group, pgid, out, max);
 }
 
+typedef struct {
+    rl_sb_t *s;
+    pid_t pid;
+} rl__tasks_t;
+
+/* One task of a process: state, wait channel, current system call. */
+static int rl__proc_task(void *ctx, const char *id, const rl__stat_t *st)
+{
+    rl__tasks_t *t = ctx;
+    char tpath[128], buf[256], wchan[128] = "?", sc[256] = "?";
+    snprintf(tpath, sizeof tpath, "/proc/%d/task/%.20s/wchan", (int)t->pid, id);
+    if (rl__read_small(tpath, buf, sizeof buf))
+        snprintf(wchan, sizeof wchan, "%.100s", buf[0] ? buf : "0");
+    snprintf(tpath, sizeof tpath, "/proc/%d/task/%.20s/syscall", (int)t->pid, id);
+    if (rl__read_small(tpath, buf, sizeof buf)) {
+        /* "nr arg1 .. arg6 sp pc": keep the number and the pc */
+        char *last = strrchr(buf, ' ');
+        int nr;
+        if (sscanf(buf, "%d", &nr) == 1)
+            snprintf(sc, sizeof sc, "%d pc %.100s", nr, last ? last + 1 : "?");
+        else
+            snprintf(sc, sizeof sc, "%.200s", buf);
+    }
+    rl_sb_printf(t->s, "  task %s (%s) state %c wchan %s syscall %s\n", id, st->comm, st->state, wchan, sc);
+    return 0;
+}
+
 /* Every task of pid: state, wait channel, current system call. */
 static void rl__proc_tasks(rl_sb_t *s, pid_t pid)
 {
-    char path[96], comm[64], st, buf[256];
+    char path[96], comm[64], st;
     int ppid, pgrp;
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
     if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) != 0)
         return;
     rl_sb_printf(s, "process %d (%s) ppid %d pgrp %d state %c\n", (int)pid, comm, ppid, pgrp, st);
     snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
-    DIR *d = opendir(path);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (!rl__is_pid_name(e->d_name))
-            continue;
-        char tpath[128];
-        snprintf(tpath, sizeof tpath, "/proc/%d/task/%.20s/stat", (int)pid, e->d_name);
-        if (rl__parse_stat(tpath, comm, sizeof comm, &st, &ppid, &pgrp) != 0)
-            continue;
-        char wchan[128] = "?", sc[256] = "?";
-        snprintf(tpath, sizeof tpath, "/proc/%d/task/%.20s/wchan", (int)pid, e->d_name);
-        if (rl__read_small(tpath, buf, sizeof buf))
-            snprintf(wchan, sizeof wchan, "%.100s", buf[0] ? buf : "0");
-        snprintf(tpath, sizeof tpath, "/proc/%d/task/%.20s/syscall", (int)pid, e->d_name);
-        if (rl__read_small(tpath, buf, sizeof buf)) {
-            /* "nr arg1 .. arg6 sp pc": keep the number and the pc */
-            char *last = strrchr(buf, ' ');
-            int nr;
-            if (sscanf(buf, "%d", &nr) == 1)
-                snprintf(sc, sizeof sc, "%d pc %.100s", nr, last ? last + 1 : "?");
-            else
-                snprintf(sc, sizeof sc, "%.200s", buf);
-        }
-        rl_sb_printf(s, "  task %s (%s) state %c wchan %s syscall %s\n",
-                      e->d_name, comm, st, wchan, sc);
-    }
-    closedir(d);
+    rl__tasks_t t = { .s = s, .pid = pid };
+    rl__each_stat(path, rl__proc_task, &t);
 }
 
 static int rl__on_path(const char *name, char *out, size_t len)
@@ -374,6 +407,32 @@ static char *rl__capture_stacks(pid_t pgid)
     return rl_sb_take(&s);
 }
 
+typedef struct {
+    pid_t self, own_session;
+    int end_of_run, found;
+} rl__orphans_t;
+
+/* One process of /proc: killed and reaped when it is an orphan of ours. */
+static int rl__orphan(void *ctx, const char *id, const rl__stat_t *st)
+{
+    rl__orphans_t *o = ctx;
+    if (st->ppid != o->self)
+        return 0;
+    pid_t pid = (pid_t)atoi(id);
+    if (rl__registered(pid))
+        return 0;
+    if (!o->end_of_run && st->state != 'Z' && getsid(pid) != o->own_session)
+        return 0;
+    /* An escaped descendant of some trial, now ours: kill its group (it may
+     * lead one after setsid) and itself, then reap it. */
+    if (st->pgrp == pid)
+        kill(-pid, SIGKILL);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    o->found = 1;
+    return 0;
+}
+
 /* Kills and reaps racelab's children that are not registered trials.  Mid
  * run (end_of_run 0) it spares those in another session: a daemon that a
  * trial started with setsid, such as the wineserver and Wine's services
@@ -384,37 +443,10 @@ static char *rl__capture_stacks(pid_t pgid)
  * at once. */
 static void rl__sweep_orphans_locked(int end_of_run)
 {
-    pid_t self = getpid();
-    pid_t own_session = getsid(0);
+    rl__orphans_t o = { .self = getpid(), .own_session = getsid(0), .end_of_run = end_of_run };
     for (int round = 0; round < 16; round++) {
-        int found = 0;
-        DIR *d = opendir("/proc");
-        if (!d)
-            return;
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (!rl__is_pid_name(e->d_name))
-                continue;
-            char path[64], comm[64], st;
-            int ppid, pgrp;
-            snprintf(path, sizeof path, "/proc/%.20s/stat", e->d_name);
-            if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) != 0 || ppid != self)
-                continue;
-            pid_t pid = (pid_t)atoi(e->d_name);
-            if (rl__registered(pid))
-                continue;
-            if (!end_of_run && st != 'Z' && getsid(pid) != own_session)
-                continue;
-            /* An escaped descendant of some trial, now ours: kill its group
-             * (it may lead one after setsid) and itself, then reap it. */
-            if (pgrp == pid)
-                kill(-pid, SIGKILL);
-            kill(pid, SIGKILL);
-            waitpid(pid, NULL, 0);
-            found = 1;
-        }
-        closedir(d);
-        if (!found)
+        o.found = 0;
+        if (rl__each_stat("/proc", rl__orphan, &o) < 0 || !o.found)
             return;
     }
 }
