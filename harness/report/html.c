@@ -2,7 +2,6 @@
  * from elsewhere): per spec a chart of each variant's crash rate with its
  * Wilson interval as an error bar, the outcome breakdown as stacked bars,
  * and the expectations. */
-#include "util/fmt.h"
 #include "report/writer.h"
 
 #include <stdlib.h>
@@ -58,13 +57,11 @@ static void rate_chart(FILE *out, const rl_summary_t *s)
             fputs("\n", out);
             continue;
         }
-        long k = t->outcomes[RL_OUTCOME_CRASH];
-        rl_interval_t w = rl_wilson(k, t->n, s->spec->confidence);
-        double x0 = LABEL_W + PLOT_W * w.lo, x1 = LABEL_W + PLOT_W * w.hi;
-        double xr = LABEL_W + PLOT_W * (double)k / (double)t->n;
-        char a[16], b[16], c[16];
-        fprintf(out, "<g class=\"errbar\"><title>%s [%s, %s]</title>", rl_fmt_pct(a, sizeof a, (double)k / (double)t->n),
-                rl_fmt_pct(b, sizeof b, w.lo), rl_fmt_pct(c, sizeof c, w.hi));
+        rl_report_rate_t r;
+        rl_report_rate(&r, t, s->spec->confidence);
+        double x0 = LABEL_W + PLOT_W * r.wilson.lo, x1 = LABEL_W + PLOT_W * r.wilson.hi;
+        double xr = LABEL_W + PLOT_W * (double)r.crashes / (double)t->n;
+        fprintf(out, "<g class=\"errbar\"><title>%s [%s, %s]</title>", r.rate, r.lo, r.hi);
         fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\" stroke-width=\"2\"/>", x0, y,
                 x1, y);
         fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>", x0, y - 6, x0, y + 6);
@@ -108,7 +105,7 @@ static void outcome_chart(FILE *out, const rl_summary_t *s)
 static void summary(FILE *out, const rl_summary_t *s)
 {
     const rl_spec_t *sp = s->spec;
-    char a[16], b[16], c[16], conf[16];
+    char conf[16];
     rl_report_conf(conf, sizeof conf, sp->confidence);
     fprintf(out, "<section>\n<h2 class=\"%s\">%s ", s->passed ? "pass" : "fail",
             s->passed ? "\xE2\x9C\x94" : "\xE2\x9C\x98");
@@ -130,14 +127,13 @@ static void summary(FILE *out, const rl_summary_t *s)
             conf);
     for (int i = 0; i < s->ntallies; i++) {
         const rl_tally_t *t = &s->tallies[i];
-        long k = t->outcomes[RL_OUTCOME_CRASH];
-        rl_interval_t w = rl_wilson(k, t->n, sp->confidence);
+        rl_report_rate_t r;
+        rl_report_rate(&r, t, sp->confidence);
         fputs("<tr><td>", out);
         rl_report_xml(out, vname(s, i));
         fprintf(out, "</td><td>%ld</td><td>%ld</td><td>%ld</td><td>%ld</td><td>%ld</td><td>%s</td><td>[%s, %s]</td>",
-                t->n, t->outcomes[RL_OUTCOME_PASS], k, t->outcomes[RL_OUTCOME_HANG], t->outcomes[RL_OUTCOME_ERROR],
-                rl_fmt_pct(a, sizeof a, t->n ? (double)k / (double)t->n : 0.0), rl_fmt_pct(b, sizeof b, w.lo),
-                rl_fmt_pct(c, sizeof c, w.hi));
+                t->n, t->outcomes[RL_OUTCOME_PASS], r.crashes, t->outcomes[RL_OUTCOME_HANG],
+                t->outcomes[RL_OUTCOME_ERROR], r.rate, r.lo, r.hi);
         if (t->first_crash_index >= 0)
             fprintf(out, "<td>%.2f s</td><td>", t->first_crash_s);
         else

@@ -95,6 +95,15 @@ char *rl_report_conf(char *buf, size_t len, double confidence)
     return buf;
 }
 
+void rl_report_rate(rl_report_rate_t *r, const rl_tally_t *t, double confidence)
+{
+    r->crashes = t->outcomes[RL_OUTCOME_CRASH];
+    r->wilson = rl_wilson(r->crashes, t->n, confidence);
+    rl_fmt_pct(r->rate, sizeof r->rate, t->n ? (double)r->crashes / (double)t->n : 0.0);
+    rl_fmt_pct(r->lo, sizeof r->lo, r->wilson.lo);
+    rl_fmt_pct(r->hi, sizeof r->hi, r->wilson.hi);
+}
+
 long rl_report_trials(const rl_summary_t *s)
 {
     long n = 0;

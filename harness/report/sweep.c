@@ -91,15 +91,14 @@ int rl_sweep_text(FILE *out, const rl_sweep_t *sw)
                 fprintf(out, "  %-*s  %-*s  not run\n", kw, val, vw, sw->variants[v]);
                 continue;
             }
-            long k = t->outcomes[RL_OUTCOME_CRASH];
-            rl_interval_t w = rl_wilson(k, t->n, sw->confidence);
-            char r[16], lo[16], hi[16], iv[40], fc[24], mc[24];
-            rl_fmt_pct(r, sizeof r, t->n ? (double)k / (double)t->n : 0.0);
-            snprintf(iv, sizeof iv, "[%s, %s]", rl_fmt_pct(lo, sizeof lo, w.lo), rl_fmt_pct(hi, sizeof hi, w.hi));
+            rl_report_rate_t r;
+            rl_report_rate(&r, t, sw->confidence);
+            char iv[40], fc[24], mc[24];
+            snprintf(iv, sizeof iv, "[%s, %s]", r.lo, r.hi);
             fmt_secs(fc, sizeof fc, t->first_crash_index >= 0 ? t->first_crash_s : -1.0);
             fmt_secs(mc, sizeof mc, sw->points[p].median_crash_s ? sw->points[p].median_crash_s[v] : -1.0);
             fprintf(out, "  %-*s  %-*s  %6ld  %6ld  %7s  %-18s  %11s  %12s  %s\n", kw, val, vw, sw->variants[v],
-                    t->n, k, r, iv, fc, mc, expect_word(sw, p, v));
+                    t->n, r.crashes, r.rate, iv, fc, mc, expect_word(sw, p, v));
         }
     }
     fputs("  first crash: seconds from the point's start until its first crashing trial ended;\n"
@@ -204,15 +203,13 @@ int rl_sweep_markdown(FILE *out, const rl_sweep_t *sw)
                 fputs(" | not run | | | | | | |\n", out);
                 continue;
             }
-            long k = t->outcomes[RL_OUTCOME_CRASH];
-            rl_interval_t w = rl_wilson(k, t->n, sw->confidence);
-            char r[16], lo[16], hi[16], fc[24], mc[24];
+            rl_report_rate_t r;
+            rl_report_rate(&r, t, sw->confidence);
+            char fc[24], mc[24];
             fmt_secs(fc, sizeof fc, t->first_crash_index >= 0 ? t->first_crash_s : -1.0);
             fmt_secs(mc, sizeof mc, sw->points[p].median_crash_s ? sw->points[p].median_crash_s[v] : -1.0);
-            fprintf(out, " | %ld | %ld | %s | [%s, %s] | %s | %s | %s |\n", t->n, k,
-                    rl_fmt_pct(r, sizeof r, t->n ? (double)k / (double)t->n : 0.0),
-                    rl_fmt_pct(lo, sizeof lo, w.lo), rl_fmt_pct(hi, sizeof hi, w.hi), fc, mc,
-                    expect_word(sw, p, v));
+            fprintf(out, " | %ld | %ld | %s | [%s, %s] | %s | %s | %s |\n", t->n, r.crashes, r.rate, r.lo, r.hi,
+                    fc, mc, expect_word(sw, p, v));
         }
     fprintf(out, "\n%d point%s in %.1f s; results in `", sw->npoints, sw->npoints == 1 ? "" : "s", sw->wall_s);
     md_cell(out, sw->dir);

@@ -22,6 +22,15 @@ int rl_report_buckets(const rl_tally_t *t, const rl_bucket_t ***out);
 const char *rl_report_judgement(rl_judgement_t j);
 /* The confidence as a percentage label: "95%", "99.9%". */
 char *rl_report_conf(char *buf, size_t len, double confidence);
+/* A tally's crash rate as the reports print it: its crashes, its Wilson
+ * interval, and the rate and the interval's ends as percentages ("83.3%";
+ * the rate of no trials is 0). */
+typedef struct {
+    long crashes;
+    rl_interval_t wilson;
+    char rate[16], lo[16], hi[16];
+} rl_report_rate_t;
+void rl_report_rate(rl_report_rate_t *r, const rl_tally_t *t, double confidence);
 /* Total trials run over every variant of s. */
 long rl_report_trials(const rl_summary_t *s);
 /* The closing sentences of a spec's report: Fisher's test when it was run,
