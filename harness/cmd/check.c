@@ -71,26 +71,13 @@ static int rl__check_next(void *ctx, rl_job_t *job)
 static int rl__check_record(void *ctx, rl_job_t *job, const rl_proc_result_t *res)
 {
     rl__check_t *c = ctx;
-    rl_trial_t *t = &job->trial;
-    char err[512];
-    if (t->outcome != RL_OUTCOME_PASS && rl_write_log(c->dir, t, res) != 0)
-        fprintf(stderr, "racelab: cannot write the log of trial %ld under %s/logs\n", t->index, c->dir);
-    if (rl_results_append(c->results, t, err, sizeof err) != 0) {
-        fprintf(stderr, "racelab: %s\n", err);
-        return -1;
-    }
-    return 0;
+    return rl_record_trial(c->results, c->dir, &job->trial, res, 0);
 }
 
 static int rl__check_sync(void *ctx)
 {
     rl__check_t *c = ctx;
-    char err[512];
-    if (rl_results_sync(c->results, err, sizeof err) != 0) {
-        fprintf(stderr, "racelab: %s\n", err);
-        return -1;
-    }
-    return 0;
+    return rl_sync_trials(c->results);
 }
 
 static int rl__check_done(void *ctx, rl_job_t *job, const rl_proc_result_t *res)
