@@ -263,6 +263,21 @@ static size_t jnumber_len(jp_t *j)
     return (size_t)(s - j->p);
 }
 
+/* The digits at s as an unsigned 64-bit value: the end of them, or NULL
+ * when the value does not fit. */
+static const char *jdigits(const char *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        unsigned d = (unsigned)(*s - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return NULL;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return s;
+}
+
 /* An integer in [lo, hi] written as plain digits (optionally negative). */
 static int jint(jp_t *j, const char *key, int64_t lo, int64_t hi, int64_t *out)
 {
@@ -272,13 +287,9 @@ static int jint(jp_t *j, const char *key, int64_t lo, int64_t hi, int64_t *out)
         s++;
     if (!(*s >= '0' && *s <= '9'))
         return jfail(j, "\"%s\" wants an integer", key);
-    uint64_t v = 0;
-    for (; *s >= '0' && *s <= '9'; s++) {
-        unsigned d = (unsigned)(*s - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return jfail(j, "\"%s\" is out of range", key);
-        v = v * 10 + d;
-    }
+    uint64_t v;
+    if ((s = jdigits(s, &v)) == NULL)
+        return jfail(j, "\"%s\" is out of range", key);
     if (*s == '.' || *s == 'e' || *s == 'E')
         return jfail(j, "\"%s\" wants an integer", key);
     int64_t sv;
@@ -303,13 +314,9 @@ static int ju64(jp_t *j, const char *key, uint64_t *out)
     const char *s = j->p;
     if (!(*s >= '0' && *s <= '9'))
         return jfail(j, "\"%s\" wants a non-negative integer", key);
-    uint64_t v = 0;
-    for (; *s >= '0' && *s <= '9'; s++) {
-        unsigned d = (unsigned)(*s - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return jfail(j, "\"%s\" is larger than 2^64-1", key);
-        v = v * 10 + d;
-    }
+    uint64_t v;
+    if ((s = jdigits(s, &v)) == NULL)
+        return jfail(j, "\"%s\" is larger than 2^64-1", key);
     if (*s == '.' || *s == 'e' || *s == 'E')
         return jfail(j, "\"%s\" wants an integer", key);
     *out = v;
