@@ -176,6 +176,12 @@ void rl_report_json_str(FILE *out, const char *str)
     fputc('"', out);
 }
 
+void rl_report_json_field(FILE *out, const char *head, const char *s)
+{
+    fputs(head, out);
+    rl_report_json_str(out, s);
+}
+
 int rl_report_status(FILE *out)
 {
     if (ferror(out)) {

@@ -119,28 +119,22 @@ static void json_num(FILE *out, double v)
 
 int rl_sweep_json(FILE *out, const rl_sweep_t *sw)
 {
-    fputs("{\"racelab\":1,\"sweep\":{\"spec\":", out);
-    rl_report_json_str(out, sw->spec_name);
-    fputs(",\"issue\":", out);
-    rl_report_json_str(out, sw->spec_issue);
-    fputs(",\"knob\":", out);
-    rl_report_json_str(out, sw->knob);
+    rl_report_json_field(out, "{\"racelab\":1,\"sweep\":{\"spec\":", sw->spec_name);
+    rl_report_json_field(out, ",\"issue\":", sw->spec_issue);
+    rl_report_json_field(out, ",\"knob\":", sw->knob);
     fprintf(out, ",\"confidence\":%g,\"passed\":%s,\"wall_s\":%.3f,\"dir\":", sw->confidence,
             sw->passed ? "true" : "false", sw->wall_s);
     rl_report_json_str(out, sw->dir);
     fputs(",\"points\":[", out);
     for (int p = 0; p < sw->npoints; p++) {
         const rl_sweep_point_t *pt = &sw->points[p];
-        fputs(p ? ",\n{\"value\":" : "\n{\"value\":", out);
-        rl_report_json_str(out, pt->value);
-        fputs(",\"dir\":", out);
-        rl_report_json_str(out, pt->dir);
+        rl_report_json_field(out, p ? ",\n{\"value\":" : "\n{\"value\":", pt->value);
+        rl_report_json_field(out, ",\"dir\":", pt->dir);
         fprintf(out, ",\"ran\":%s,\"passed\":%s,\"variants\":[", pt->summary ? "true" : "false",
                 pt->summary && pt->summary->passed ? "true" : "false");
         for (int v = 0; v < sw->nvariants; v++) {
             const rl_tally_t *t = tally(sw, p, v);
-            fputs(v ? ",{\"name\":" : "{\"name\":", out);
-            rl_report_json_str(out, sw->variants[v]);
+            rl_report_json_field(out, v ? ",{\"name\":" : "{\"name\":", sw->variants[v]);
             if (t == NULL) {
                 fputs("}", out);
                 continue;
@@ -158,8 +152,8 @@ int rl_sweep_json(FILE *out, const rl_sweep_t *sw)
             fputs(",\"median_crash_s\":", out);
             json_num(out, pt->median_crash_s ? pt->median_crash_s[v] : -1.0);
             int x = rl_sweep_expect_of(pt->summary, sw->variants[v]);
-            fputs(",\"expectation\":", out);
-            rl_report_json_str(out, x < 0 ? NULL : rl_report_judgement(pt->summary->results[x].result));
+            rl_report_json_field(out, ",\"expectation\":",
+                                 x < 0 ? NULL : rl_report_judgement(pt->summary->results[x].result));
             fputs("}", out);
         }
         fputs("]}", out);

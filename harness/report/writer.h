@@ -42,6 +42,9 @@ void rl_report_closing(FILE *out, const rl_summary_t *s, void (*esc)(FILE *, con
 void rl_report_xml(FILE *out, const char *s);
 /* s as a JSON string literal (or null); the same escaping as store/results.c. */
 void rl_report_json_str(FILE *out, const char *s);
+/* head (the JSON before a value: ",\"path\":"), then s as rl_report_json_str
+ * writes it. */
+void rl_report_json_field(FILE *out, const char *head, const char *s);
 /* Fails with -1 when out has seen a write error (so a full disk is not a
  * "written" report). */
 int rl_report_status(FILE *out);
