@@ -36,7 +36,7 @@ static void sb_json_string(rl_sb_t *b, const char *str)
         return;
     }
     const unsigned char *s = (const unsigned char *)str;
-    rl_sb_add(b, "\"", 1);
+    rl_sb_putc(b, '"');
     while (*s) {
         char buf[8];
         size_t in, n;
@@ -44,7 +44,7 @@ static void sb_json_string(rl_sb_t *b, const char *str)
         rl_sb_add(b, e, n);
         s += in;
     }
-    rl_sb_add(b, "\"", 1);
+    rl_sb_putc(b, '"');
 }
 
 /* Times to the microsecond; a non-finite value (never produced by the
@@ -61,7 +61,7 @@ char *rl_trial_to_json(const rl_trial_t *t)
     rl_sb_printf(&b, ",\"index\":%ld,\"seed\":%" PRIu64 ",\"argv\":[", t->index, t->seed);
     for (int i = 0; i < t->argc; i++) {
         if (i)
-            rl_sb_add(&b, ",", 1);
+            rl_sb_putc(&b, ',');
         sb_json_string(&b, t->argv[i] ? t->argv[i] : "");
     }
     const char *oc = rl_outcome_name(t->outcome);
@@ -76,7 +76,7 @@ char *rl_trial_to_json(const rl_trial_t *t)
     sb_seconds(&b, t->duration_s);
     rl_sb_puts(&b, ",\"log\":");
     sb_json_string(&b, t->log);
-    rl_sb_add(&b, "}", 1);
+    rl_sb_putc(&b, '}');
     return rl_sb_take(&b);
 }
 
@@ -185,7 +185,7 @@ static char *jstring(jp_t *j)
         const char *simple = strchr("\"\\/bfnrt", e);
         if (e && simple) {
             static const char out[] = "\"\\/\b\f\n\r\t";
-            rl_sb_add(&b, &out[simple - "\"\\/bfnrt"], 1);
+            rl_sb_putc(&b, out[simple - "\"\\/bfnrt"]);
             continue;
         }
         unsigned cp;
@@ -199,10 +199,10 @@ static char *jstring(jp_t *j)
             jfail(j, "\\u0000 cannot be held in a C string");
         } else if (cp < 0x80) {
             char ch = (char)cp;
-            rl_sb_add(&b, &ch, 1);
+            rl_sb_putc(&b, ch);
         } else if (cp < 0x100) {
             char ch = (char)(unsigned char)cp; /* a raw byte, see the top */
-            rl_sb_add(&b, &ch, 1);
+            rl_sb_putc(&b, ch);
         } else if (cp >= 0xD800 && cp <= 0xDBFF) {
             unsigned lo;
             if (j->p[0] != '\\' || j->p[1] != 'u' || hex4(j->p + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF) {
@@ -762,7 +762,7 @@ int rl_results_each(const char *path, int (*fn)(void *ctx, rl_trial_t *t), void 
                 rc = -1;
                 goto out;
             }
-            rl_sb_add(&b, &ch, 1);
+            rl_sb_putc(&b, ch);
         }
         if (ferror(f)) {
             snprintf(err, errlen, "%s:%d: read error: %s", name, lineno + 1, strerror(errno));
