@@ -25,7 +25,8 @@ typedef struct {
     int (*write_sweep)(FILE *out, const struct rl_sweep *sw);
 } rl_report_writer_t;
 
-/* Every format, in the order the commands list and write them. */
+/* Every format, in the order the commands list and write them (a new
+ * format: its row in report.c and this count one higher). */
 #define RL_REPORT_NWRITERS 5
 extern const rl_report_writer_t rl_report_writers[RL_REPORT_NWRITERS];
 
