@@ -56,26 +56,13 @@ static int rl__run_next(void *ctx, rl_job_t *job)
 static int rl__run_record(void *ctx, rl_job_t *job, const rl_proc_result_t *res)
 {
     rl__run_t *r = ctx;
-    rl_trial_t *t = &job->trial;
-    char err[256];
-    if ((t->outcome != RL_OUTCOME_PASS || r->keep_logs) && rl_write_log(r->dir, t, res) != 0)
-        fprintf(stderr, "racelab: cannot write the log of trial %ld under %s/logs\n", t->index, r->dir);
-    if (rl_results_append(&r->results, t, err, sizeof err) != 0) {
-        fprintf(stderr, "racelab: %s\n", err);
-        return -1;
-    }
-    return 0;
+    return rl_record_trial(&r->results, r->dir, &job->trial, res, r->keep_logs);
 }
 
 static int rl__run_sync(void *ctx)
 {
     rl__run_t *r = ctx;
-    char err[512];
-    if (rl_results_sync(&r->results, err, sizeof err) != 0) {
-        fprintf(stderr, "racelab: %s\n", err);
-        return -1;
-    }
-    return 0;
+    return rl_sync_trials(&r->results);
 }
 
 static int rl__run_done(void *ctx, rl_job_t *job, const rl_proc_result_t *res)

@@ -1,5 +1,7 @@
 /* core/classify.c - outcome and signature of a finished trial. */
 #include "core/classify.h"
+#include "util/regex.h"
+#include "util/str.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -127,15 +129,6 @@ static char *rl__match(const rl_pattern_t *pats, int npats, const char *out, siz
     return NULL;
 }
 
-static char *rl__strdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 /* The output to search, with the lines the capture kept from the omitted
  * middle put back between head and tail, so that "the first matching line"
  * means the same as on the whole output.  *merged is what to free. */
@@ -171,7 +164,7 @@ rl_outcome_t rl_classify(const rl_proc_result_t *res, const rl_classifier_t *cl,
     *signature = NULL;
     if (!res->started) {
         snprintf(buf, sizeof buf, "could not start: %s", res->errmsg);
-        *signature = rl__strdup(buf);
+        *signature = rl_strdup(buf);
         return RL_OUTCOME_ERROR;
     }
     size_t len;
@@ -193,11 +186,11 @@ rl_outcome_t rl_classify(const rl_proc_result_t *res, const rl_classifier_t *cl,
             int keep = RL__SIG_MAX - (int)(sizeof mark - 1);
             snprintf(buf, sizeof buf, "%.*s%s", keep, sig, mark);
             free(sig);
-            *signature = rl__strdup(buf);
+            *signature = rl_strdup(buf);
             return RL_OUTCOME_CRASH;
         }
         snprintf(buf, sizeof buf, "timeout after %gs", cl->timeout_s);
-        *signature = rl__strdup(buf);
+        *signature = rl_strdup(buf);
         return RL_OUTCOME_HANG;
     }
     if (res->exit_status == 0 && res->term_signal == 0 && res->exception == 0)
@@ -215,7 +208,7 @@ rl_outcome_t rl_classify(const rl_proc_result_t *res, const rl_classifier_t *cl,
             snprintf(buf, sizeof buf, "%s", rl_exception_name(res->exception, nb, sizeof nb));
         else
             snprintf(buf, sizeof buf, "exit status %d", res->exit_status);
-        sig = rl__strdup(buf);
+        sig = rl_strdup(buf);
     }
     *signature = sig;
     return RL_OUTCOME_CRASH;

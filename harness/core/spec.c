@@ -5,6 +5,8 @@
 #include "core/spec.h"
 
 #include "util/regex.h"
+#include "util/str.h"
+#include "util/strbuf.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -39,16 +41,6 @@ static int fail(ctx_t *c, int line, const char *fmt, ...)
             snprintf(c->err, c->errlen, "%s: %s", c->path, msg);
     }
     return -1;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-    char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, s, n);
-        d[n] = '\0';
-    }
-    return d;
 }
 
 static void free_words(char **w, int n)
@@ -122,7 +114,7 @@ static int split_words(const char *s, char ***out, int *nout, const char **why)
                 buf[len++] = *s++;
             }
         }
-        char *w = xstrndup(buf, len);
+        char *w = rl_strndup(buf, len);
         if (w == NULL || push_word(out, nout, w)) {
             *why = "out of memory";
             goto fail;
@@ -273,12 +265,12 @@ static int parse_expect(ctx_t *c, rl_spec_t *sp, const char *rest)
     rl_expect_t *e = &sp->expects[sp->nexpects++];
     memset(e, 0, sizeof *e);
     e->line = c->line;
-    e->text = xstrndup(rest, strlen(rest));
+    e->text = rl_strdup(rest);
     char tok[128], op[8], num[64];
     const char *s = rest;
     if (next_token(&s, tok, sizeof tok) || !is_name(tok))
         return fail(c, c->line, "expect: missing variant name");
-    e->variant = xstrndup(tok, strlen(tok));
+    e->variant = rl_strdup(tok);
     if (next_token(&s, tok, sizeof tok))
         return fail(c, c->line, "expect %s: missing 'crash', 'hang' or 'no-crash'", e->variant);
     if (strcmp(tok, "crash") == 0) {
@@ -341,7 +333,7 @@ static int parse_variant(ctx_t *c, rl_spec_t *sp, const char *rest)
     rl_variant_t *v = &sp->variants[sp->nvariants++];
     memset(v, 0, sizeof *v);
     v->line = c->line;
-    v->name = xstrndup(tok, strlen(tok));
+    v->name = rl_strdup(tok);
     return words_arg(c, s, &v->argv, &v->argc);
 }
 
@@ -352,7 +344,7 @@ static int set_once(ctx_t *c, char **field, int *seen, const char *kw, const cha
     *seen = c->line;
     if (*value == '\0')
         return fail(c, c->line, "'%s' wants a value", kw);
-    *field = xstrndup(value, strlen(value));
+    *field = rl_strdup(value);
     return 0;
 }
 
@@ -496,7 +488,7 @@ int rl_spec_parse(const char *path, const char *text, rl_spec_t *spec, char *err
     ctx_t c = {.path = path, .err = err, .errlen = errlen};
     if (err && errlen)
         err[0] = '\0';
-    spec->path = xstrndup(path, strlen(path));
+    spec->path = rl_strdup(path);
     spec->trials = 300;
     spec->confidence = 0.95;
     if (rl_classifier_init(&spec->classifier, 60.0) != 0)
@@ -507,7 +499,7 @@ int rl_spec_parse(const char *path, const char *text, rl_spec_t *spec, char *err
         c.line++;
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        char *line = xstrndup(p, n);
+        char *line = rl_strndup(p, n);
         if (line == NULL) {
             fail(&c, c.line, "out of memory");
             break;
@@ -533,34 +525,17 @@ int rl_spec_load(const char *path, rl_spec_t *spec, char *err, size_t errlen)
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (buf == NULL)
-            break;
-        if (len + 1 >= cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (nb == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
+    rl_sb_t b = { 0 };
+    rl_sb_read(&b, f);
     int rerr = ferror(f);
     fclose(f);
+    size_t len = b.len;
+    char *buf = rl_sb_take(&b);
     if (buf == NULL || rerr) {
         snprintf(err, errlen, "%s: cannot read: %s", path, buf ? strerror(EIO) : "out of memory");
         free(buf);
         return -1;
     }
-    buf[len] = '\0';
     if (strlen(buf) != len) {
         free(buf);
         snprintf(err, errlen, "%s: contains a NUL byte: not a text file", path);

@@ -32,6 +32,8 @@
 #include "core/verdict.h"
 
 #include "util/fmt.h"
+#include "util/regex.h"
+#include "util/str.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -57,11 +59,9 @@ static int bucket_add(rl_tally_t *t, const char *sig)
     if (nb == NULL)
         return -1;
     t->buckets = nb;
-    size_t len = strlen(sig) + 1;
-    char *s = malloc(len);
+    char *s = rl_strdup(sig);
     if (s == NULL)
         return -1;
-    memcpy(s, sig, len);
     nb[t->nbuckets].signature = s;
     nb[t->nbuckets].count = 1;
     t->nbuckets++;

@@ -37,20 +37,32 @@ typedef struct {
     const char *err;
 } parser_t;
 
+/* Room for one more element in the array a of *cap elements of size bytes,
+ * n of them used (first: the capacity of the first allocation): a, or its
+ * reallocation, with *cap updated; NULL with ps->err set when out of
+ * memory (a is then still valid). */
+static void *grow(parser_t *ps, void *a, int *cap, int n, size_t size, int first)
+{
+    if (n < *cap)
+        return a;
+    int ncap = *cap ? *cap * 2 : first;
+    void *na = realloc(a, (size_t)ncap * size);
+    if (na == NULL) {
+        ps->err = "out of memory";
+        return NULL;
+    }
+    *cap = ncap;
+    return na;
+}
+
 static int new_node(parser_t *ps, int type, int left, int right, int arg)
 {
     if (ps->err)
         return -1;
-    if (ps->nnodes == ps->cap) {
-        int cap = ps->cap ? ps->cap * 2 : 32;
-        node_t *n = realloc(ps->nodes, (size_t)cap * sizeof *n);
-        if (n == NULL) {
-            ps->err = "out of memory";
-            return -1;
-        }
-        ps->nodes = n;
-        ps->cap = cap;
-    }
+    node_t *n = grow(ps, ps->nodes, &ps->cap, ps->nnodes, sizeof *n, 32);
+    if (n == NULL)
+        return -1;
+    ps->nodes = n;
     ps->nodes[ps->nnodes] = (node_t){type, left, right, arg};
     return ps->nnodes++;
 }
@@ -118,16 +130,10 @@ static int parse_class(parser_t *ps)
     if (neg)
         for (int i = 0; i < 32; i++)
             c[i] = (unsigned char)~c[i];
-    if (ps->nclasses == ps->ccap) {
-        int cap = ps->ccap ? ps->ccap * 2 : 4;
-        cls_t *n = realloc(ps->classes, (size_t)cap * sizeof *n);
-        if (n == NULL) {
-            ps->err = "out of memory";
-            return -1;
-        }
-        ps->classes = n;
-        ps->ccap = cap;
-    }
+    cls_t *n = grow(ps, ps->classes, &ps->ccap, ps->nclasses, sizeof *n, 4);
+    if (n == NULL)
+        return -1;
+    ps->classes = n;
     memcpy(ps->classes[ps->nclasses], c, sizeof c);
     return new_node(ps, N_CLASS, -1, -1, ps->nclasses++);
 }
