@@ -151,12 +151,12 @@ sampling() {   # label runner-prefix profiler-exe limit-exe
 if want sampling; then
     echo
     echo "== 2. sampling throughput: suspend+context+resume per second, one busy target thread =="
-    echo "-- Linux backend (suspend_posix.c)"
+    echo "-- Linux backend (scenarios/model/posix/suspend.c)"
     sampling "Linux" "" "$profiler" "$suspend_limit"
     wprof=$win_build/scenarios/borrowed-m-profiler.exe
     wlim=$win_build/bench/suspend-limit.exe
     if [[ -f $wprof && -f $wlim ]] && command -v wine >/dev/null; then
-        echo "-- Windows backend (suspend_win32.c) under $(wine --version 2>/dev/null), via ci/wine-run.sh"
+        echo "-- Windows backend (scenarios/model/win32/suspend.c) under $(wine --version 2>/dev/null), via ci/wine-run.sh"
         sampling "Windows under Wine" "bash $root/ci/wine-run.sh $win_build" \
             scenarios/borrowed-m-profiler.exe bench/suspend-limit.exe
     else

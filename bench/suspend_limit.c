@@ -2,7 +2,7 @@
  * target thread, and the main thread doing nothing but the backend's
  * rt_suspend / rt_suspend_get_context / rt_suspend_resume on it, back to
  * back, for a fixed time.  It links the model's suspend backend
- * (suspend_posix.c, or suspend_win32.c in the Windows build), so it measures
+ * (scenarios/model/posix/suspend.c, or scenarios/model/win32/suspend.c in the Windows build), so it measures
  * exactly the code the profiler uses.
  *
  * usage: suspend-limit [MS]      (default 2000 ms)
@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "suspend.h"
-#include "thread.h"
+#include "model/suspend.h"
+#include "model/thread.h"
 
 static atomic_bool stop;
 static _Atomic rt_thandle_t target;

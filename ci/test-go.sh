@@ -7,9 +7,9 @@
 #                           refuses a bad flag with exit 64, and runs 1 s
 #                           with the profiler off to a result line, exit 0.
 #   ci/test-go.sh --check   the statistical reproducers/*-real.repro checks
-#                           (about 10-15 minutes; not a CI gate: see README,
-#                           "Go's real runtime", for why their rates are too
-#                           load-dependent to gate on).
+#                           (about 10-15 minutes; not a CI gate: see docs/go-runtime.md
+#                           for why their rates are too load-dependent to
+#                           gate on).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README, first lines): installs what is missing, then
-#   1. native build (gcc) and every Criterion suite;
+#   1. native build (gcc) and every Criterion suite; the documentation
+#      checks (ci/check-docs.py) and the man pages as installed;
 #   2. the Linux reproducers (every reproducers/*.repro that is neither
 #      *-wine nor *-real), each a CI gate checked by racelab;
 #   3. a clang build of everything and its test suites (-Werror on both);
@@ -29,6 +30,20 @@ step "native build and tests"
 meson compile -C build
 meson test -C build --print-errorlogs
 mkdir -p "$RACELAB_REPORT_DIR"
+
+step "documentation"
+# Links, paths, options, spec keywords and wording (ci/check-docs.py), the
+# checker's own self-test, and the man pages as `meson install` puts them.
+python3 ci/check-docs.py --racelab build/harness/racelab
+python3 ci/check-docs.py --self-test
+rm -rf build/destdir
+meson install -C build --destdir "$PWD/build/destdir" --quiet
+for page in man1/racelab.1 man5/racelab-repro.5; do
+    f=$(find build/destdir -path "*/man/$page" | head -n 1)
+    [[ -n $f ]] || { echo "ci/test.sh: meson install did not install $page" >&2; exit 1; }
+    MANWIDTH=80 man -l "$f" 2>&1 >/dev/null | grep . && { echo "ci/test.sh: man -l $f warns" >&2; exit 1; }
+    MANWIDTH=80 man -l "$f" | grep -q . || { echo "ci/test.sh: man -l $f rendered nothing" >&2; exit 1; }
+done
 
 step "Linux reproducers"
 bash ci/check-reproducers.sh linux

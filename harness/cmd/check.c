@@ -10,7 +10,7 @@
 #include "run/engine.h"
 #include "core/evaluate.h"
 #include "os/os.h"
-#include "report/report.h"
+#include "cmd/reports.h"
 #include "store/results.h"
 #include "store/resultsdir.h"
 
@@ -58,10 +58,7 @@ static int rl__check_next(void *ctx, rl_job_t *job)
             t->argv[a] = rl_subst(c->spec.argv[a], t->seed, c->build);
         for (int a = 0; a < var->argc; a++)
             t->argv[c->spec.argc + a] = rl_subst(var->argv[a], t->seed, c->build);
-        job->timeout_s = c->spec.timeout_s;
-        job->patterns = c->spec.patterns;
-        job->npatterns = c->spec.npatterns;
-        job->hang_after_signature_is_crash = c->spec.hang_after_signature_is_crash;
+        job->classifier = &c->spec.classifier;
         job->tag = v;
         return 1;
     }
@@ -71,26 +68,13 @@ static int rl__check_next(void *ctx, rl_job_t *job)
 static int rl__check_record(void *ctx, rl_job_t *job, const rl_proc_result_t *res)
 {
     rl__check_t *c = ctx;
-    rl_trial_t *t = &job->trial;
-    char err[512];
-    if (t->outcome != RL_OUTCOME_PASS && rl_write_log(c->dir, t, res) != 0)
-        fprintf(stderr, "racelab: cannot write the log of trial %ld under %s/logs\n", t->index, c->dir);
-    if (rl_results_append(c->results, t, err, sizeof err) != 0) {
-        fprintf(stderr, "racelab: %s\n", err);
-        return -1;
-    }
-    return 0;
+    return rl_record_trial(c->results, c->dir, &job->trial, res, 0);
 }
 
 static int rl__check_sync(void *ctx)
 {
     rl__check_t *c = ctx;
-    char err[512];
-    if (rl_results_sync(c->results, err, sizeof err) != 0) {
-        fprintf(stderr, "racelab: %s\n", err);
-        return -1;
-    }
-    return 0;
+    return rl_sync_trials(c->results);
 }
 
 static int rl__check_done(void *ctx, rl_job_t *job, const rl_proc_result_t *res)
@@ -137,15 +121,16 @@ static const char rl__check_help[] =
     "  --fixed-n         run every variant to the spec's trial count (no early stop)\n"
     "  --seed S          base seed (default: random; DIR/seed when resuming)\n"
     "  --build DIR       value of {build} (default $RACELAB_BUILD or build)\n"
-    "  --shard I/N       run only share I (0-based) of N of the trial indices\n"
-    "  --json FILE  --junit FILE  --markdown FILE  --html FILE   reports\n"
+    "  --shard I/N       run only share I (0-based) of N of the trial indices\n";
+/* Then the report options, from the writer table. */
+static const char rl__check_help_tail[] =
     "  --quiet           no text summary, only the verdict line\n";
 
 typedef struct {
     int jobs, fixed_n, quiet, shard_i, shard_n, have_seed;
     uint64_t seed;
     const char *results, *resume, *build;
-    const char *json, *junit, *markdown, *html;
+    rl_report_files_t reports;
 } rl__check_opts_t;
 
 /* One trial recorded by the run being resumed: counted for c's spec (the
@@ -230,6 +215,9 @@ int rl_cmd_check(int argc, char **argv)
         int m;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(rl__check_help, stdout);
+            rl_report_opts_help(stdout, 0, "  ", " FILE");
+            fputs("   reports\n", stdout);
+            fputs(rl__check_help_tail, stdout);
             free(specs);
             return RL_EXIT_OK;
         } else if (strcmp(argv[i], "--fixed-n") == 0) {
@@ -252,11 +240,12 @@ int rl_cmd_check(int argc, char **argv)
                 return free(specs), rl_usage("check: --shard needs I/N with 0 <= I < N, e.g. 0/4");
             o.shard_i = (int)a;
             o.shard_n = (int)b;
+        } else if ((m = rl_report_opt(argc, argv, &i, "check", 0, &o.reports))) {
+            if (m < 0)
+                return free(specs), RL_EXIT_USAGE;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            static const char *const names[] = { "--results", "--resume", "--build", "--json",
-                                                 "--junit", "--markdown", "--html" };
-            const char **slots[] = { &o.results, &o.resume, &o.build, &o.json,
-                                     &o.junit, &o.markdown, &o.html };
+            static const char *const names[] = { "--results", "--resume", "--build" };
+            const char **slots[] = { &o.results, &o.resume, &o.build };
             int found = 0;
             for (size_t k = 0; k < sizeof names / sizeof names[0] && !found; k++) {
                 m = rl_opt(argc, argv, &i, names[k], &v);
@@ -387,12 +376,9 @@ int rl_cmd_check(int argc, char **argv)
                 if (w && w->write(stdout, sums, ns) != 0)
                     rc = rl_internal("cannot write the text report");
             }
-            const struct { const char *name, *path; } files[] = {
-                { "json", o.json }, { "junit", o.junit }, { "markdown", o.markdown }, { "html", o.html },
-            };
-            for (size_t f = 0; f < sizeof files / sizeof files[0]; f++)
-                if (files[f].path && rl_report_write_file(files[f].name, files[f].path, sums, ns) != 0)
-                    rc = rl_internal("cannot write the %s report to %s", files[f].name, files[f].path);
+            int wrc = rl_report_write_files(&o.reports, sums, ns, NULL);
+            if (wrc != 0)
+                rc = wrc;
             printf("racelab: %s: %ld trials in %.1fs; results in %s\n",
                    all_passed ? "PASS" : "FAIL", total, rl_now() - t0, dir);
             if (total == 0)

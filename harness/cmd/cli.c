@@ -22,26 +22,54 @@ int rl_interrupted_exit(void)
     return s ? 128 + s : RL_EXIT_INTERNAL;
 }
 
+/* "racelab: <message>\n" on stderr; returns code. */
+static int rl__say(int code, const char *fmt, va_list ap)
+{
+    fputs("racelab: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    return code;
+}
+
 int rl_usage(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("racelab: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    int rc = rl__say(RL_EXIT_USAGE, fmt, ap);
     va_end(ap);
-    return RL_EXIT_USAGE;
+    return rc;
 }
 
 int rl_internal(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("racelab: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    int rc = rl__say(RL_EXIT_INTERNAL, fmt, ap);
     va_end(ap);
-    return RL_EXIT_INTERNAL;
+    return rc;
+}
+
+int rl_record_trial(rl_results_t *results, const char *dir, rl_trial_t *t, const rl_proc_result_t *res,
+                    int keep_log)
+{
+    char err[512];
+    if ((t->outcome != RL_OUTCOME_PASS || keep_log) && rl_write_log(dir, t, res) != 0)
+        fprintf(stderr, "racelab: cannot write the log of trial %ld under %s/logs\n", t->index, dir);
+    if (rl_results_append(results, t, err, sizeof err) != 0) {
+        fprintf(stderr, "racelab: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+int rl_sync_trials(rl_results_t *results)
+{
+    char err[512];
+    if (rl_results_sync(results, err, sizeof err) != 0) {
+        fprintf(stderr, "racelab: %s\n", err);
+        return -1;
+    }
+    return 0;
 }
 
 int rl_opt(int argc, char **argv, int *i, const char *name, const char **val)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "util/parse.h"
 #include "util/str.h"
+#include "store/resultsdir.h"
 
 enum {
     RL_EXIT_OK = 0,        /* every expectation holds / every trial passed */
@@ -28,6 +29,14 @@ int rl_internal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * returns 1; returns -1 when the value is missing; 0 when it is another
  * argument. */
 int rl_opt(int argc, char **argv, int *i, const char *name, const char **val);
+
+/* The record step of a run's engine: the log of a trial that did not pass
+ * (of every trial with keep_log) under dir/logs, then the trial's line in
+ * results.  0, or -1 after saying why on stderr. */
+int rl_record_trial(rl_results_t *results, const char *dir, rl_trial_t *t, const rl_proc_result_t *res,
+                    int keep_log);
+/* The sync step: results made durable.  0, or -1 after saying why. */
+int rl_sync_trials(rl_results_t *results);
 
 int rl_cmd_run(int argc, char **argv);
 int rl_cmd_check(int argc, char **argv);

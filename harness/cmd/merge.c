@@ -5,7 +5,7 @@
 #include <string.h>
 #include "cmd/cli.h"
 #include "core/evaluate.h"
-#include "report/report.h"
+#include "cmd/reports.h"
 #include "store/results.h"
 #include "store/resultsdir.h"
 
@@ -101,18 +101,18 @@ static int rl__merge_write(void *ctx, rl_trial_t *t)
 
 int rl_cmd_merge(int argc, char **argv)
 {
-    const char *json = NULL, *junit = NULL, *markdown = NULL, *html = NULL, *out = NULL, *v;
+    const char *out = NULL;
+    rl_report_files_t reports = { { NULL } };
     const char **dirs = calloc((size_t)argc + 1, sizeof *dirs);
     int ndirs = 0, quiet = 0;
     if (!dirs)
         return rl_internal("out of memory");
     for (int i = 1; i < argc; i++) {
-        int m = 0;
-        static const char *const names[] = { "--json", "--junit", "--markdown", "--html", "--results" };
-        const char **slots[] = { &json, &junit, &markdown, &html, &out };
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             free(dirs);
-            puts("usage: racelab merge [--results OUT] [--json F] [--junit F] [--markdown F] [--html F] DIR...\n"
+            fputs("usage: racelab merge [--results OUT]", stdout);
+            rl_report_opts_help(stdout, 0, " [", " F]");
+            puts(" DIR...\n"
                  "  combines the trials of DIR... (e.g. the shards of one check), judges every\n"
                  "  spec again and reports; --results OUT also writes the merged trials there");
             return RL_EXIT_OK;
@@ -121,13 +121,11 @@ int rl_cmd_merge(int argc, char **argv)
             quiet = 1;
             continue;
         }
-        for (size_t k = 0; k < sizeof names / sizeof names[0] && m == 0; k++) {
-            m = rl_opt(argc, argv, &i, names[k], &v);
-            if (m < 0)
-                return free(dirs), rl_usage("merge: %s needs a value", names[k]);
-            if (m > 0)
-                *slots[k] = v;
-        }
+        int m = rl_report_opt(argc, argv, &i, "merge", 0, &reports);
+        if (m < 0)
+            return free(dirs), RL_EXIT_USAGE;
+        if (m == 0 && (m = rl_opt(argc, argv, &i, "--results", &out)) < 0)
+            return free(dirs), rl_usage("merge: --results needs a value");
         if (m)
             continue;
         if (argv[i][0] == '-')
@@ -181,12 +179,9 @@ int rl_cmd_merge(int argc, char **argv)
             const rl_report_writer_t *w = rl_report_writer("text");
             if (!quiet && w && w->write(stdout, sums, nspecs) != 0)
                 rc = rl_internal("cannot write the text report");
-            const struct { const char *name, *path; } files[] = {
-                { "json", json }, { "junit", junit }, { "markdown", markdown }, { "html", html },
-            };
-            for (size_t f = 0; f < sizeof files / sizeof files[0]; f++)
-                if (files[f].path && rl_report_write_file(files[f].name, files[f].path, sums, nspecs) != 0)
-                    rc = rl_internal("cannot write the %s report to %s", files[f].name, files[f].path);
+            int wrc = rl_report_write_files(&reports, sums, nspecs, NULL);
+            if (wrc != 0)
+                rc = wrc;
             printf("racelab: %s: %zu trials merged from %d director%s\n", passed ? "PASS" : "FAIL",
                    m.total, ndirs, ndirs == 1 ? "y" : "ies");
         }

@@ -71,8 +71,16 @@ int rl_cmd_replay(int argc, char **argv)
     rl_spec_t spec;
     memset(&spec, 0, sizeof spec);
     int have_spec = rl_dir_load_spec(dir, t->spec, &spec, err, sizeof err) == 0;
-    if (!have_timeout)
-        timeout = have_spec ? spec.timeout_s : 60;
+    /* Without its spec the trial is classified by the built-in patterns
+     * only; --timeout replaces the spec's before anything reads it. */
+    if (!have_spec && rl_classifier_init(&spec.classifier, 60) != 0) {
+        rl_spec_free(&spec);
+        rl_trial_list_free(&list);
+        return rl_internal("out of memory");
+    }
+    if (have_timeout)
+        spec.classifier.timeout_s = timeout;
+    timeout = spec.classifier.timeout_s;
 
     printf("replaying trial %ld of %s%s%s, seed %llu:\n ", t->index, t->spec,
            *t->variant ? " variant " : "", t->variant, (unsigned long long)t->seed);
@@ -89,8 +97,7 @@ int rl_cmd_replay(int argc, char **argv)
         av[a] = t->argv[a];
     rl_spawn_opts_t opts = { .argv = av, .env_add = env_add, .timeout_s = timeout,
                              .capture_limit = 64 * 1024, .capture_stacks = 1,
-                             .patterns = have_spec ? spec.patterns : NULL,
-                             .npatterns = have_spec ? spec.npatterns : 0 };
+                             .classifier = &spec.classifier };
     rl_proc_result_t res;
     rl_install_signal_handlers();
     int rc = rl_spawn_run(&opts, &res);
@@ -102,9 +109,7 @@ int rl_cmd_replay(int argc, char **argv)
     }
     rl_spawn_cleanup();
     char *sig = NULL;
-    rl_outcome_t out = rl_classify(&res, timeout, have_spec ? spec.patterns : NULL,
-                                   have_spec ? spec.npatterns : 0,
-                                   have_spec && spec.hang_after_signature_is_crash, &sig);
+    rl_outcome_t out = rl_classify(&res, &spec.classifier, &sig);
     fwrite(res.output, 1, res.output_len, stdout);
     if (res.output_len && res.output[res.output_len - 1] != '\n')
         putchar('\n');

@@ -20,6 +20,7 @@ typedef struct {
     long trials;          /* < 0: until the time budget ends */
     double time_s;
     double timeout_s;
+    rl_classifier_t classifier; /* built-in patterns only, timeout_s */
     long next_index;
     double t0;
     const char *dir;
@@ -48,33 +49,20 @@ static int rl__run_next(void *ctx, rl_job_t *job)
         return 0;
     for (int i = 0; i < r->ncmd; i++)
         t->argv[i] = rl_subst(r->cmd[i], t->seed, r->build);
-    job->timeout_s = r->timeout_s;
+    job->classifier = &r->classifier;
     return 1;
 }
 
 static int rl__run_record(void *ctx, rl_job_t *job, const rl_proc_result_t *res)
 {
     rl__run_t *r = ctx;
-    rl_trial_t *t = &job->trial;
-    char err[256];
-    if ((t->outcome != RL_OUTCOME_PASS || r->keep_logs) && rl_write_log(r->dir, t, res) != 0)
-        fprintf(stderr, "racelab: cannot write the log of trial %ld under %s/logs\n", t->index, r->dir);
-    if (rl_results_append(&r->results, t, err, sizeof err) != 0) {
-        fprintf(stderr, "racelab: %s\n", err);
-        return -1;
-    }
-    return 0;
+    return rl_record_trial(&r->results, r->dir, &job->trial, res, r->keep_logs);
 }
 
 static int rl__run_sync(void *ctx)
 {
     rl__run_t *r = ctx;
-    char err[512];
-    if (rl_results_sync(&r->results, err, sizeof err) != 0) {
-        fprintf(stderr, "racelab: %s\n", err);
-        return -1;
-    }
-    return 0;
+    return rl_sync_trials(&r->results);
 }
 
 static int rl__run_done(void *ctx, rl_job_t *job, const rl_proc_result_t *res)
@@ -212,6 +200,12 @@ int rl_cmd_run(int argc, char **argv)
         free(owned_dir);
         return rl_internal("%s", err);
     }
+    if (rl_classifier_init(&r.classifier, r.timeout_s) != 0) {
+        rl_classifier_free(&r.classifier);
+        rl_results_close(&r.results);
+        free(owned_dir);
+        return rl_internal("out of memory");
+    }
     int stale = rl_spawn_reap_abandoned();
     if (stale > 0)
         fprintf(stderr, "racelab: killed %d trial process%s left running by a racelab that was killed\n",
@@ -229,6 +223,7 @@ int rl_cmd_run(int argc, char **argv)
     if (rl__run_sync(&r) != 0 && rc == 0)
         rc = -1;
     rl_results_close(&r.results);
+    rl_classifier_free(&r.classifier);
 
     long n = r.done, k = r.counts[RL_OUTCOME_CRASH];
     printf("racelab run: %ld trials in %.1fs (%d jobs, base seed %llu)\n", n, wall, jobs,

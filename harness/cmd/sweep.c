@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "util/strbuf.h"
 #include "core/seed.h"
 #include "core/evaluate.h"
 #include "os/os.h"
@@ -22,6 +23,7 @@
 #include "store/resultsdir.h"
 #include "core/spec.h"
 #include "report/sweep.h"
+#include "cmd/reports.h"
 
 #define RL_SWEEP_MAX_VALUES 64
 
@@ -39,15 +41,17 @@ static const char rl__sweep_help[] =
     "  --resume DIR      continue an interrupted sweep (same SPEC and --knob)\n"
     "  --fixed-n         no sequential stopping: every variant runs all its trials\n"
     "  --seed S          base seed, the same for every point (default: one random)\n"
-    "  --build DIR       value of {build} (default $RACELAB_BUILD or build)\n"
-    "  --json FILE  --markdown FILE  --html FILE   reports (the HTML has the charts)\n"
+    "  --build DIR       value of {build} (default $RACELAB_BUILD or build)\n";
+/* Then the report options that have a sweep form, from the writer table. */
+static const char rl__sweep_help_tail[] =
     "  --quiet           no table on stdout, only the verdict line\n"
     "exit status: 0 every point's expectations hold, 1 some do not, 64 bad\n"
     "arguments or spec, 70 internal error, 128+N interrupted by signal N\n";
 
 typedef struct {
     const char *spec_path, *knob_arg, *results, *resume, *build;
-    const char *json, *markdown, *html, *jobs, *seed;
+    const char *jobs, *seed;
+    rl_report_files_t reports;
     long trials;
     int fixed_n, quiet;
     char *knob;                       /* NAME */
@@ -126,11 +130,14 @@ static int rl__parse(rl__sweep_opts_t *o, int argc, char **argv)
         } else if ((m = rl_opt(argc, argv, &i, "--trials", &v))) {
             if (m < 0 || rl_parse_long(v, 1, 100000000, &o->trials))
                 return rl_usage("sweep: --trials needs a number from 1 to 100000000");
+        } else if ((m = rl_report_opt(argc, argv, &i, "sweep", 1, &o->reports))) {
+            if (m < 0)
+                return RL_EXIT_USAGE;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            static const char *const names[] = { "--knob", "--results", "--resume", "--build", "--json",
-                                                 "--markdown", "--html", "--jobs", "--seed" };
-            const char **slots[] = { &o->knob_arg, &o->results, &o->resume, &o->build, &o->json,
-                                     &o->markdown, &o->html, &o->jobs, &o->seed };
+            static const char *const names[] = { "--knob", "--results", "--resume", "--build", "--jobs",
+                                                 "--seed" };
+            const char **slots[] = { &o->knob_arg, &o->results, &o->resume, &o->build, &o->jobs,
+                                     &o->seed };
             int found = 0;
             for (size_t k = 0; k < sizeof names / sizeof names[0] && !found; k++) {
                 m = rl_opt(argc, argv, &i, names[k], &v);
@@ -171,26 +178,10 @@ static char *rl__slurp(const char *path)
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *nb = realloc(buf, cap * 2 + 1);
-            if (nb == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
+    rl_sb_t b = { 0 };
+    rl_sb_read(&b, f); /* a read error keeps what was read */
     fclose(f);
-    if (buf)
-        buf[n] = '\0';
-    return buf;
+    return rl_sb_take(&b);
 }
 
 /* The first word of a spec line, as the spec parser sees keywords. */
@@ -353,8 +344,12 @@ static int rl__run_point(const rl__sweep_opts_t *o, const char *dir, const char 
 int rl_cmd_sweep(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-            return fputs(rl__sweep_help, stdout), RL_EXIT_OK;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(rl__sweep_help, stdout);
+            rl_report_opts_help(stdout, 1, "  ", " FILE");
+            fputs("   reports (the HTML has the charts)\n", stdout);
+            return fputs(rl__sweep_help_tail, stdout), RL_EXIT_OK;
+        }
     rl__sweep_opts_t o;
     memset(&o, 0, sizeof o);
     int rc = rl__parse(&o, argc, argv);
@@ -442,13 +437,9 @@ int rl_cmd_sweep(int argc, char **argv)
         else if (o.quiet)
             printf("racelab: sweep %s: %d points in %.1fs; results in %s\n", passed ? "PASS" : "FAIL",
                    o.nvalues, sw.wall_s, dir);
-        const struct { const char *name, *path; } files[] = {
-            { "json", o.json }, { "markdown", o.markdown }, { "html", o.html },
-        };
-        for (size_t f = 0; f < sizeof files / sizeof files[0]; f++)
-            if (files[f].path && rl_sweep_write_file(files[f].name, files[f].path, &sw) != 0)
-                rc = rl_internal("cannot write the %s report to %s: %s", files[f].name, files[f].path,
-                                 strerror(errno));
+        int wrc = rl_report_write_files(&o.reports, NULL, 0, &sw);
+        if (wrc != 0)
+            rc = wrc;
     }
     for (int p = 0; p < o.nvalues && pts && sps; p++) {
         if (pts[p].have_ev)

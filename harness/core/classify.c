@@ -1,6 +1,7 @@
 /* core/classify.c - outcome and signature of a finished trial. */
 #include "core/classify.h"
 #include "util/regex.h"
+#include "util/str.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -81,13 +82,23 @@ char *rl_signature_normalise(const char *line, size_t len)
     return out;
 }
 
-/* First line of out[0..len) matching re; its bounds in *ls, *ll. */
-static int rl__find_line(const rl_regex_t *re, const char *out, size_t len,
+/* First line of out[0..len) matching q; its bounds in *ls, *ll.  Only
+ * the lines holding q's literal are run through the regex. */
+static int rl__find_line(const rl_pattern_t *q, const char *out, size_t len,
                          const char **ls, size_t *ll)
 {
     char line[RL__LINE_MAX];
     size_t i = 0;
     while (i < len) {
+        if (q->litlen) {
+            const char *hit = rl_pattern_find(q, out + i, len - i);
+            if (!hit)
+                return 0;
+            size_t h = (size_t)(hit - out);
+            while (h > i && out[h - 1] != '\n')
+                h--;
+            i = h;      /* the start of the line holding it */
+        }
         const char *nl = memchr(out + i, '\n', len - i);
         size_t n = nl ? (size_t)(nl - (out + i)) : len - i;
         size_t k = n < sizeof line - 1 ? n : sizeof line - 1;
@@ -96,7 +107,7 @@ static int rl__find_line(const rl_regex_t *re, const char *out, size_t len,
         /* Embedded NULs end the line early for regexec; that is acceptable. */
         if (k && line[k - 1] == '\r')
             line[k - 1] = '\0';
-        if (rl_regex_search(re, line) == 1) {
+        if (rl_regex_search(q->re, line) == 1) {
             *ls = out + i;
             *ll = k;
             return 1;
@@ -106,30 +117,16 @@ static int rl__find_line(const rl_regex_t *re, const char *out, size_t len,
     return 0;
 }
 
-static char *rl__match(const char *const *pats, int npats, const char *out, size_t len)
+/* The signature from the first of pats[0..npats) that has a matching line. */
+static char *rl__match(const rl_pattern_t *pats, int npats, const char *out, size_t len)
 {
-    for (int p = 0; npats < 0 ? pats[p] != NULL : p < npats; p++) {
-        char err[128];
-        rl_regex_t *re = rl_regex_compile(pats[p], err, sizeof err);
-        if (!re)
-            continue;
+    for (int p = 0; p < npats; p++) {
         const char *ls;
         size_t ll;
-        int found = rl__find_line(re, out, len, &ls, &ll);
-        rl_regex_free(re);
-        if (found)
+        if (rl__find_line(&pats[p], out, len, &ls, &ll))
             return rl_signature_normalise(ls, ll);
     }
     return NULL;
-}
-
-static char *rl__strdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
 }
 
 /* The output to search, with the lines the capture kept from the omitted
@@ -161,15 +158,13 @@ static const char *rl__searchable_output(const rl_proc_result_t *res, size_t *le
     return out;
 }
 
-rl_outcome_t rl_classify(const rl_proc_result_t *res, double timeout_s,
-                         char *const *patterns, int npatterns, int hang_after_signature_is_crash,
-                         char **signature)
+rl_outcome_t rl_classify(const rl_proc_result_t *res, const rl_classifier_t *cl, char **signature)
 {
     char buf[320];
     *signature = NULL;
     if (!res->started) {
         snprintf(buf, sizeof buf, "could not start: %s", res->errmsg);
-        *signature = rl__strdup(buf);
+        *signature = rl_strdup(buf);
         return RL_OUTCOME_ERROR;
     }
     size_t len;
@@ -179,9 +174,9 @@ rl_outcome_t rl_classify(const rl_proc_result_t *res, double timeout_s,
         /* Only the spec's own patterns: a built-in one such as "panic:" is
          * too loose to turn a hang into a crash. */
         char *sig = NULL;
-        if (hang_after_signature_is_crash && patterns && npatterns > 0) {
+        if (cl->hang_after_signature_is_crash && cl->nspec > 0) {
             out = rl__searchable_output(res, &len, &merged);
-            sig = rl__match((const char *const *)patterns, npatterns, out, len);
+            sig = rl__match(cl->patterns, cl->nspec, out, len);
             free(merged);
         }
         if (sig) {
@@ -191,21 +186,19 @@ rl_outcome_t rl_classify(const rl_proc_result_t *res, double timeout_s,
             int keep = RL__SIG_MAX - (int)(sizeof mark - 1);
             snprintf(buf, sizeof buf, "%.*s%s", keep, sig, mark);
             free(sig);
-            *signature = rl__strdup(buf);
+            *signature = rl_strdup(buf);
             return RL_OUTCOME_CRASH;
         }
-        snprintf(buf, sizeof buf, "timeout after %gs", timeout_s);
-        *signature = rl__strdup(buf);
+        snprintf(buf, sizeof buf, "timeout after %gs", cl->timeout_s);
+        *signature = rl_strdup(buf);
         return RL_OUTCOME_HANG;
     }
     if (res->exit_status == 0 && res->term_signal == 0 && res->exception == 0)
         return RL_OUTCOME_PASS;
     out = rl__searchable_output(res, &len, &merged);
-    char *sig = NULL;
-    if (patterns && npatterns > 0)
-        sig = rl__match((const char *const *)patterns, npatterns, out, len);
-    if (!sig)
-        sig = rl__match(rl_default_patterns, -1, out, len);
+    /* The spec's patterns come first in cl->patterns, then the built-in
+     * ones: the first pattern with a matching line wins. */
+    char *sig = rl__match(cl->patterns, cl->npatterns, out, len);
     free(merged);
     if (!sig) {
         char nb[48];
@@ -215,7 +208,7 @@ rl_outcome_t rl_classify(const rl_proc_result_t *res, double timeout_s,
             snprintf(buf, sizeof buf, "%s", rl_exception_name(res->exception, nb, sizeof nb));
         else
             snprintf(buf, sizeof buf, "exit status %d", res->exit_status);
-        sig = rl__strdup(buf);
+        sig = rl_strdup(buf);
     }
     *signature = sig;
     return RL_OUTCOME_CRASH;

@@ -10,25 +10,65 @@
 #include <stddef.h>
 #include "core/proc_result.h"
 #include "core/trial.h"
+#include "util/regex.h"
 
-/* Classifies res.  patterns (POSIX EREs, npatterns of them, may be NULL)
- * are tried before the built-in crash patterns.  For a crash the signature
- * is the first output line matching a spec pattern, else the first line
- * matching a built-in pattern (rl_default_patterns), normalised by
- * rl_signature_normalise; when no line matches: "exit status N",
- * "signal SIGSEGV" or the exception name.  A hang gets "timeout after Ns",
- * an error "could not start: <reason>", a pass no signature (NULL).
- * *signature is malloc'd.  Returns the outcome; a pattern that does not
- * compile is skipped (specs are validated when loaded).  The lines of
- * res->signature_lines are searched as if they stood between the head and
- * the omission marker of res->output (where they came from).
- * With hang_after_signature_is_crash, a timed-out trial whose output has a
- * line matching one of patterns (the spec's, never the built-in ones) is a
- * crash with that line's signature plus " (then hung)": it crashed and then
- * failed to exit (spec keyword `hang-after-signature crash`). */
-rl_outcome_t rl_classify(const rl_proc_result_t *res, double timeout_s,
-                         char *const *patterns, int npatterns, int hang_after_signature_is_crash,
-                         char **signature);
+/* One signature pattern, compiled once and then only read. */
+typedef struct {
+    char *source;          /* the ERE as written */
+    rl_regex_t *re;
+    char lit[64];          /* a literal every match contains (rl_regex_literal),
+                              or "": a line without it cannot match */
+    size_t litlen;
+    size_t key;            /* index in lit of its byte rarest in program
+                              output (a memchr target); litlen when none */
+} rl_pattern_t;
+
+/* How a trial is run out and classified, compiled: built once per run
+ * (rl_spec_parse fills the one in rl_spec_t from the spec's lines; racelab
+ * run builds one from its options), never changed afterwards, and shared
+ * read-only by every worker thread, the capture and rl_classify.  A new
+ * classification keyword is a field here, set by core/spec.c and read by
+ * rl_classify. */
+typedef struct {
+    double timeout_s;      /* the trial is killed then, and is a hang */
+    /* `hang-after-signature crash`: a trial killed at the timeout whose
+     * output already has a line matching one of the spec's patterns
+     * crashed and then failed to exit (under Wine a dying process can wait
+     * for ever on a suspend it took on its way out); it is classified as
+     * that crash. */
+    int hang_after_signature_is_crash;
+    rl_pattern_t *patterns;  /* the spec's (`signature` lines, in order), then
+                                the built-in ones (rl_default_patterns) */
+    int npatterns;
+    int nspec;               /* patterns[0..nspec) are the spec's */
+} rl_classifier_t;
+
+/* Sets up cl with the built-in patterns, compiled, no spec pattern, and
+ * the given timeout.  0, or -1 when out of memory (cl can still be passed
+ * to rl_classifier_free). */
+int rl_classifier_init(rl_classifier_t *cl, double timeout_s);
+/* Compiles pattern as the next spec pattern (after the spec's earlier
+ * ones, before the built-in ones).  0, or -1 with the problem in err
+ * (errlen bytes): the regex error, or "out of memory". */
+int rl_classifier_add(rl_classifier_t *cl, const char *pattern, char *err, size_t errlen);
+void rl_classifier_free(rl_classifier_t *cl);
+/* The first occurrence of q's literal in p[0..n), or NULL (q->litlen must
+ * be > 0): no line without one can match q. */
+const char *rl_pattern_find(const rl_pattern_t *q, const char *p, size_t n);
+
+/* Classifies res by cl.  For a crash the signature is the first output
+ * line matching a spec pattern, else the first line matching a built-in
+ * pattern, normalised by rl_signature_normalise; when no line matches:
+ * "exit status N", "signal SIGSEGV" or the exception name.  A hang gets
+ * "timeout after Ns" (cl->timeout_s), an error "could not start:
+ * <reason>", a pass no signature (NULL).  *signature is malloc'd.  Returns
+ * the outcome.  The lines of res->signature_lines are searched as if they
+ * stood between the head and the omission marker of res->output (where
+ * they came from).  With cl->hang_after_signature_is_crash, a timed-out
+ * trial whose output has a line matching one of the spec's patterns (never
+ * the built-in ones) is a crash with that line's signature plus
+ * " (then hung)": it crashed and then failed to exit. */
+rl_outcome_t rl_classify(const rl_proc_result_t *res, const rl_classifier_t *cl, char **signature);
 
 /* The built-in patterns, NULL-terminated. */
 extern const char *const rl_default_patterns[];

@@ -1,10 +1,12 @@
 /* core/spec.c - the .repro reader.  One keyword per line, whole-line # comments;
  * argument words follow shell-like quoting without any expansion, so what
  * is written is exactly what the trial gets (after {placeholder}
- * substitution by the runner).  Reference: NOTES-analysis.md. */
+ * substitution by the runner).  Reference: docs/racelab-repro.5.md. */
 #include "core/spec.h"
 
 #include "util/regex.h"
+#include "util/str.h"
+#include "util/strbuf.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -39,16 +41,6 @@ static int fail(ctx_t *c, int line, const char *fmt, ...)
             snprintf(c->err, c->errlen, "%s: %s", c->path, msg);
     }
     return -1;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-    char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, s, n);
-        d[n] = '\0';
-    }
-    return d;
 }
 
 static void free_words(char **w, int n)
@@ -122,7 +114,7 @@ static int split_words(const char *s, char ***out, int *nout, const char **why)
                 buf[len++] = *s++;
             }
         }
-        char *w = xstrndup(buf, len);
+        char *w = rl_strndup(buf, len);
         if (w == NULL || push_word(out, nout, w)) {
             *why = "out of memory";
             goto fail;
@@ -198,9 +190,9 @@ static int is_name(const char *s)
     return 1;
 }
 
-/* Reads /RE/ at *s (\/ stands for /) into a malloc'd string and checks it
- * compiles.  Advances *s past the closing slash. */
-static int parse_regex(ctx_t *c, const char **s, char **out)
+/* Reads /RE/ at *s (\/ stands for /) into a malloc'd string.  Advances *s
+ * past the closing slash. */
+static int read_regex(ctx_t *c, const char **s, char **out)
 {
     const char *p = *s;
     if (*p != '/')
@@ -222,17 +214,24 @@ static int parse_regex(ctx_t *c, const char **s, char **out)
         free(re);
         return fail(c, c->line, "regular expression without its closing /");
     }
-    char why[128];
-    rl_regex_t *rx = rl_regex_compile(re, why, sizeof why);
-    if (rx == NULL) {
-        fail(c, c->line, "bad regular expression /%s/: %s", re, why);
-        free(re);
-        return -1;
-    }
-    rl_regex_free(rx);
     *s = p + 1;
     *out = re;
     return 0;
+}
+
+static int bad_regex(ctx_t *c, const char *re, const char *why)
+{
+    return fail(c, c->line, "bad regular expression /%s/: %s", re, why);
+}
+
+/* Reads /RE/ at *s into *out and compiles it into *rx. */
+static int parse_regex(ctx_t *c, const char **s, char **out, rl_regex_t **rx)
+{
+    if (read_regex(c, s, out))
+        return -1;
+    char why[128];
+    *rx = rl_regex_compile(*out, why, sizeof why);
+    return *rx ? 0 : bad_regex(c, *out, why);
 }
 
 static const char *skip_blank(const char *s)
@@ -266,18 +265,18 @@ static int parse_expect(ctx_t *c, rl_spec_t *sp, const char *rest)
     rl_expect_t *e = &sp->expects[sp->nexpects++];
     memset(e, 0, sizeof *e);
     e->line = c->line;
-    e->text = xstrndup(rest, strlen(rest));
+    e->text = rl_strdup(rest);
     char tok[128], op[8], num[64];
     const char *s = rest;
     if (next_token(&s, tok, sizeof tok) || !is_name(tok))
         return fail(c, c->line, "expect: missing variant name");
-    e->variant = xstrndup(tok, strlen(tok));
+    e->variant = rl_strdup(tok);
     if (next_token(&s, tok, sizeof tok))
         return fail(c, c->line, "expect %s: missing 'crash', 'hang' or 'no-crash'", e->variant);
     if (strcmp(tok, "crash") == 0) {
         e->kind = RL_EXPECT_CRASH;
         s = skip_blank(s);
-        if (*s == '/' && parse_regex(c, &s, &e->signature_re))
+        if (*s == '/' && parse_regex(c, &s, &e->signature_re, &e->signature))
             return -1;
         if (next_token(&s, tok, sizeof tok) || strcmp(tok, "rate") != 0 ||
             next_token(&s, op, sizeof op) || strcmp(op, ">=") != 0)
@@ -300,7 +299,7 @@ static int parse_expect(ctx_t *c, rl_spec_t *sp, const char *rest)
     } else if (strcmp(tok, "no-crash") == 0) {
         e->kind = RL_EXPECT_NO_CRASH;
         s = skip_blank(s);
-        if (*s == '/' && parse_regex(c, &s, &e->signature_re))
+        if (*s == '/' && parse_regex(c, &s, &e->signature_re, &e->signature))
             return -1;
         if (next_token(&s, tok, sizeof tok) || strcmp(tok, "upper") != 0 ||
             next_token(&s, op, sizeof op) || strcmp(op, "<=") != 0)
@@ -334,7 +333,7 @@ static int parse_variant(ctx_t *c, rl_spec_t *sp, const char *rest)
     rl_variant_t *v = &sp->variants[sp->nvariants++];
     memset(v, 0, sizeof *v);
     v->line = c->line;
-    v->name = xstrndup(tok, strlen(tok));
+    v->name = rl_strdup(tok);
     return words_arg(c, s, &v->argv, &v->argc);
 }
 
@@ -345,7 +344,7 @@ static int set_once(ctx_t *c, char **field, int *seen, const char *kw, const cha
     *seen = c->line;
     if (*value == '\0')
         return fail(c, c->line, "'%s' wants a value", kw);
-    *field = xstrndup(value, strlen(value));
+    *field = rl_strdup(value);
     return 0;
 }
 
@@ -403,7 +402,7 @@ static int parse_line(ctx_t *c, rl_spec_t *sp, char *line, int *seen)
             endp = NULL;
         if (endp == NULL || endp == rest || errno || !isfinite(d) || !(d > 0.0))
             return fail(c, c->line, "timeout: wants seconds > 0, e.g. 10, 10s or 500ms, not '%s'", rest);
-        sp->timeout_s = d;
+        sp->classifier.timeout_s = d;
     } else if (!strcmp(kw, "trials")) {
         if (seen[5])
             return fail(c, c->line, "'trials' given twice (first at line %d)", seen[5]);
@@ -422,29 +421,25 @@ static int parse_line(ctx_t *c, rl_spec_t *sp, char *line, int *seen)
                         rest);
         sp->confidence = d;
     } else if (!strcmp(kw, "signature")) {
-        char *re = NULL;
-        if (parse_regex(c, &rest, &re))
+        char *re = NULL, why[128];
+        if (read_regex(c, &rest, &re))
             return -1;
-        if (*skip_blank(rest) != '\0') {
+        if (rl_classifier_add(&sp->classifier, re, why, sizeof why) != 0) {
+            bad_regex(c, re, why);
             free(re);
+            return -1;
+        }
+        free(re);
+        if (*skip_blank(rest) != '\0')
             return fail(c, c->line, "signature: unexpected '%s' after the closing /", skip_blank(rest));
-        }
-        char **np = realloc(sp->patterns, ((size_t)sp->npatterns + 2) * sizeof *np);
-        if (np == NULL) {
-            free(re);
-            return fail(c, c->line, "out of memory");
-        }
-        sp->patterns = np;
-        np[sp->npatterns++] = re;
-        np[sp->npatterns] = NULL;
     } else if (!strcmp(kw, "hang-after-signature")) {
         if (seen[7])
             return fail(c, c->line, "'hang-after-signature' given twice (first at line %d)", seen[7]);
         seen[7] = c->line;
         if (!strcmp(rest, "crash"))
-            sp->hang_after_signature_is_crash = 1;
+            sp->classifier.hang_after_signature_is_crash = 1;
         else if (!strcmp(rest, "hang"))
-            sp->hang_after_signature_is_crash = 0;
+            sp->classifier.hang_after_signature_is_crash = 0;
         else
             return fail(c, c->line, "hang-after-signature: wants 'crash' or 'hang', not '%s'", rest);
     } else if (!strcmp(kw, "variant")) {
@@ -493,17 +488,18 @@ int rl_spec_parse(const char *path, const char *text, rl_spec_t *spec, char *err
     ctx_t c = {.path = path, .err = err, .errlen = errlen};
     if (err && errlen)
         err[0] = '\0';
-    spec->path = xstrndup(path, strlen(path));
+    spec->path = rl_strdup(path);
     spec->trials = 300;
-    spec->timeout_s = 60.0;
     spec->confidence = 0.95;
+    if (rl_classifier_init(&spec->classifier, 60.0) != 0)
+        fail(&c, 0, "out of memory");
     int seen[8] = {0};
     const char *p = text;
     while (*p && !c.failed) {
         c.line++;
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        char *line = xstrndup(p, n);
+        char *line = rl_strndup(p, n);
         if (line == NULL) {
             fail(&c, c.line, "out of memory");
             break;
@@ -529,34 +525,17 @@ int rl_spec_load(const char *path, rl_spec_t *spec, char *err, size_t errlen)
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (buf == NULL)
-            break;
-        if (len + 1 >= cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (nb == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
+    rl_sb_t b = { 0 };
+    rl_sb_read(&b, f);
     int rerr = ferror(f);
     fclose(f);
+    size_t len = b.len;
+    char *buf = rl_sb_take(&b);
     if (buf == NULL || rerr) {
         snprintf(err, errlen, "%s: cannot read: %s", path, buf ? strerror(EIO) : "out of memory");
         free(buf);
         return -1;
     }
-    buf[len] = '\0';
     if (strlen(buf) != len) {
         free(buf);
         snprintf(err, errlen, "%s: contains a NUL byte: not a text file", path);
@@ -584,10 +563,11 @@ void rl_spec_free(rl_spec_t *spec)
     for (int i = 0; i < spec->nexpects; i++) {
         free(spec->expects[i].variant);
         free(spec->expects[i].signature_re);
+        rl_regex_free(spec->expects[i].signature);
         free(spec->expects[i].text);
     }
     free(spec->expects);
-    free_words(spec->patterns, spec->npatterns);
+    rl_classifier_free(&spec->classifier);
     memset(spec, 0, sizeof *spec);
 }
 

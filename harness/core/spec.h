@@ -1,11 +1,17 @@
 /* core/spec.h - reproducer specs (reproducers/NAME.repro): parse and hold one.
  *
- * The format is line oriented and documented in README.md ("Reproducer
- * specs").  Every parse error names file:line and the problem. */
+ * The format is line oriented and documented in racelab-repro(5)
+ * (docs/racelab-repro.5.md).  Every parse error names file:line and the problem.  A loaded
+ * spec is compiled: its regexes (signature patterns, expectations' signature
+ * regexes) are compiled once, when it is read, and the spec is not changed
+ * afterwards, so trials on any number of threads, the classifier and the
+ * tallies all read the same one. */
 #ifndef RL_SPEC_H
 #define RL_SPEC_H
 
 #include <stddef.h>
+#include "core/classify.h"
+#include "util/regex.h"
 
 typedef enum {
     RL_EXPECT_CRASH,      /* crashes, signature matches, rate >= min_rate   */
@@ -20,6 +26,7 @@ typedef struct {
     rl_expect_kind_t kind;
     char *signature_re;   /* regex the crash signature must match (CRASH), or
                              the only crashes that count (NO_CRASH); NULL = any */
+    rl_regex_t *signature; /* signature_re compiled (NULL with it) */
     double min_rate;      /* RL_EXPECT_CRASH/HANG: lower bound wanted on the rate */
     double max_upper;     /* RL_EXPECT_NO_CRASH: upper bound wanted on the rate */
     int line;             /* line in the spec, for messages */
@@ -45,15 +52,12 @@ typedef struct {
     int nexpects;
     rl_expect_t *expects;
     long trials;          /* fixed-N plan per variant (the cap under SPRT) */
-    double timeout_s;     /* per-trial timeout */
     double confidence;    /* e.g. 0.95: for intervals and decisions */
-    int npatterns;
-    char **patterns;      /* extra signature patterns (ERE), tried first */
-    /* `hang-after-signature crash`: a trial killed at the timeout whose
-     * output already has a line matching one of patterns crashed and then
-     * failed to exit (under Wine a dying process can wait for ever on a
-     * suspend it took on its way out); it is classified as that crash. */
-    int hang_after_signature_is_crash;
+    /* How its trials are run out and classified: `timeout`, the
+     * `signature` patterns (compiled, before the built-in ones),
+     * `hang-after-signature`.  What the engine, the capture and rl_classify
+     * are given. */
+    rl_classifier_t classifier;
 } rl_spec_t;
 
 /* Reads and validates the spec at path.  On error returns -1 and writes

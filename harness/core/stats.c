@@ -10,10 +10,26 @@
 #include <float.h>
 #include <math.h>
 
+/* The modified Lentz method keeps its terms away from zero. */
+static const double tiny = 1e-300;
+
+/* One step of the modified Lentz method with coefficient aa: updates c and
+ * d, returns the factor the fraction is multiplied by. */
+static double lentz_step(double aa, double *c, double *d)
+{
+    *d = 1.0 + aa * *d;
+    if (fabs(*d) < tiny)
+        *d = tiny;
+    *c = 1.0 + aa / *c;
+    if (fabs(*c) < tiny)
+        *c = tiny;
+    *d = 1.0 / *d;
+    return *d * *c;
+}
+
 /* Continued fraction for the incomplete beta (modified Lentz). */
 static double beta_cf(double a, double b, double x)
 {
-    const double tiny = 1e-300;
     double c = 1.0, d = 1.0 - (a + b) * x / (a + 1.0);
     if (fabs(d) < tiny)
         d = tiny;
@@ -21,24 +37,8 @@ static double beta_cf(double a, double b, double x)
     double h = d;
     for (int m = 1; m <= 10000; m++) {
         double m2 = 2.0 * m;
-        double aa = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2));
-        d = 1.0 + aa * d;
-        if (fabs(d) < tiny)
-            d = tiny;
-        c = 1.0 + aa / c;
-        if (fabs(c) < tiny)
-            c = tiny;
-        d = 1.0 / d;
-        h *= d * c;
-        aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0));
-        d = 1.0 + aa * d;
-        if (fabs(d) < tiny)
-            d = tiny;
-        c = 1.0 + aa / c;
-        if (fabs(c) < tiny)
-            c = tiny;
-        d = 1.0 / d;
-        double del = d * c;
+        h *= lentz_step(m * (b - m) * x / ((a + m2 - 1.0) * (a + m2)), &c, &d);
+        double del = lentz_step(-(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0)), &c, &d);
         h *= del;
         if (fabs(del - 1.0) < 1e-16)
             break;

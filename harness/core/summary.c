@@ -19,6 +19,9 @@ void rl_summary_finish(rl_summary_t *s)
         if (e->kind == RL_EXPECT_NO_CRASH && b < 0)
             b = v;
     }
+    for (int v = 0; v < s->ntallies; v++)
+        if (s->tallies[v].n == 0)
+            s->passed = 0;     /* a variant that never ran proves nothing */
     s->fisher_p = -1.0;
     s->fisher_a = s->fisher_b = NULL;
     if (a >= 0 && b >= 0 && s->tallies[a].n > 0 && s->tallies[b].n > 0) {

@@ -19,15 +19,16 @@ typedef struct {
     double fisher_p;                 /* buggy vs fixed, < 0 when not computed */
     const char *fisher_a, *fisher_b; /* the two variants compared */
     double wall_s;                   /* wall-clock time of the check */
-    int passed;                      /* every expectation holds */
+    int passed;                      /* the verdict (rl_summary_finish) */
 } rl_summary_t;
 
 /* Completes a summary whose spec, tallies and results are filled in: sets
- * passed (every expectation HOLDS, and there is at least one), Fisher's
- * one-sided p that the first crash-expected variant crashes more often
- * than the first no-crash-expected one (fisher_p < 0 when the spec has no
- * such pair or either ran no trials), and fixed_n_plan (when <= 0) to
- * trials x variants. */
+ * passed (every expectation HOLDS, there is at least one, and every
+ * variant's tally has trials), Fisher's one-sided p that the first
+ * crash-expected variant crashes more often than the first
+ * no-crash-expected one (fisher_p < 0 when the spec has no such pair or
+ * either ran no trials), and fixed_n_plan (when <= 0) to trials x
+ * variants.  The one place a spec's verdict is decided. */
 void rl_summary_finish(rl_summary_t *s);
 
 #endif

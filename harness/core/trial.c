@@ -1,5 +1,6 @@
 /* core/trial.c - outcome names and the ownership rules of rl_trial_t. */
 #include "core/trial.h"
+#include "util/str.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -41,15 +42,8 @@ void rl_trial_free(rl_trial_t *t)
 
 static int dup_str(char **dst, const char *src)
 {
-    *dst = NULL;
-    if (src == NULL)
-        return 0;
-    size_t n = strlen(src) + 1;
-    *dst = malloc(n);
-    if (*dst == NULL)
-        return -1;
-    memcpy(*dst, src, n);
-    return 0;
+    *dst = rl_strdup(src);
+    return src != NULL && *dst == NULL ? -1 : 0;
 }
 
 int rl_trial_copy(rl_trial_t *dst, const rl_trial_t *src)

@@ -33,6 +33,7 @@
 
 #include "util/fmt.h"
 #include "util/regex.h"
+#include "util/str.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -58,18 +59,16 @@ static int bucket_add(rl_tally_t *t, const char *sig)
     if (nb == NULL)
         return -1;
     t->buckets = nb;
-    size_t len = strlen(sig) + 1;
-    char *s = malloc(len);
+    char *s = rl_strdup(sig);
     if (s == NULL)
         return -1;
-    memcpy(s, sig, len);
     nb[t->nbuckets].signature = s;
     nb[t->nbuckets].count = 1;
     t->nbuckets++;
     return 0;
 }
 
-int rl_tally_add(rl_tally_t *t, const rl_trial_t *trial, const char *sig_re)
+int rl_tally_add(rl_tally_t *t, const rl_trial_t *trial, const rl_regex_t *sig_re)
 {
     int o = (int)trial->outcome;
     if (o < 0 || o >= RL_OUTCOME_COUNT)
@@ -86,11 +85,8 @@ int rl_tally_add(rl_tally_t *t, const rl_trial_t *trial, const char *sig_re)
     if (o != RL_OUTCOME_CRASH)
         return 0;
     int match = 1;
-    if (sig_re != NULL) {
-        match = trial->signature ? rl_regex_match_once(sig_re, trial->signature) : 0;
-        if (match < 0)
-            return -1;
-    }
+    if (sig_re != NULL)
+        match = trial->signature ? rl_regex_search(sig_re, trial->signature) : 0;
     t->crashes_matching += match;
     /* Earliest crash in time (not in index): with parallel jobs a later
      * index can crash first, and "how long until it shows" is the point. */

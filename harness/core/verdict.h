@@ -31,10 +31,10 @@ typedef struct {
 } rl_tally_t;
 
 void rl_tally_init(rl_tally_t *t, const char *variant);
-/* Counts one trial; sig_re (may be NULL = any crash) decides
- * crashes_matching.  Returns 0, or -1 for a bad regex, an out-of-range
- * outcome or no memory. */
-int rl_tally_add(rl_tally_t *t, const rl_trial_t *trial, const char *sig_re);
+/* Counts one trial; sig (the expectation's compiled signature regex, may
+ * be NULL = any crash) decides crashes_matching.  Returns 0, or -1 for an
+ * out-of-range outcome or no memory. */
+int rl_tally_add(rl_tally_t *t, const rl_trial_t *trial, const rl_regex_t *sig);
 void rl_tally_free(rl_tally_t *t);
 
 typedef enum { RL_JUDGE_UNDECIDED, RL_JUDGE_HOLDS, RL_JUDGE_FAILS } rl_judgement_t;

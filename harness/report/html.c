@@ -2,7 +2,6 @@
  * from elsewhere): per spec a chart of each variant's crash rate with its
  * Wilson interval as an error bar, the outcome breakdown as stacked bars,
  * and the expectations. */
-#include "util/fmt.h"
 #include "report/writer.h"
 
 #include <stdlib.h>
@@ -31,15 +30,23 @@ static void axis(FILE *out, int y, int h)
     }
 }
 
-/* Crash rate per variant: a dot at the rate, a bar over the interval. */
-static void rate_chart(FILE *out, const rl_summary_t *s)
+/* A chart's frame: the svg element (below the plot: room more px high),
+ * its title, its heading and the percent axis.  Returns the plot's height. */
+static int chart_open(FILE *out, const rl_summary_t *s, int room, const char *title, const char *heading)
 {
     int h = s->ntallies * ROW_H + 10;
     fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\">\n", CHART_W,
-            h + 36);
-    fputs("<title>crash rate per variant with its Wilson interval</title>\n", out);
-    fputs("<text x=\"0\" y=\"12\" font-size=\"12\" font-weight=\"bold\">crash rate (Wilson interval)</text>\n", out);
+            h + room);
+    fprintf(out, "<title>%s</title>\n", title);
+    fprintf(out, "<text x=\"0\" y=\"12\" font-size=\"12\" font-weight=\"bold\">%s</text>\n", heading);
     axis(out, 18, h);
+    return h;
+}
+
+/* Crash rate per variant: a dot at the rate, a bar over the interval. */
+static void rate_chart(FILE *out, const rl_summary_t *s)
+{
+    chart_open(out, s, 36, "crash rate per variant with its Wilson interval", "crash rate (Wilson interval)");
     for (int i = 0; i < s->ntallies; i++) {
         const rl_tally_t *t = &s->tallies[i];
         int y = 18 + 10 + i * ROW_H + ROW_H / 2;
@@ -50,13 +57,11 @@ static void rate_chart(FILE *out, const rl_summary_t *s)
             fputs("\n", out);
             continue;
         }
-        long k = t->outcomes[RL_OUTCOME_CRASH];
-        rl_interval_t w = rl_wilson(k, t->n, s->spec->confidence);
-        double x0 = LABEL_W + PLOT_W * w.lo, x1 = LABEL_W + PLOT_W * w.hi;
-        double xr = LABEL_W + PLOT_W * (double)k / (double)t->n;
-        char a[16], b[16], c[16];
-        fprintf(out, "<g class=\"errbar\"><title>%s [%s, %s]</title>", rl_fmt_pct(a, sizeof a, (double)k / (double)t->n),
-                rl_fmt_pct(b, sizeof b, w.lo), rl_fmt_pct(c, sizeof c, w.hi));
+        rl_report_rate_t r;
+        rl_report_rate(&r, t, s->spec->confidence);
+        double x0 = LABEL_W + PLOT_W * r.wilson.lo, x1 = LABEL_W + PLOT_W * r.wilson.hi;
+        double xr = LABEL_W + PLOT_W * (double)r.crashes / (double)t->n;
+        fprintf(out, "<g class=\"errbar\"><title>%s [%s, %s]</title>", r.rate, r.lo, r.hi);
         fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\" stroke-width=\"2\"/>", x0, y,
                 x1, y);
         fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>", x0, y - 6, x0, y + 6);
@@ -70,12 +75,7 @@ static void rate_chart(FILE *out, const rl_summary_t *s)
 /* Outcomes per variant as one bar stacked by class (share of trials). */
 static void outcome_chart(FILE *out, const rl_summary_t *s)
 {
-    int h = s->ntallies * ROW_H + 10;
-    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\">\n", CHART_W,
-            h + 52);
-    fputs("<title>outcomes per variant</title>\n", out);
-    fputs("<text x=\"0\" y=\"12\" font-size=\"12\" font-weight=\"bold\">outcomes</text>\n", out);
-    axis(out, 18, h);
+    int h = chart_open(out, s, 52, "outcomes per variant", "outcomes");
     for (int i = 0; i < s->ntallies; i++) {
         const rl_tally_t *t = &s->tallies[i];
         int y = 18 + 10 + i * ROW_H;
@@ -105,7 +105,7 @@ static void outcome_chart(FILE *out, const rl_summary_t *s)
 static void summary(FILE *out, const rl_summary_t *s)
 {
     const rl_spec_t *sp = s->spec;
-    char a[16], b[16], c[16], conf[16];
+    char conf[16];
     rl_report_conf(conf, sizeof conf, sp->confidence);
     fprintf(out, "<section>\n<h2 class=\"%s\">%s ", s->passed ? "pass" : "fail",
             s->passed ? "\xE2\x9C\x94" : "\xE2\x9C\x98");
@@ -127,14 +127,13 @@ static void summary(FILE *out, const rl_summary_t *s)
             conf);
     for (int i = 0; i < s->ntallies; i++) {
         const rl_tally_t *t = &s->tallies[i];
-        long k = t->outcomes[RL_OUTCOME_CRASH];
-        rl_interval_t w = rl_wilson(k, t->n, sp->confidence);
+        rl_report_rate_t r;
+        rl_report_rate(&r, t, sp->confidence);
         fputs("<tr><td>", out);
         rl_report_xml(out, vname(s, i));
         fprintf(out, "</td><td>%ld</td><td>%ld</td><td>%ld</td><td>%ld</td><td>%ld</td><td>%s</td><td>[%s, %s]</td>",
-                t->n, t->outcomes[RL_OUTCOME_PASS], k, t->outcomes[RL_OUTCOME_HANG], t->outcomes[RL_OUTCOME_ERROR],
-                rl_fmt_pct(a, sizeof a, t->n ? (double)k / (double)t->n : 0.0), rl_fmt_pct(b, sizeof b, w.lo),
-                rl_fmt_pct(c, sizeof c, w.hi));
+                t->n, t->outcomes[RL_OUTCOME_PASS], r.crashes, t->outcomes[RL_OUTCOME_HANG],
+                t->outcomes[RL_OUTCOME_ERROR], r.rate, r.lo, r.hi);
         if (t->first_crash_index >= 0)
             fprintf(out, "<td>%.2f s</td><td>", t->first_crash_s);
         else
@@ -160,19 +159,8 @@ static void summary(FILE *out, const rl_summary_t *s)
         fputs("</li>\n", out);
     }
     fputs("</ul>\n<p>", out);
-    if (s->fisher_p >= 0.0 && s->fisher_a && s->fisher_b) {
-        fputs("Fisher's exact test (", out);
-        rl_report_xml(out, s->fisher_a);
-        fputs(" &gt; ", out);
-        rl_report_xml(out, s->fisher_b);
-        fprintf(out, "): one-sided p = %.3g. ", s->fisher_p);
-    }
-    long ran = rl_report_trials(s);
-    if (s->sequential && s->fixed_n_plan > ran)
-        fprintf(out, "Sequential stopping ran %ld of the fixed-N plan's %ld trials. ", ran, s->fixed_n_plan);
-    else
-        fprintf(out, "%ld trials. ", ran);
-    fprintf(out, "Wall time %.1f s.</p>\n</section>\n", s->wall_s);
+    rl_report_closing(out, s, rl_report_xml, " &gt; ");
+    fputs("</p>\n</section>\n", out);
 }
 
 int rl_report_html(FILE *out, const rl_summary_t *const *s, int n)

@@ -10,8 +10,7 @@ static void variant(FILE *out, const rl_summary_t *s, int i)
     double c = s->spec->confidence;
     long k = t->outcomes[RL_OUTCOME_CRASH];
     rl_interval_t w = rl_wilson(k, t->n, c);
-    fputs("{\"name\":", out);
-    rl_report_json_str(out, name);
+    rl_report_json_field(out, "{\"name\":", name);
     fprintf(out, ",\"trials\":%ld,\"outcomes\":{\"pass\":%ld,\"crash\":%ld,\"hang\":%ld,\"error\":%ld}", t->n,
             t->outcomes[RL_OUTCOME_PASS], k, t->outcomes[RL_OUTCOME_HANG], t->outcomes[RL_OUTCOME_ERROR]);
     fprintf(out, ",\"crash_rate\":%.6g,\"wilson\":[%.6g,%.6g],\"upper_bound\":%.6g,\"lower_bound\":%.6g",
@@ -27,8 +26,7 @@ static void variant(FILE *out, const rl_summary_t *s, int i)
     const rl_bucket_t **v;
     int nb = rl_report_buckets(t, &v);
     for (int j = 0; j < nb; j++) {
-        fputs(j ? ",{\"signature\":" : "{\"signature\":", out);
-        rl_report_json_str(out, v[j]->signature);
+        rl_report_json_field(out, j ? ",{\"signature\":" : "{\"signature\":", v[j]->signature);
         fprintf(out, ",\"count\":%ld}", v[j]->count);
     }
     free(v);
@@ -38,23 +36,17 @@ static void variant(FILE *out, const rl_summary_t *s, int i)
 static void summary(FILE *out, const rl_summary_t *s)
 {
     const rl_spec_t *sp = s->spec;
-    fputs("{\"name\":", out);
-    rl_report_json_str(out, sp->name);
-    fputs(",\"path\":", out);
-    rl_report_json_str(out, sp->path);
-    fputs(",\"issue\":", out);
-    rl_report_json_str(out, sp->issue);
-    fputs(",\"description\":", out);
-    rl_report_json_str(out, sp->description);
+    rl_report_json_field(out, "{\"name\":", sp->name);
+    rl_report_json_field(out, ",\"path\":", sp->path);
+    rl_report_json_field(out, ",\"issue\":", sp->issue);
+    rl_report_json_field(out, ",\"description\":", sp->description);
     fprintf(out, ",\"passed\":%s,\"confidence\":%.6g,\"trials_cap\":%ld,\"sequential\":%s", s->passed ? "true" : "false",
             sp->confidence, sp->trials, s->sequential ? "true" : "false");
     fprintf(out, ",\"trials_run\":%ld,\"fixed_n_plan\":%ld,\"wall_s\":%.3f", rl_report_trials(s), s->fixed_n_plan,
             s->wall_s);
     if (s->fisher_p >= 0.0 && s->fisher_a && s->fisher_b) {
-        fputs(",\"fisher\":{\"a\":", out);
-        rl_report_json_str(out, s->fisher_a);
-        fputs(",\"b\":", out);
-        rl_report_json_str(out, s->fisher_b);
+        rl_report_json_field(out, ",\"fisher\":{\"a\":", s->fisher_a);
+        rl_report_json_field(out, ",\"b\":", s->fisher_b);
         fprintf(out, ",\"p\":%.6g}", s->fisher_p);
     } else {
         fputs(",\"fisher\":null", out);
@@ -68,10 +60,9 @@ static void summary(FILE *out, const rl_summary_t *s)
     fputs("],\"expectations\":[", out);
     for (int i = 0; i < s->nresults; i++) {
         const rl_expect_result_t *r = &s->results[i];
-        fputs(i ? ",{\"variant\":" : "{\"variant\":", out);
-        rl_report_json_str(out, r->expect ? r->expect->variant : NULL);
-        fputs(",\"expectation\":", out);
-        rl_report_json_str(out, r->expect ? r->expect->text : NULL);
+        rl_report_json_field(out, i ? ",{\"variant\":" : "{\"variant\":",
+                             r->expect ? r->expect->variant : NULL);
+        rl_report_json_field(out, ",\"expectation\":", r->expect ? r->expect->text : NULL);
         fprintf(out, ",\"line\":%d,\"result\":\"%s\",\"why\":", r->expect ? r->expect->line : 0,
                 rl_report_judgement(r->result));
         rl_report_json_str(out, r->why);

@@ -40,7 +40,7 @@ static void cell(FILE *out, const char *s)
 static void summary(FILE *out, const rl_summary_t *s)
 {
     const rl_spec_t *sp = s->spec;
-    char a[16], b[16], c[16], conf[16];
+    char conf[16];
     rl_report_conf(conf, sizeof conf, sp->confidence);
     fprintf(out, "### %s ", s->passed ? "\xE2\x9C\x94" : "\xE2\x9C\x98");
     cell(out, sp->name);
@@ -56,14 +56,12 @@ static void summary(FILE *out, const rl_summary_t *s)
     fputs("|---|---:|---:|---:|---:|---:|---:|---|---:|\n", out);
     for (int i = 0; i < s->ntallies; i++) {
         const rl_tally_t *t = &s->tallies[i];
-        long k = t->outcomes[RL_OUTCOME_CRASH];
-        rl_interval_t w = rl_wilson(k, t->n, sp->confidence);
+        rl_report_rate_t r;
+        rl_report_rate(&r, t, sp->confidence);
         fputs("| ", out);
         cell(out, i < sp->nvariants ? sp->variants[i].name : t->variant);
-        fprintf(out, " | %ld | %ld | %ld | %ld | %ld | %s | [%s, %s] | ", t->n, t->outcomes[RL_OUTCOME_PASS], k,
-                t->outcomes[RL_OUTCOME_HANG], t->outcomes[RL_OUTCOME_ERROR],
-                rl_fmt_pct(a, sizeof a, t->n ? (double)k / (double)t->n : 0.0), rl_fmt_pct(b, sizeof b, w.lo),
-                rl_fmt_pct(c, sizeof c, w.hi));
+        fprintf(out, " | %ld | %ld | %ld | %ld | %ld | %s | [%s, %s] | ", t->n, t->outcomes[RL_OUTCOME_PASS],
+                r.crashes, t->outcomes[RL_OUTCOME_HANG], t->outcomes[RL_OUTCOME_ERROR], r.rate, r.lo, r.hi);
         if (t->first_crash_index >= 0)
             fprintf(out, "%.2f s |\n", t->first_crash_s);
         else
@@ -94,19 +92,8 @@ static void summary(FILE *out, const rl_summary_t *s)
         fputs("\n\n", out);
         free(v);
     }
-    if (s->fisher_p >= 0.0 && s->fisher_a && s->fisher_b) {
-        fputs("Fisher's exact test (", out);
-        cell(out, s->fisher_a);
-        fputs(" > ", out);
-        cell(out, s->fisher_b);
-        fprintf(out, "): one-sided p = %.3g. ", s->fisher_p);
-    }
-    long ran = rl_report_trials(s);
-    if (s->sequential && s->fixed_n_plan > ran)
-        fprintf(out, "Sequential stopping ran %ld of the fixed-N plan's %ld trials. ", ran, s->fixed_n_plan);
-    else
-        fprintf(out, "%ld trials. ", ran);
-    fprintf(out, "Wall time %.1f s.\n\n", s->wall_s);
+    rl_report_closing(out, s, cell, " > ");
+    fputs("\n\n", out);
 }
 
 int rl_report_markdown(FILE *out, const rl_summary_t *const *s, int n)

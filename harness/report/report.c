@@ -1,7 +1,8 @@
-/* report/report.c - the writer table, the file wrapper, summary completion and
- * the helpers the writers share. */
+/* report/report.c - the writer table, the file wrapper and the helpers the
+ * writers share. */
 #include "report/report.h"
 
+#include "report/sweep.h"
 #include "report/writer.h"
 #include "util/fmt.h"
 #include "core/stats.h"
@@ -10,43 +11,54 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const rl_report_writer_t writers[] = {
-    {"html", rl_report_html},
-    {"json", rl_report_json},
-    {"junit", rl_report_junit},
-    {"markdown", rl_report_markdown},
-    {"text", rl_report_text},
+const rl_report_writer_t rl_report_writers[RL_REPORT_NWRITERS] = {
+    { "json", "--json", rl_report_json, rl_sweep_json },
+    { "junit", "--junit", rl_report_junit, NULL },
+    { "markdown", "--markdown", rl_report_markdown, rl_sweep_markdown },
+    { "html", "--html", rl_report_html, rl_sweep_html },
+    { "text", NULL, rl_report_text, rl_sweep_text },
 };
 
 const rl_report_writer_t *rl_report_writer(const char *name)
 {
-    for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++)
-        if (!strcmp(writers[i].name, name))
-            return &writers[i];
+    for (int i = 0; i < RL_REPORT_NWRITERS; i++)
+        if (!strcmp(rl_report_writers[i].name, name))
+            return &rl_report_writers[i];
     return NULL;
 }
 
-int rl_report_write_file(const char *name, const char *path, const rl_summary_t *const *summaries, int n)
+static int rl__emit(const rl_report_writer_t *w, FILE *out, const rl_summary_t *const *summaries, int n,
+                    const rl_sweep_t *sw)
 {
-    const rl_report_writer_t *w = rl_report_writer(name);
-    if (w == NULL) {
+    return sw ? w->write_sweep(out, sw) : w->write(out, summaries, n);
+}
+
+int rl_report_write_to(const rl_report_writer_t *w, const char *path, const rl_summary_t *const *summaries,
+                       int n, const rl_sweep_t *sw)
+{
+    if (w == NULL || (sw && w->write_sweep == NULL)) {
         errno = EINVAL;
         return -1;
     }
     if (!strcmp(path, "-")) {
-        int rc = w->write(stdout, summaries, n);
+        int rc = rl__emit(w, stdout, summaries, n, sw);
         return fflush(stdout) == 0 ? rc : -1;
     }
     /* "wb": the same bytes on every OS, so reports compare equal. */
     FILE *f = fopen(path, "wb");
     if (f == NULL)
         return -1;
-    int rc = w->write(f, summaries, n);
+    int rc = rl__emit(w, f, summaries, n, sw);
     int saved = errno;
     if (fclose(f) != 0 && rc == 0)
         return -1;
     errno = saved;
     return rc;
+}
+
+int rl_report_write_file(const char *name, const char *path, const rl_summary_t *const *summaries, int n)
+{
+    return rl_report_write_to(rl_report_writer(name), path, summaries, n, NULL);
 }
 
 static int by_count(const void *x, const void *y)
@@ -83,12 +95,38 @@ char *rl_report_conf(char *buf, size_t len, double confidence)
     return buf;
 }
 
+void rl_report_rate(rl_report_rate_t *r, const rl_tally_t *t, double confidence)
+{
+    r->crashes = t->outcomes[RL_OUTCOME_CRASH];
+    r->wilson = rl_wilson(r->crashes, t->n, confidence);
+    rl_fmt_pct(r->rate, sizeof r->rate, t->n ? (double)r->crashes / (double)t->n : 0.0);
+    rl_fmt_pct(r->lo, sizeof r->lo, r->wilson.lo);
+    rl_fmt_pct(r->hi, sizeof r->hi, r->wilson.hi);
+}
+
 long rl_report_trials(const rl_summary_t *s)
 {
     long n = 0;
     for (int i = 0; i < s->ntallies; i++)
         n += s->tallies[i].n;
     return n;
+}
+
+void rl_report_closing(FILE *out, const rl_summary_t *s, void (*esc)(FILE *, const char *), const char *gt)
+{
+    if (s->fisher_p >= 0.0 && s->fisher_a && s->fisher_b) {
+        fputs("Fisher's exact test (", out);
+        esc(out, s->fisher_a);
+        fputs(gt, out);
+        esc(out, s->fisher_b);
+        fprintf(out, "): one-sided p = %.3g. ", s->fisher_p);
+    }
+    long ran = rl_report_trials(s);
+    if (s->sequential && s->fixed_n_plan > ran)
+        fprintf(out, "Sequential stopping ran %ld of the fixed-N plan's %ld trials. ", ran, s->fixed_n_plan);
+    else
+        fprintf(out, "%ld trials. ", ran);
+    fprintf(out, "Wall time %.1f s.", s->wall_s);
 }
 
 void rl_report_xml(FILE *out, const char *str)
@@ -136,6 +174,12 @@ void rl_report_json_str(FILE *out, const char *str)
         s += in;
     }
     fputc('"', out);
+}
+
+void rl_report_json_field(FILE *out, const char *head, const char *s)
+{
+    fputs(head, out);
+    rl_report_json_str(out, s);
 }
 
 int rl_report_status(FILE *out)

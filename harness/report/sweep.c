@@ -2,7 +2,6 @@
  * helpers its writers share.  The HTML page is report/sweep_html.c. */
 #include "report/sweep.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,15 +91,14 @@ int rl_sweep_text(FILE *out, const rl_sweep_t *sw)
                 fprintf(out, "  %-*s  %-*s  not run\n", kw, val, vw, sw->variants[v]);
                 continue;
             }
-            long k = t->outcomes[RL_OUTCOME_CRASH];
-            rl_interval_t w = rl_wilson(k, t->n, sw->confidence);
-            char r[16], lo[16], hi[16], iv[40], fc[24], mc[24];
-            rl_fmt_pct(r, sizeof r, t->n ? (double)k / (double)t->n : 0.0);
-            snprintf(iv, sizeof iv, "[%s, %s]", rl_fmt_pct(lo, sizeof lo, w.lo), rl_fmt_pct(hi, sizeof hi, w.hi));
+            rl_report_rate_t r;
+            rl_report_rate(&r, t, sw->confidence);
+            char iv[40], fc[24], mc[24];
+            snprintf(iv, sizeof iv, "[%s, %s]", r.lo, r.hi);
             fmt_secs(fc, sizeof fc, t->first_crash_index >= 0 ? t->first_crash_s : -1.0);
             fmt_secs(mc, sizeof mc, sw->points[p].median_crash_s ? sw->points[p].median_crash_s[v] : -1.0);
             fprintf(out, "  %-*s  %-*s  %6ld  %6ld  %7s  %-18s  %11s  %12s  %s\n", kw, val, vw, sw->variants[v],
-                    t->n, k, r, iv, fc, mc, expect_word(sw, p, v));
+                    t->n, r.crashes, r.rate, iv, fc, mc, expect_word(sw, p, v));
         }
     }
     fputs("  first crash: seconds from the point's start until its first crashing trial ended;\n"
@@ -121,28 +119,22 @@ static void json_num(FILE *out, double v)
 
 int rl_sweep_json(FILE *out, const rl_sweep_t *sw)
 {
-    fputs("{\"racelab\":1,\"sweep\":{\"spec\":", out);
-    rl_report_json_str(out, sw->spec_name);
-    fputs(",\"issue\":", out);
-    rl_report_json_str(out, sw->spec_issue);
-    fputs(",\"knob\":", out);
-    rl_report_json_str(out, sw->knob);
+    rl_report_json_field(out, "{\"racelab\":1,\"sweep\":{\"spec\":", sw->spec_name);
+    rl_report_json_field(out, ",\"issue\":", sw->spec_issue);
+    rl_report_json_field(out, ",\"knob\":", sw->knob);
     fprintf(out, ",\"confidence\":%g,\"passed\":%s,\"wall_s\":%.3f,\"dir\":", sw->confidence,
             sw->passed ? "true" : "false", sw->wall_s);
     rl_report_json_str(out, sw->dir);
     fputs(",\"points\":[", out);
     for (int p = 0; p < sw->npoints; p++) {
         const rl_sweep_point_t *pt = &sw->points[p];
-        fputs(p ? ",\n{\"value\":" : "\n{\"value\":", out);
-        rl_report_json_str(out, pt->value);
-        fputs(",\"dir\":", out);
-        rl_report_json_str(out, pt->dir);
+        rl_report_json_field(out, p ? ",\n{\"value\":" : "\n{\"value\":", pt->value);
+        rl_report_json_field(out, ",\"dir\":", pt->dir);
         fprintf(out, ",\"ran\":%s,\"passed\":%s,\"variants\":[", pt->summary ? "true" : "false",
                 pt->summary && pt->summary->passed ? "true" : "false");
         for (int v = 0; v < sw->nvariants; v++) {
             const rl_tally_t *t = tally(sw, p, v);
-            fputs(v ? ",{\"name\":" : "{\"name\":", out);
-            rl_report_json_str(out, sw->variants[v]);
+            rl_report_json_field(out, v ? ",{\"name\":" : "{\"name\":", sw->variants[v]);
             if (t == NULL) {
                 fputs("}", out);
                 continue;
@@ -160,8 +152,8 @@ int rl_sweep_json(FILE *out, const rl_sweep_t *sw)
             fputs(",\"median_crash_s\":", out);
             json_num(out, pt->median_crash_s ? pt->median_crash_s[v] : -1.0);
             int x = rl_sweep_expect_of(pt->summary, sw->variants[v]);
-            fputs(",\"expectation\":", out);
-            rl_report_json_str(out, x < 0 ? NULL : rl_report_judgement(pt->summary->results[x].result));
+            rl_report_json_field(out, ",\"expectation\":",
+                                 x < 0 ? NULL : rl_report_judgement(pt->summary->results[x].result));
             fputs("}", out);
         }
         fputs("]}", out);
@@ -205,15 +197,13 @@ int rl_sweep_markdown(FILE *out, const rl_sweep_t *sw)
                 fputs(" | not run | | | | | | |\n", out);
                 continue;
             }
-            long k = t->outcomes[RL_OUTCOME_CRASH];
-            rl_interval_t w = rl_wilson(k, t->n, sw->confidence);
-            char r[16], lo[16], hi[16], fc[24], mc[24];
+            rl_report_rate_t r;
+            rl_report_rate(&r, t, sw->confidence);
+            char fc[24], mc[24];
             fmt_secs(fc, sizeof fc, t->first_crash_index >= 0 ? t->first_crash_s : -1.0);
             fmt_secs(mc, sizeof mc, sw->points[p].median_crash_s ? sw->points[p].median_crash_s[v] : -1.0);
-            fprintf(out, " | %ld | %ld | %s | [%s, %s] | %s | %s | %s |\n", t->n, k,
-                    rl_fmt_pct(r, sizeof r, t->n ? (double)k / (double)t->n : 0.0),
-                    rl_fmt_pct(lo, sizeof lo, w.lo), rl_fmt_pct(hi, sizeof hi, w.hi), fc, mc,
-                    expect_word(sw, p, v));
+            fprintf(out, " | %ld | %ld | %s | [%s, %s] | %s | %s | %s |\n", t->n, r.crashes, r.rate, r.lo, r.hi,
+                    fc, mc, expect_word(sw, p, v));
         }
     fprintf(out, "\n%d point%s in %.1f s; results in `", sw->npoints, sw->npoints == 1 ? "" : "s", sw->wall_s);
     md_cell(out, sw->dir);
@@ -223,32 +213,5 @@ int rl_sweep_markdown(FILE *out, const rl_sweep_t *sw)
 
 int rl_sweep_write_file(const char *name, const char *path, const rl_sweep_t *sw)
 {
-    static const struct {
-        const char *name;
-        int (*write)(FILE *, const rl_sweep_t *);
-    } writers[] = {
-        { "html", rl_sweep_html }, { "json", rl_sweep_json },
-        { "markdown", rl_sweep_markdown }, { "text", rl_sweep_text },
-    };
-    int (*w)(FILE *, const rl_sweep_t *) = NULL;
-    for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++)
-        if (strcmp(writers[i].name, name) == 0)
-            w = writers[i].write;
-    if (w == NULL) {
-        errno = EINVAL;
-        return -1;
-    }
-    if (strcmp(path, "-") == 0) {
-        int rc = w(stdout, sw);
-        return fflush(stdout) == 0 ? rc : -1;
-    }
-    FILE *f = fopen(path, "wb");
-    if (f == NULL)
-        return -1;
-    int rc = w(f, sw);
-    int saved = errno;
-    if (fclose(f) != 0 && rc == 0)
-        return -1;
-    errno = saved;
-    return rc;
+    return rl_report_write_to(rl_report_writer(name), path, NULL, 0, sw);
 }

@@ -22,7 +22,7 @@ typedef struct {
                                     of its crashing trials, < 0 when none */
 } rl_sweep_point_t;
 
-typedef struct {
+typedef struct rl_sweep {
     const char *spec_name;
     const char *spec_issue;
     const char *knob;            /* "profiler-hz": each point adds --knob=value */
@@ -53,8 +53,9 @@ int rl_sweep_json(FILE *out, const rl_sweep_t *sw);
 int rl_sweep_markdown(FILE *out, const rl_sweep_t *sw);
 int rl_sweep_html(FILE *out, const rl_sweep_t *sw);
 
-/* Writes the named report to path ("-" = stdout).  0, or -1 with errno set
- * (EINVAL for an unknown name). */
+/* Writes the sweep form of the named report to path ("-" = stdout), through
+ * rl_report_write_to.  0, or -1 with errno set (EINVAL for an unknown name
+ * or a format without a sweep form). */
 int rl_sweep_write_file(const char *name, const char *path, const rl_sweep_t *sw);
 
 #endif

@@ -187,12 +187,10 @@ static void table(FILE *out, const rl_sweep_t *sw)
                 fputs("</td><td colspan=\"7\">not run</td></tr>\n", out);
                 continue;
             }
-            long k = t->outcomes[RL_OUTCOME_CRASH];
-            rl_interval_t w = rl_wilson(k, t->n, sw->confidence);
-            char r[16], a[16], b[16];
-            fprintf(out, "</td><td>%ld</td><td>%ld</td><td>%s</td><td>[%s, %s]</td>", t->n, k,
-                    rl_fmt_pct(r, sizeof r, t->n ? (double)k / (double)t->n : 0.0), rl_fmt_pct(a, sizeof a, w.lo),
-                    rl_fmt_pct(b, sizeof b, w.hi));
+            rl_report_rate_t r;
+            rl_report_rate(&r, t, sw->confidence);
+            fprintf(out, "</td><td>%ld</td><td>%ld</td><td>%s</td><td>[%s, %s]</td>", t->n, r.crashes, r.rate, r.lo,
+                    r.hi);
             if (t->first_crash_index >= 0)
                 fprintf(out, "<td>%.3f s</td>", t->first_crash_s);
             else

@@ -8,18 +8,17 @@ static void variant_block(FILE *out, const rl_summary_t *s, int i)
 {
     const rl_tally_t *t = &s->tallies[i];
     const char *name = i < s->spec->nvariants ? s->spec->variants[i].name : t->variant;
-    char a[16], b[16], c[16], conf[16];
+    char a[16], conf[16];
     rl_report_conf(conf, sizeof conf, s->spec->confidence);
     fprintf(out, "  %s: %ld trials: %ld pass, %ld crash, %ld hang, %ld error\n", name, t->n,
             t->outcomes[RL_OUTCOME_PASS], t->outcomes[RL_OUTCOME_CRASH], t->outcomes[RL_OUTCOME_HANG],
             t->outcomes[RL_OUTCOME_ERROR]);
     if (t->n == 0)
         return;
-    long k = t->outcomes[RL_OUTCOME_CRASH];
-    rl_interval_t w = rl_wilson(k, t->n, s->spec->confidence);
-    fprintf(out, "    crash rate %s, Wilson %s [%s, %s]", rl_fmt_pct(a, sizeof a, (double)k / (double)t->n),
-            conf, rl_fmt_pct(b, sizeof b, w.lo), rl_fmt_pct(c, sizeof c, w.hi));
-    if (k == 0)
+    rl_report_rate_t r;
+    rl_report_rate(&r, t, s->spec->confidence);
+    fprintf(out, "    crash rate %s, Wilson %s [%s, %s]", r.rate, conf, r.lo, r.hi);
+    if (r.crashes == 0)
         fprintf(out, ", exact one-sided upper bound %s",
                 rl_fmt_pct(a, sizeof a, rl_upper_bound(0, t->n, s->spec->confidence)));
     fputc('\n', out);

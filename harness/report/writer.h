@@ -6,7 +6,7 @@
 
 #include "report/report.h"
 
-/* The writers, one per file; rl_report_writer() looks them up. */
+/* The writers, one per file; rl_report_writers[] (report.c) lists them. */
 int rl_report_text(FILE *out, const rl_summary_t *const *s, int n);
 int rl_report_json(FILE *out, const rl_summary_t *const *s, int n);
 int rl_report_junit(FILE *out, const rl_summary_t *const *s, int n);
@@ -22,13 +22,29 @@ int rl_report_buckets(const rl_tally_t *t, const rl_bucket_t ***out);
 const char *rl_report_judgement(rl_judgement_t j);
 /* The confidence as a percentage label: "95%", "99.9%". */
 char *rl_report_conf(char *buf, size_t len, double confidence);
+/* A tally's crash rate as the reports print it: its crashes, its Wilson
+ * interval, and the rate and the interval's ends as percentages ("83.3%";
+ * the rate of no trials is 0). */
+typedef struct {
+    long crashes;
+    rl_interval_t wilson;
+    char rate[16], lo[16], hi[16];
+} rl_report_rate_t;
+void rl_report_rate(rl_report_rate_t *r, const rl_tally_t *t, double confidence);
 /* Total trials run over every variant of s. */
 long rl_report_trials(const rl_summary_t *s);
+/* The closing sentences of a spec's report: Fisher's test when it was run,
+ * how many trials, the wall time ("... Wall time 1.2 s."), names written
+ * with esc and gt standing for '>'. */
+void rl_report_closing(FILE *out, const rl_summary_t *s, void (*esc)(FILE *, const char *), const char *gt);
 /* s with XML special characters escaped; bytes XML 1.0 cannot carry
  * (control characters, invalid UTF-8) become the visible text \xNN. */
 void rl_report_xml(FILE *out, const char *s);
 /* s as a JSON string literal (or null); the same escaping as store/results.c. */
 void rl_report_json_str(FILE *out, const char *s);
+/* head (the JSON before a value: ",\"path\":"), then s as rl_report_json_str
+ * writes it. */
+void rl_report_json_field(FILE *out, const char *head, const char *s);
 /* Fails with -1 when out has seen a write error (so a full disk is not a
  * "written" report). */
 int rl_report_status(FILE *out);

@@ -2,11 +2,8 @@
  *
  * The scan of the middle must stay cheap on a gigabyte flood: a pattern is
  * only run (a Pike VM, per byte) on a line that holds its required
- * literal, found with memmem over whole chunks; once a pattern has its
- * first line it is no longer searched at all. */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE            /* memmem */
-#endif
+ * literal, found over whole chunks (rl_pattern_find); once a pattern has
+ * its first line it is no longer searched at all. */
 #include "run/capture.h"
 #include "core/classify.h"
 
@@ -16,208 +13,7 @@
 
 #define RL__DEFAULT_CAPTURE (64 * 1024)
 
-#ifndef RL_HAVE_MEMMEM
-/* Some C libraries (mingw's CRT) have no memmem; meson says which. */
-static void *rl__memmem(const void *h, size_t hn, const void *n, size_t nn)
-{
-    const char *hs = h, *ns = n;
-    if (nn == 0)
-        return (void *)hs;
-    while (hn >= nn) {
-        const char *f = memchr(hs, ns[0], hn - nn + 1);
-        if (!f)
-            return NULL;
-        if (memcmp(f, ns, nn) == 0)
-            return (void *)f;
-        hn -= (size_t)(f - hs) + 1;
-        hs = f + 1;
-    }
-    return NULL;
-}
-#define memmem rl__memmem
-#endif
-
-/* Index just past a [...] starting at p[i], or 0 when it does not close. */
-static size_t rl__skip_bracket(const char *p, size_t i)
-{
-    i++;
-    if (p[i] == '^')
-        i++;
-    if (p[i] == ']')
-        i++;
-    while (p[i] && p[i] != ']') {
-        if (p[i] == '[' && p[i + 1] == ':') {
-            const char *e = strstr(p + i + 2, ":]");
-            if (!e)
-                return 0;
-            i = (size_t)(e - p) + 2;
-            continue;
-        }
-        i++;
-    }
-    return p[i] ? i + 1 : 0;
-}
-
-/* Index just past the group opening at p[i], or 0 when it does not close. */
-static size_t rl__skip_group(const char *p, size_t i)
-{
-    int depth = 0;
-    while (p[i]) {
-        if (p[i] == '\\' && p[i + 1]) {
-            i += 2;
-            continue;
-        }
-        if (p[i] == '[') {
-            i = rl__skip_bracket(p, i);
-            if (!i)
-                return 0;
-            continue;
-        }
-        if (p[i] == '(')
-            depth++;
-        else if (p[i] == ')' && --depth == 0)
-            return i + 1;
-        i++;
-    }
-    return 0;
-}
-
-size_t rl_capture_literal(const char *p, char *lit, size_t cap)
-{
-    size_t n = strlen(p), best = 0, cn = 0;
-    char cur[256];
-    if (cap > sizeof cur)
-        cap = sizeof cur;
-    lit[0] = '\0';
-    /* A top-level alternation has no literal common to every match. */
-    for (size_t i = 0; i < n;) {
-        if (p[i] == '\\' && i + 1 < n)
-            i += 2;
-        else if (p[i] == '[' || p[i] == '(') {
-            i = p[i] == '[' ? rl__skip_bracket(p, i) : rl__skip_group(p, i);
-            if (!i)
-                return 0;
-        } else if (p[i] == '|')
-            return 0;
-        else
-            i++;
-    }
-#define RL__COMMIT()                                                   \
-    do {                                                               \
-        if (cn > best) {                                               \
-            best = cn < cap - 1 ? cn : cap - 1;                        \
-            memcpy(lit, cur, best);                                    \
-        }                                                              \
-        cn = 0;                                                        \
-    } while (0)
-    size_t i = 0;
-    while (i < n) {
-        int is_lit = 0;
-        char c = 0;
-        size_t next;
-        if (p[i] == '\\' && i + 1 < n) {
-            c = p[i + 1];
-            is_lit = 1;
-            next = i + 2;
-        } else if (p[i] == '(') {
-            next = rl__skip_group(p, i);
-        } else if (p[i] == '[') {
-            next = rl__skip_bracket(p, i);
-        } else if (strchr(".^$*+?)", p[i])) {
-            next = i + 1;
-        } else {
-            c = p[i];
-            is_lit = 1;
-            next = i + 1;
-        }
-        if (!next)
-            return 0;
-        char q = next < n ? p[next] : '\0';
-        if (is_lit && q != '*' && q != '?') {
-            if (cn < sizeof cur)
-                cur[cn++] = c;
-            if (q == '+') {          /* required once, but may repeat */
-                RL__COMMIT();
-                next++;
-            }
-        } else {
-            RL__COMMIT();
-            if (q == '*' || q == '?' || q == '+')
-                next++;
-        }
-        i = next;
-    }
-    RL__COMMIT();
-#undef RL__COMMIT
-    lit[best] = '\0';
-    return best;
-}
-
-/* How common c is in program output, roughly: lower is rarer.  Letters,
- * digits and spaces fill logs; memchr for them finds too much. */
-static int rl__commonness(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return 0;
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ' ' || c == '\t')
-        return 3;
-    if (strchr(":./-_=,()[]", c))
-        return 1;
-    return 0;
-}
-
-static void rl__pick_key(rl_capture_pat_t *q)
-{
-    int best = 3;
-    q->key = q->litlen;
-    for (size_t i = 0; i < q->litlen; i++) {
-        int r = rl__commonness((unsigned char)q->lit[i]);
-        if (r < best) {
-            best = r;
-            q->key = i;
-        }
-    }
-}
-
-/* First occurrence of q's literal in p[0..n).  A memchr for the literal's
- * rarest byte runs at memory speed where memmem would crawl along a short
- * needle. */
-static const char *rl__find(const rl_capture_pat_t *q, const char *p, size_t n)
-{
-    if (q->key == q->litlen)
-        return memmem(p, n, q->lit, q->litlen);
-    const char *end = p + n, *s = p + q->key;
-    char k = q->lit[q->key];
-    while (s < end) {
-        const char *h = memchr(s, k, (size_t)(end - s));
-        if (!h)
-            return NULL;
-        const char *start = h - q->key;
-        if ((size_t)(end - start) < q->litlen)
-            return NULL;
-        if (memcmp(start, q->lit, q->litlen) == 0)
-            return start;
-        s = h + 1;
-    }
-    return NULL;
-}
-
-static int rl__add_pat(rl_capture_t *c, const char *pattern)
-{
-    char err[128];
-    rl_regex_t *re = rl_regex_compile(pattern, err, sizeof err);
-    if (!re)
-        return 0;      /* rl_classify skips it too */
-    rl_capture_pat_t *q = &c->pats[c->npats++];
-    memset(q, 0, sizeof *q);
-    q->re = re;
-    q->litlen = rl_capture_literal(pattern, q->lit, sizeof q->lit);
-    rl__pick_key(q);
-    c->nactive++;
-    return 0;
-}
-
-int rl_capture_init(rl_capture_t *c, size_t limit, char *const *patterns, int npatterns)
+int rl_capture_init(rl_capture_t *c, size_t limit, const rl_classifier_t *cl)
 {
     memset(c, 0, sizeof *c);
     if (limit == 0)
@@ -227,18 +23,13 @@ int rl_capture_init(rl_capture_t *c, size_t limit, char *const *patterns, int np
     c->head = malloc(c->head_cap + 1);
     c->tail = malloc(c->tail_cap + 1);
     c->carry = malloc(RL_CAPTURE_LINE_MAX);
-    int ndef = 0;
-    while (rl_default_patterns[ndef])
-        ndef++;
-    if (npatterns < 0 || !patterns)
-        npatterns = 0;
-    c->pats = calloc((size_t)(npatterns + ndef), sizeof *c->pats);
+    int n = cl ? cl->npatterns : 0;
+    c->pats = calloc((size_t)n + 1, sizeof *c->pats);
     if (!c->head || !c->tail || !c->carry || !c->pats)
         return -1;
-    for (int i = 0; i < npatterns; i++)
-        rl__add_pat(c, patterns[i]);
-    for (int i = 0; i < ndef; i++)
-        rl__add_pat(c, rl_default_patterns[i]);
+    for (int i = 0; i < n; i++)
+        c->pats[i].pat = &cl->patterns[i];
+    c->npats = c->nactive = n;
     return 0;
 }
 
@@ -258,9 +49,9 @@ static size_t rl__cut(char *line, const char *s, size_t n)
 static void rl__try(rl_capture_t *c, rl_capture_pat_t *q, const char *line, size_t k,
                     const char *s, size_t off)
 {
-    if (q->litlen && !rl__find(q, line, k))
+    if (q->pat->litlen && !rl_pattern_find(q->pat, line, k))
         return;
-    if (rl_regex_search(q->re, line) != 1)
+    if (rl_regex_search(q->pat->re, line) != 1)
         return;
     q->line = malloc(k + 1);
     if (!q->line)
@@ -284,7 +75,7 @@ static void rl__test_line(rl_capture_t *c, const char *s, size_t n, size_t off)
 }
 
 /* The complete lines p[0..n) (each ending in '\n'), at stream offset off:
- * per pattern, memmem finds the lines worth running it on. */
+ * per pattern, rl_pattern_find finds the lines worth running it on. */
 static void rl__scan_lines(rl_capture_t *c, const char *p, size_t n, size_t off)
 {
     char line[RL_CAPTURE_LINE_MAX];
@@ -293,8 +84,8 @@ static void rl__scan_lines(rl_capture_t *c, const char *p, size_t n, size_t off)
         size_t pos = 0;
         while (!q->done && pos < n) {
             const char *ls, *le;
-            if (q->litlen) {
-                const char *hit = rl__find(q, p + pos, n - pos);
+            if (q->pat->litlen) {
+                const char *hit = rl_pattern_find(q->pat, p + pos, n - pos);
                 if (!hit)
                     break;
                 ls = hit;
@@ -459,10 +250,8 @@ void rl_capture_free(rl_capture_t *c)
     free(c->head);
     free(c->tail);
     free(c->carry);
-    for (int i = 0; i < c->npats; i++) {
-        rl_regex_free(c->pats[i].re);
+    for (int i = 0; i < c->npats; i++)
         free(c->pats[i].line);
-    }
     free(c->pats);
     memset(c, 0, sizeof *c);
 }

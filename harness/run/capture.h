@@ -3,8 +3,8 @@
  *
  * Keeps the first limit/2 bytes (head), the last limit/2 bytes (tail) and,
  * from the bytes in between, the lines a signature could come from: for
- * each pattern (the caller's, then rl_default_patterns) the first line
- * that does not lie wholly in the head and matches it.  So a crash line
+ * each pattern of the classifier (the spec's, then the built-in ones) the
+ * first line that does not lie wholly in the head and matches it.  So a crash line
  * buried under megabytes of output still reaches rl_classify, with the
  * same answer it would give on the whole output (lines are cut to 4095
  * bytes, as rl_classify cuts them).  Memory: limit + 4 KiB per pattern. */
@@ -12,17 +12,13 @@
 #define RL_CAPTURE_H
 
 #include <stddef.h>
-#include "util/regex.h"
+#include "core/classify.h"
 
 #define RL_CAPTURE_LINE_MAX 4096   /* a line's first 4095 bytes count */
 
 typedef struct {
-    rl_regex_t *re;
-    char lit[64];        /* a literal every match contains, or "" */
-    size_t litlen;
-    size_t key;          /* index in lit of a byte rare in program output
-                            that memchr looks for; litlen when there is none
-                            (memmem is used instead) */
+    const rl_pattern_t *pat;  /* compiled, with its literal and memchr key
+                                 (memmem when key == litlen) */
     int done;            /* its first line is kept */
     size_t line_off;     /* stream offset of that line */
     char *line;
@@ -42,10 +38,10 @@ typedef struct {
 } rl_capture_t;
 
 /* Prepares c to keep limit bytes (0: 64 KiB) plus the first line matching
- * each of patterns[0..npatterns) and each built-in pattern.  A pattern
- * that does not compile is skipped.  Returns 0, or -1 when out of memory
- * (c can still be passed to rl_capture_free). */
-int rl_capture_init(rl_capture_t *c, size_t limit, char *const *patterns, int npatterns);
+ * each of cl's patterns (compiled, read only: cl is shared and must outlive
+ * c; NULL: no pattern, head and tail only).  Returns 0, or -1 when out of
+ * memory (c can still be passed to rl_capture_free). */
+int rl_capture_init(rl_capture_t *c, size_t limit, const rl_classifier_t *cl);
 
 /* Adds the next n bytes of output; lines may be split anywhere. */
 void rl_capture_add(rl_capture_t *c, const char *p, size_t n);
@@ -61,11 +57,5 @@ int rl_capture_finish(rl_capture_t *c, char **out, size_t *len, size_t *head_len
 
 /* Releases c's buffers; safe after a failed init and after finish. */
 void rl_capture_free(rl_capture_t *c);
-
-/* Writes to lit (cap bytes, cap > 1) a string every match of the ERE
- * pattern contains, the longest one found; returns its length, 0 when no
- * such literal is known (e.g. an alternation at the top level).  Exposed
- * for its tests. */
-size_t rl_capture_literal(const char *pattern, char *lit, size_t cap);
 
 #endif

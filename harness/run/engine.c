@@ -72,13 +72,12 @@ static void rl__worker(void *arg)
         rl_spawn_opts_t opts = {
             .argv = job.trial.argv,
             .env_add = env_add,
-            .timeout_s = job.timeout_s,
+            .timeout_s = job.classifier->timeout_s,
             .capture_limit = 64 * 1024,
             .capture_stacks = 1,
             .dump_dir = dump_dir,
             .dump_name = dump_name,
-            .patterns = job.patterns,
-            .npatterns = job.npatterns,
+            .classifier = job.classifier,
         };
         rl_proc_result_t res;
         job.trial.started_s = rl_now() - e->t0;
@@ -96,8 +95,7 @@ static void rl__worker(void *arg)
             res.started = 0;   /* the harness failed it: an error trial */
         }
         char *sig = NULL;
-        job.trial.outcome = rl_classify(&res, job.timeout_s, job.patterns, job.npatterns,
-                                        job.hang_after_signature_is_crash, &sig);
+        job.trial.outcome = rl_classify(&res, job.classifier, &sig);
         job.trial.signature = sig;
         job.trial.exit_status = res.exit_status;
         job.trial.term_signal = res.term_signal;

@@ -4,15 +4,16 @@
 #ifndef RL_ENGINE_H
 #define RL_ENGINE_H
 
+#include "core/classify.h"
 #include "run/spawn.h"
 #include "core/trial.h"
 
 typedef struct {
     rl_trial_t trial;         /* filled by next(): spec, variant, index, seed, argv */
-    double timeout_s;
-    char *const *patterns;    /* signature patterns tried before the defaults */
-    int npatterns;
-    int hang_after_signature_is_crash; /* see rl_classify */
+    const rl_classifier_t *classifier; /* set by next(), never NULL: the
+                                 trial's timeout, patterns and rules,
+                                 compiled once per run, shared read-only by
+                                 every worker */
     int tag;                  /* the caller's own number (e.g. variant) */
 } rl_job_t;
 

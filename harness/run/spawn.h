@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "core/classify.h"
 #include "core/proc_result.h"
 
 typedef struct {
@@ -22,11 +23,10 @@ typedef struct {
                                 before killing */
     const char *dump_dir;    /* where a minidump may be written (Windows) */
     const char *dump_name;   /* its file name stem */
-    char *const *patterns;   /* the spec's signature patterns (may be NULL):
-                                with the built-in ones, the first line
-                                matching each is kept from the omitted
-                                middle of a long output (capture.h) */
-    int npatterns;
+    const rl_classifier_t *classifier; /* its patterns (compiled, shared):
+                                the first line matching each is kept from
+                                the omitted middle of a long output
+                                (capture.h); NULL: none kept */
 } rl_spawn_opts_t;
 
 /* Runs the command, waits for it (or kills its whole process tree at the

@@ -13,6 +13,7 @@
 #include "store/results.h"
 
 #include "util/fmt.h"
+#include "util/strbuf.h"
 
 #include "os/os.h"
 
@@ -26,106 +27,57 @@
 
 #define RL_SCHEMA 1
 
-/* ---- a growable string ------------------------------------------------- */
+/* ---- the writer ------------------------------------------------------- */
 
-typedef struct {
-    char *s;
-    size_t n, cap;
-    int oom;
-} sb_t;
-
-static void sb_grow(sb_t *b, size_t more)
-{
-    if (b->oom || b->n + more + 1 <= b->cap)
-        return;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->n + more + 1)
-        cap *= 2;
-    char *s = realloc(b->s, cap);
-    if (s == NULL) {
-        b->oom = 1;
-        return;
-    }
-    b->s = s;
-    b->cap = cap;
-}
-
-static void sb_putn(sb_t *b, const char *s, size_t n)
-{
-    sb_grow(b, n);
-    if (b->oom)
-        return;
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-static void sb_puts(sb_t *b, const char *s) { sb_putn(b, s, strlen(s)); }
-
-static void sb_printf(sb_t *b, const char *fmt, ...)
-{
-    char tmp[128];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        sb_putn(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
-static void sb_json_string(sb_t *b, const char *str)
+static void sb_json_string(rl_sb_t *b, const char *str)
 {
     if (str == NULL) {
-        sb_puts(b, "null");
+        rl_sb_puts(b, "null");
         return;
     }
     const unsigned char *s = (const unsigned char *)str;
-    sb_putn(b, "\"", 1);
+    rl_sb_putc(b, '"');
     while (*s) {
         char buf[8];
         size_t in, n;
         const char *e = rl_json_escape_next(s, buf, &in, &n);
-        sb_putn(b, e, n);
+        rl_sb_add(b, e, n);
         s += in;
     }
-    sb_putn(b, "\"", 1);
+    rl_sb_putc(b, '"');
 }
 
 /* Times to the microsecond; a non-finite value (never produced by the
  * runner) is written as 0 so the line stays valid JSON. */
-static void sb_seconds(sb_t *b, double v) { sb_printf(b, "%.6f", isfinite(v) ? v : 0.0); }
+static void sb_seconds(rl_sb_t *b, double v) { rl_sb_printf(b, "%.6f", isfinite(v) ? v : 0.0); }
 
 char *rl_trial_to_json(const rl_trial_t *t)
 {
-    sb_t b = {0};
-    sb_printf(&b, "{\"racelab\":%d,\"spec\":", RL_SCHEMA);
+    rl_sb_t b = {0};
+    rl_sb_printf(&b, "{\"racelab\":%d,\"spec\":", RL_SCHEMA);
     sb_json_string(&b, t->spec ? t->spec : "");
-    sb_puts(&b, ",\"variant\":");
+    rl_sb_puts(&b, ",\"variant\":");
     sb_json_string(&b, t->variant ? t->variant : "");
-    sb_printf(&b, ",\"index\":%ld,\"seed\":%" PRIu64 ",\"argv\":[", t->index, t->seed);
+    rl_sb_printf(&b, ",\"index\":%ld,\"seed\":%" PRIu64 ",\"argv\":[", t->index, t->seed);
     for (int i = 0; i < t->argc; i++) {
         if (i)
-            sb_putn(&b, ",", 1);
+            rl_sb_putc(&b, ',');
         sb_json_string(&b, t->argv[i] ? t->argv[i] : "");
     }
     const char *oc = rl_outcome_name(t->outcome);
-    sb_puts(&b, "],\"outcome\":");
+    rl_sb_puts(&b, "],\"outcome\":");
     sb_json_string(&b, oc ? oc : "error");
-    sb_puts(&b, ",\"signature\":");
+    rl_sb_puts(&b, ",\"signature\":");
     sb_json_string(&b, t->signature);
-    sb_printf(&b, ",\"exit_status\":%d,\"term_signal\":%d,\"exception\":%" PRIu32 ",\"started_s\":",
+    rl_sb_printf(&b, ",\"exit_status\":%d,\"term_signal\":%d,\"exception\":%" PRIu32 ",\"started_s\":",
               t->exit_status, t->term_signal, t->exception);
     sb_seconds(&b, t->started_s);
-    sb_puts(&b, ",\"duration_s\":");
+    rl_sb_puts(&b, ",\"duration_s\":");
     sb_seconds(&b, t->duration_s);
-    sb_puts(&b, ",\"log\":");
+    rl_sb_puts(&b, ",\"log\":");
     sb_json_string(&b, t->log);
-    sb_putn(&b, "}", 1);
-    if (b.oom) {
-        free(b.s);
-        return NULL;
-    }
-    return b.s;
+    rl_sb_putc(&b, '}');
+    return rl_sb_take(&b);
 }
 
 /* ---- the reader -------------------------------------------------------- */
@@ -177,7 +129,7 @@ static int hex4(const char *s, unsigned *v)
     return 0;
 }
 
-static void put_utf8(sb_t *b, unsigned cp)
+static void put_utf8(rl_sb_t *b, unsigned cp)
 {
     char u[4];
     size_t n;
@@ -197,7 +149,7 @@ static void put_utf8(sb_t *b, unsigned cp)
         u[3] = (char)(0x80 | (cp & 0x3F));
         n = 4;
     }
-    sb_putn(b, u, n);
+    rl_sb_add(b, u, n);
 }
 
 /* Parses a string at j->p into a malloc'd C string. */
@@ -208,10 +160,7 @@ static char *jstring(jp_t *j)
         return NULL;
     }
     j->p++;
-    sb_t b = {0};
-    sb_grow(&b, 16);
-    if (b.s)
-        b.s[0] = '\0'; /* "" must come back as a string, not garbage */
+    rl_sb_t b = {0};
     while (!j->failed) {
         unsigned char c = (unsigned char)*j->p;
         if (c == '"') {
@@ -227,7 +176,7 @@ static char *jstring(jp_t *j)
             break;
         }
         if (c != '\\') {
-            sb_putn(&b, j->p, 1);
+            rl_sb_add(&b, j->p, 1);
             j->p++;
             continue;
         }
@@ -236,7 +185,7 @@ static char *jstring(jp_t *j)
         const char *simple = strchr("\"\\/bfnrt", e);
         if (e && simple) {
             static const char out[] = "\"\\/\b\f\n\r\t";
-            sb_putn(&b, &out[simple - "\"\\/bfnrt"], 1);
+            rl_sb_putc(&b, out[simple - "\"\\/bfnrt"]);
             continue;
         }
         unsigned cp;
@@ -250,10 +199,10 @@ static char *jstring(jp_t *j)
             jfail(j, "\\u0000 cannot be held in a C string");
         } else if (cp < 0x80) {
             char ch = (char)cp;
-            sb_putn(&b, &ch, 1);
+            rl_sb_putc(&b, ch);
         } else if (cp < 0x100) {
             char ch = (char)(unsigned char)cp; /* a raw byte, see the top */
-            sb_putn(&b, &ch, 1);
+            rl_sb_putc(&b, ch);
         } else if (cp >= 0xD800 && cp <= 0xDBFF) {
             unsigned lo;
             if (j->p[0] != '\\' || j->p[1] != 'u' || hex4(j->p + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF) {
@@ -271,12 +220,15 @@ static char *jstring(jp_t *j)
     if (j->failed || b.oom) {
         if (b.oom)
             jfail(j, "out of memory");
-        free(b.s);
+        rl_sb_free(&b);
         return NULL;
     }
-    /* Exact size: a merge or resume may hold many trials' strings. */
-    char *exact = realloc(b.s, b.n + 1);
-    return exact ? exact : b.s;
+    /* Exact size (a merge or resume may hold many trials' strings), and ""
+     * comes back as a string. */
+    char *str = rl_sb_take(&b);
+    if (str == NULL)
+        jfail(j, "out of memory");
+    return str;
 }
 
 /* The extent of a JSON number at j->p (strict grammar); 0 when none. */
@@ -311,6 +263,21 @@ static size_t jnumber_len(jp_t *j)
     return (size_t)(s - j->p);
 }
 
+/* The digits at s as an unsigned 64-bit value: the end of them, or NULL
+ * when the value does not fit. */
+static const char *jdigits(const char *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        unsigned d = (unsigned)(*s - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return NULL;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return s;
+}
+
 /* An integer in [lo, hi] written as plain digits (optionally negative). */
 static int jint(jp_t *j, const char *key, int64_t lo, int64_t hi, int64_t *out)
 {
@@ -320,13 +287,9 @@ static int jint(jp_t *j, const char *key, int64_t lo, int64_t hi, int64_t *out)
         s++;
     if (!(*s >= '0' && *s <= '9'))
         return jfail(j, "\"%s\" wants an integer", key);
-    uint64_t v = 0;
-    for (; *s >= '0' && *s <= '9'; s++) {
-        unsigned d = (unsigned)(*s - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return jfail(j, "\"%s\" is out of range", key);
-        v = v * 10 + d;
-    }
+    uint64_t v;
+    if ((s = jdigits(s, &v)) == NULL)
+        return jfail(j, "\"%s\" is out of range", key);
     if (*s == '.' || *s == 'e' || *s == 'E')
         return jfail(j, "\"%s\" wants an integer", key);
     int64_t sv;
@@ -351,13 +314,9 @@ static int ju64(jp_t *j, const char *key, uint64_t *out)
     const char *s = j->p;
     if (!(*s >= '0' && *s <= '9'))
         return jfail(j, "\"%s\" wants a non-negative integer", key);
-    uint64_t v = 0;
-    for (; *s >= '0' && *s <= '9'; s++) {
-        unsigned d = (unsigned)(*s - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return jfail(j, "\"%s\" is larger than 2^64-1", key);
-        v = v * 10 + d;
-    }
+    uint64_t v;
+    if ((s = jdigits(s, &v)) == NULL)
+        return jfail(j, "\"%s\" is larger than 2^64-1", key);
     if (*s == '.' || *s == 'e' || *s == 'E')
         return jfail(j, "\"%s\" wants an integer", key);
     *out = v;
@@ -791,10 +750,10 @@ int rl_results_each(const char *path, int (*fn)(void *ctx, rl_trial_t *t), void 
         free(inner);
         return -1;
     }
-    sb_t b = {0};
+    rl_sb_t b = {0};
     int lineno = 0, rc = 0;
     for (;;) {
-        b.n = 0;
+        rl_sb_clear(&b);
         int c = 0;
         while ((c = fgetc(f)) != EOF && c != '\n') {
             char ch = (char)c;
@@ -803,14 +762,14 @@ int rl_results_each(const char *path, int (*fn)(void *ctx, rl_trial_t *t), void 
                 rc = -1;
                 goto out;
             }
-            sb_putn(&b, &ch, 1);
+            rl_sb_putc(&b, ch);
         }
         if (ferror(f)) {
             snprintf(err, errlen, "%s:%d: read error: %s", name, lineno + 1, strerror(errno));
             rc = -1;
             break;
         }
-        if (c == EOF && b.n == 0)
+        if (c == EOF && b.len == 0)
             break;
         lineno++;
         if (b.oom) {
@@ -824,12 +783,12 @@ int rl_results_each(const char *path, int (*fn)(void *ctx, rl_trial_t *t), void 
             rc = -1;
             break;
         }
-        if (b.n > 0 && b.s[b.n - 1] == '\r')
-            b.s[--b.n] = '\0';
+        if (b.len > 0 && b.s[b.len - 1] == '\r')
+            b.s[--b.len] = '\0';
         size_t k = 0;
-        while (k < b.n && (b.s[k] == ' ' || b.s[k] == '\t'))
+        while (k < b.len && (b.s[k] == ' ' || b.s[k] == '\t'))
             k++;
-        if (k == b.n)
+        if (k == b.len)
             continue; /* a blank line carries no trial */
         rl_trial_t t;
         char why[256];
@@ -844,7 +803,7 @@ int rl_results_each(const char *path, int (*fn)(void *ctx, rl_trial_t *t), void 
             break;
     }
 out:
-    free(b.s);
+    rl_sb_free(&b);
     fclose(f);
     free(inner);
     return rc;

@@ -37,20 +37,32 @@ typedef struct {
     const char *err;
 } parser_t;
 
+/* Room for one more element in the array a of *cap elements of size bytes,
+ * n of them used (first: the capacity of the first allocation): a, or its
+ * reallocation, with *cap updated; NULL with ps->err set when out of
+ * memory (a is then still valid). */
+static void *grow(parser_t *ps, void *a, int *cap, int n, size_t size, int first)
+{
+    if (n < *cap)
+        return a;
+    int ncap = *cap ? *cap * 2 : first;
+    void *na = realloc(a, (size_t)ncap * size);
+    if (na == NULL) {
+        ps->err = "out of memory";
+        return NULL;
+    }
+    *cap = ncap;
+    return na;
+}
+
 static int new_node(parser_t *ps, int type, int left, int right, int arg)
 {
     if (ps->err)
         return -1;
-    if (ps->nnodes == ps->cap) {
-        int cap = ps->cap ? ps->cap * 2 : 32;
-        node_t *n = realloc(ps->nodes, (size_t)cap * sizeof *n);
-        if (n == NULL) {
-            ps->err = "out of memory";
-            return -1;
-        }
-        ps->nodes = n;
-        ps->cap = cap;
-    }
+    node_t *n = grow(ps, ps->nodes, &ps->cap, ps->nnodes, sizeof *n, 32);
+    if (n == NULL)
+        return -1;
+    ps->nodes = n;
     ps->nodes[ps->nnodes] = (node_t){type, left, right, arg};
     return ps->nnodes++;
 }
@@ -118,16 +130,10 @@ static int parse_class(parser_t *ps)
     if (neg)
         for (int i = 0; i < 32; i++)
             c[i] = (unsigned char)~c[i];
-    if (ps->nclasses == ps->ccap) {
-        int cap = ps->ccap ? ps->ccap * 2 : 4;
-        cls_t *n = realloc(ps->classes, (size_t)cap * sizeof *n);
-        if (n == NULL) {
-            ps->err = "out of memory";
-            return -1;
-        }
-        ps->classes = n;
-        ps->ccap = cap;
-    }
+    cls_t *n = grow(ps, ps->classes, &ps->ccap, ps->nclasses, sizeof *n, 4);
+    if (n == NULL)
+        return -1;
+    ps->classes = n;
     memcpy(ps->classes[ps->nclasses], c, sizeof c);
     return new_node(ps, N_CLASS, -1, -1, ps->nclasses++);
 }
@@ -337,7 +343,10 @@ static void add_thread(const rl_regex_t *re, list_t *l, int *mark, int stamp, in
 int rl_regex_search(const rl_regex_t *re, const char *text)
 {
     size_t np = (size_t)re->nprog;
-    int *buf = malloc(np * 3 * sizeof *buf);
+    /* The thread lists live in the caller's frame (or the heap for a long
+     * program), never in re, which stays shared and read-only. */
+    int small[3 * 128];
+    int *buf = np <= 128 ? small : malloc(np * 3 * sizeof *buf);
     if (buf == NULL)
         return 0;
     list_t cur = {buf, 0}, next = {buf + np, 0};
@@ -373,7 +382,8 @@ int rl_regex_search(const rl_regex_t *re, const char *text)
         next = t;
     }
 done:
-    free(buf);
+    if (buf != small)
+        free(buf);
     return matched;
 }
 
@@ -384,6 +394,125 @@ void rl_regex_free(rl_regex_t *re)
     free(re->prog);
     free(re->classes);
     free(re);
+}
+
+/* Index just past a [...] starting at p[i], or 0 when it does not close. */
+static size_t skip_bracket(const char *p, size_t i)
+{
+    i++;
+    if (p[i] == '^')
+        i++;
+    if (p[i] == ']')
+        i++;
+    while (p[i] && p[i] != ']') {
+        if (p[i] == '[' && p[i + 1] == ':') {
+            const char *e = strstr(p + i + 2, ":]");
+            if (!e)
+                return 0;
+            i = (size_t)(e - p) + 2;
+            continue;
+        }
+        i++;
+    }
+    return p[i] ? i + 1 : 0;
+}
+
+/* Index just past the group opening at p[i], or 0 when it does not close. */
+static size_t skip_group(const char *p, size_t i)
+{
+    int depth = 0;
+    while (p[i]) {
+        if (p[i] == '\\' && p[i + 1]) {
+            i += 2;
+            continue;
+        }
+        if (p[i] == '[') {
+            i = skip_bracket(p, i);
+            if (!i)
+                return 0;
+            continue;
+        }
+        if (p[i] == '(')
+            depth++;
+        else if (p[i] == ')' && --depth == 0)
+            return i + 1;
+        i++;
+    }
+    return 0;
+}
+
+size_t rl_regex_literal(const char *p, char *lit, size_t cap)
+{
+    size_t n = strlen(p), best = 0, cn = 0;
+    char cur[256];
+    if (cap > sizeof cur)
+        cap = sizeof cur;
+    lit[0] = '\0';
+    /* A top-level alternation has no literal common to every match. */
+    for (size_t i = 0; i < n;) {
+        if (p[i] == '\\' && i + 1 < n)
+            i += 2;
+        else if (p[i] == '[' || p[i] == '(') {
+            i = p[i] == '[' ? skip_bracket(p, i) : skip_group(p, i);
+            if (!i)
+                return 0;
+        } else if (p[i] == '|')
+            return 0;
+        else
+            i++;
+    }
+#define COMMIT()                                                       \
+    do {                                                               \
+        if (cn > best) {                                               \
+            best = cn < cap - 1 ? cn : cap - 1;                        \
+            memcpy(lit, cur, best);                                    \
+        }                                                              \
+        cn = 0;                                                        \
+    } while (0)
+    size_t i = 0;
+    while (i < n) {
+        int is_lit = 0;
+        char c = 0;
+        size_t next;
+        if (p[i] == '\\' && i + 1 < n) {
+            c = p[i + 1];
+            is_lit = 1;
+            next = i + 2;
+        } else if (p[i] == '(') {
+            next = skip_group(p, i);
+        } else if (p[i] == '[') {
+            next = skip_bracket(p, i);
+        } else if (strchr(".^$*+?)", p[i])) {
+            next = i + 1;
+        } else {
+            c = p[i];
+            is_lit = 1;
+            next = i + 1;
+        }
+        if (!next)
+            return 0;
+        /* The repetition operators after the atom, all of them: a+? and
+         * a+* are optional like a? and a*. */
+        int repeated = 0, optional = 0;
+        while (next < n && (p[next] == '*' || p[next] == '+' || p[next] == '?')) {
+            repeated = 1;
+            optional |= p[next] != '+';
+            next++;
+        }
+        if (is_lit && !optional) {
+            if (cn < sizeof cur)
+                cur[cn++] = c;
+            if (repeated)            /* required once, but may repeat */
+                COMMIT();
+        } else {
+            COMMIT();
+        }
+        i = next;
+    }
+    COMMIT();
+#undef COMMIT
+    lit[best] = '\0';
+    return best;
 }
 
 int rl_regex_match_once(const char *pattern, const char *text)

@@ -7,12 +7,16 @@
 
 char *rl_strdup(const char *s)
 {
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
+    return s ? rl_strndup(s, strlen(s)) : NULL;
+}
+
+char *rl_strndup(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
         memcpy(d, s, n);
+        d[n] = '\0';
+    }
     return d;
 }
 

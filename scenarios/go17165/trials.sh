@@ -10,7 +10,7 @@
 # nil-g-sigprof (0xc0000005 in gentraceback called from sigprof with a nil
 # g: golang/go#50557), syscallsp-walk-sigprof (the same sample of a moved M,
 # but the fault is in sigprof's walk of mp.curg from its syscallsp, see
-# NOTES-go.md), other-fatal:<first fatal line>, hang (timeout),
+# docs/go-runtime.md), other-fatal:<first fatal line>, hang (timeout),
 # exit:<rc>; several joined by '+' when a trial shows more than one.
 set -euo pipefail
 

@@ -8,6 +8,8 @@
 #include <string.h>
 #include "run/capture.h"
 #include "core/classify.h"
+#include "core/spec.h"
+#include "core/verdict.h"
 
 #define LIMIT (64 * 1024)
 
@@ -46,13 +48,23 @@ static buf_t go_crash(void)
     return b;
 }
 
+/* A classifier as a spec with these `signature` lines would hold. */
+static rl_classifier_t rules(char *const *pats, int npats)
+{
+    rl_classifier_t cl;
+    cr_assert_eq(rl_classifier_init(&cl, 1), 0);
+    for (int i = 0; i < npats; i++)
+        cr_assert_eq(rl_classifier_add(&cl, pats[i], NULL, 0), 0, "/%s/", pats[i]);
+    return cl;
+}
+
 /* Captures out[0..n) in reads of `chunk` bytes (0: one read) and
- * classifies the result as a crash with exit status 2. */
-static char *capture_sig(const char *out, size_t n, size_t chunk, char *const *pats, int npats,
-                         size_t *sig_lines_len)
+ * classifies the result as a crash with exit status 2, both by cl. */
+static char *capture_with(const char *out, size_t n, size_t chunk, const rl_classifier_t *cl,
+                          size_t *sig_lines_len)
 {
     rl_capture_t c;
-    cr_assert_eq(rl_capture_init(&c, LIMIT, pats, npats), 0);
+    cr_assert_eq(rl_capture_init(&c, LIMIT, cl), 0);
     if (chunk == 0)
         chunk = n;
     for (size_t i = 0; i < n; i += chunk)
@@ -68,9 +80,18 @@ static char *capture_sig(const char *out, size_t n, size_t chunk, char *const *p
     if (sig_lines_len)
         *sig_lines_len = r.signature_lines_len;
     char *sig = NULL;
-    cr_assert_eq(rl_classify(&r, 1, pats, npats, 0, &sig), RL_OUTCOME_CRASH);
+    cr_assert_eq(rl_classify(&r, cl, &sig), RL_OUTCOME_CRASH);
     free(r.output);
     free(r.signature_lines);
+    return sig;
+}
+
+static char *capture_sig(const char *out, size_t n, size_t chunk, char *const *pats, int npats,
+                         size_t *sig_lines_len)
+{
+    rl_classifier_t cl = rules(pats, npats);
+    char *sig = capture_with(out, n, chunk, &cl, sig_lines_len);
+    rl_classifier_free(&cl);
     return sig;
 }
 
@@ -84,7 +105,9 @@ static char *whole_sig(const char *out, size_t n, char *const *pats, int npats)
     r.output = (char *)out;
     r.output_len = n;
     char *sig = NULL;
-    rl_classify(&r, 1, pats, npats, 0, &sig);
+    rl_classifier_t cl = rules(pats, npats);
+    rl_classify(&r, &cl, &sig);
+    rl_classifier_free(&cl);
     return sig;
 }
 
@@ -104,14 +127,56 @@ Test(capture, literals_every_match_contains)
         { "(a|b)c", "c" },
         { "[[:digit:]]+ deadlock", " deadlock" },
         { "lock(ed)?", "lock" },
+        { "xa+?y", "x" },
+        { "xa+*y", "x" },
+        { "xa++y", "xa" },
+        { "x(ab)+?y", "x" },
         { ".*", "" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char lit[64];
-        size_t n = rl_capture_literal(cases[i].re, lit, sizeof lit);
+        size_t n = rl_regex_literal(cases[i].re, lit, sizeof lit);
         cr_expect_str_eq(lit, cases[i].lit, "literal of /%s/", cases[i].re);
         cr_expect_eq(n, strlen(cases[i].lit));
     }
+}
+
+/* One loaded spec, compiled once: the capture keeps the line of its
+ * pattern from the omitted middle (reading the spec's compiled patterns,
+ * not copies), the classifier makes it the signature, and the tally
+ * matches that signature with the expectation's compiled regex. */
+Test(capture, one_compiled_spec_serves_capture_classify_and_tally, .timeout = 60)
+{
+    const char *text = "name t\nissue https://example.org/1\ncommand prog\n"
+                       "signature /m=[0-9]+ mallocing/\n"
+                       "variant buggy\nvariant fixed\n"
+                       "expect buggy crash /mallocing=1/ rate >= 0.5\n"
+                       "expect fixed no-crash upper <= 0.01\n";
+    rl_spec_t spec;
+    char err[256];
+    cr_assert_eq(rl_spec_parse("t.repro", text, &spec, err, sizeof err), 0, "%s", err);
+    buf_t b = go_crash();
+    rl_capture_t c;
+    cr_assert_eq(rl_capture_init(&c, LIMIT, &spec.classifier), 0);
+    cr_assert_eq(c.npats, spec.classifier.npatterns);
+    for (int i = 0; i < c.npats; i++)
+        cr_assert_eq(c.pats[i].pat, &spec.classifier.patterns[i], "pattern %d was copied", i);
+    rl_capture_free(&c);
+    size_t kept = 0;
+    char *sig = capture_with(b.s, b.len, 4096, &spec.classifier, &kept);
+    cr_assert_gt(kept, 0, "nothing kept from the middle");
+    cr_assert_str_eq(sig, "runtime: m=N mallocing=1");
+    rl_tally_t t;
+    rl_tally_init(&t, "buggy");
+    rl_trial_t tr = {.outcome = RL_OUTCOME_CRASH, .signature = sig};
+    cr_assert_eq(rl_tally_add(&t, &tr, spec.expects[0].signature), 0);
+    tr.signature = "fatal error: malloc deadlock";
+    cr_assert_eq(rl_tally_add(&t, &tr, spec.expects[0].signature), 0);
+    cr_assert_eq(t.crashes_matching, 1);
+    rl_tally_free(&t);
+    free(sig);
+    free(b.s);
+    rl_spec_free(&spec);
 }
 
 Test(capture, fatal_line_between_big_head_and_tail_is_the_signature, .timeout = 60)
@@ -148,9 +213,10 @@ Test(capture, signature_line_split_across_reads_at_every_byte, .timeout = 60)
     buf_t b = go_crash();
     const char *fatal = strstr(b.s, "fatal error");
     size_t at = (size_t)(fatal - b.s);
+    rl_classifier_t builtin = rules(NULL, 0);
     for (size_t cut = at - 1; cut <= at + 30; cut++) {
         rl_capture_t c;
-        cr_assert_eq(rl_capture_init(&c, LIMIT, NULL, 0), 0);
+        cr_assert_eq(rl_capture_init(&c, LIMIT, &builtin), 0);
         rl_capture_add(&c, b.s, cut);
         rl_capture_add(&c, b.s + cut, b.len - cut);
         char *out, *lines;
@@ -163,6 +229,7 @@ Test(capture, signature_line_split_across_reads_at_every_byte, .timeout = 60)
         free(out);
         free(lines);
     }
+    rl_classifier_free(&builtin);
     free(b.s);
 }
 

@@ -23,10 +23,23 @@ static rl_proc_result_t fake(int started, int status, int sig, int timed_out, co
     return r;
 }
 
+/* A classifier as a spec with these `signature` lines would hold. */
+static rl_classifier_t rules(double timeout_s, char *const *pats, int npats, int hang_after)
+{
+    rl_classifier_t cl;
+    cr_assert_eq(rl_classifier_init(&cl, timeout_s), 0);
+    for (int i = 0; i < npats; i++)
+        cr_assert_eq(rl_classifier_add(&cl, pats[i], NULL, 0), 0, "/%s/", pats[i]);
+    cl.hang_after_signature_is_crash = hang_after;
+    return cl;
+}
+
 static char *classify(rl_proc_result_t r, rl_outcome_t want, char *const *pats, int npats)
 {
     char *sig = NULL;
-    rl_outcome_t o = rl_classify(&r, 2.5, pats, npats, 0, &sig);
+    rl_classifier_t cl = rules(2.5, pats, npats, 0);
+    rl_outcome_t o = rl_classify(&r, &cl, &sig);
+    rl_classifier_free(&cl);
     cr_assert_eq(o, want, "outcome %s, want %s", rl_outcome_name(o), rl_outcome_name(want));
     return sig;
 }
@@ -59,17 +72,18 @@ Test(classify, hang_after_signature)
     char *pats[] = { "^fatal error: malloc deadlock", NULL };
     const char *out = "starting\npanic: built-in only\nfatal error: malloc deadlock\ngoroutine 1\n";
     char *sig = NULL;
+    rl_classifier_t crash = rules(20, pats, 1, 1), hang = rules(20, pats, 1, 0), builtin = rules(20, NULL, 0, 1);
     rl_proc_result_t r = fake(1, -1, SIGKILL, 1, out);
-    cr_assert_eq(rl_classify(&r, 20, pats, 1, 1, &sig), RL_OUTCOME_CRASH);
+    cr_assert_eq(rl_classify(&r, &crash, &sig), RL_OUTCOME_CRASH);
     cr_assert_str_eq(sig, "fatal error: malloc deadlock (then hung)");
     free(sig);
-    cr_assert_eq(rl_classify(&r, 20, pats, 1, 0, &sig), RL_OUTCOME_HANG);
+    cr_assert_eq(rl_classify(&r, &hang, &sig), RL_OUTCOME_HANG);
     cr_assert_str_eq(sig, "timeout after 20s");
     free(sig);
-    cr_assert_eq(rl_classify(&r, 20, NULL, 0, 1, &sig), RL_OUTCOME_HANG, "a built-in pattern made a crash");
+    cr_assert_eq(rl_classify(&r, &builtin, &sig), RL_OUTCOME_HANG, "a built-in pattern made a crash");
     free(sig);
     r = fake(1, -1, SIGKILL, 1, "starting\nstill going\n");
-    cr_assert_eq(rl_classify(&r, 20, pats, 1, 1, &sig), RL_OUTCOME_HANG);
+    cr_assert_eq(rl_classify(&r, &crash, &sig), RL_OUTCOME_HANG);
     free(sig);
     /* A long line gives way to the mark: signatures stay within 200 bytes. */
     char longline[400];
@@ -77,7 +91,7 @@ Test(classify, hang_after_signature)
     memcpy(longline, "fatal error: malloc deadlock ", 29);
     memcpy(longline + sizeof longline - 2, "\n", 2);
     r = fake(1, -1, SIGKILL, 1, longline);
-    cr_assert_eq(rl_classify(&r, 20, pats, 1, 1, &sig), RL_OUTCOME_CRASH);
+    cr_assert_eq(rl_classify(&r, &crash, &sig), RL_OUTCOME_CRASH);
     cr_assert_eq(strlen(sig), 200, "%zu bytes: %s", strlen(sig), sig);
     cr_assert(strcmp(sig + 200 - 12, " (then hung)") == 0, "%s", sig);
     free(sig);
@@ -86,9 +100,12 @@ Test(classify, hang_after_signature)
     r.output_head_len = 5;
     r.signature_lines = "fatal error: malloc deadlock\n";
     r.signature_lines_len = strlen(r.signature_lines);
-    cr_assert_eq(rl_classify(&r, 20, pats, 1, 1, &sig), RL_OUTCOME_CRASH);
+    cr_assert_eq(rl_classify(&r, &crash, &sig), RL_OUTCOME_CRASH);
     cr_assert_str_eq(sig, "fatal error: malloc deadlock (then hung)");
     free(sig);
+    rl_classifier_free(&crash);
+    rl_classifier_free(&hang);
+    rl_classifier_free(&builtin);
 }
 
 Test(classify, first_matching_line_wins)
@@ -101,6 +118,11 @@ Test(classify, first_matching_line_wins)
     free(s);
     s = classify(fake(1, 2, 0, 0, "panic: first\r\nfatal error: second\n"), RL_OUTCOME_CRASH, NULL, 0);
     cr_assert_str_eq(s, "fatal error: second", "patterns are tried in order, not lines");
+    free(s);
+    /* The literal prefilter finds "fatal error: " on a line /^fatal error: /
+     * does not match, and goes on to the next one holding it. */
+    s = classify(fake(1, 2, 0, 0, "log: fatal error: quoted\nok\nfatal error: real\n"), RL_OUTCOME_CRASH, NULL, 0);
+    cr_assert_str_eq(s, "fatal error: real");
     free(s);
 }
 

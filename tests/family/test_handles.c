@@ -5,8 +5,8 @@
 #include <criterion/criterion.h>
 #include <stdatomic.h>
 
-#include "handles.h"
-#include "thread.h"
+#include "model/handles.h"
+#include "model/thread.h"
 
 static atomic_int phase;
 static _Atomic rt_thandle_t other_value;

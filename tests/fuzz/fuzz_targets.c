@@ -116,22 +116,38 @@ int rl_fuzz_classify(const uint8_t *data, size_t size)
     if (!r.started)
         strcpy(r.errmsg, "fuzz: No such file or directory");
     char *pats[2] = { NULL, NULL };
-    int npats = 0;
+    rl_classifier_t cl;
+    if (rl_classifier_init(&cl, 1.0) != 0)
+        abort();
+    cl.hang_after_signature_is_crash = 1;
     if (strncmp(out, "PATTERN=", 8) == 0) {
         char *nl = strchr(out, '\n');
         pats[0] = strndup(out + 8, nl ? (size_t)(nl - out - 8) : strlen(out + 8));
-        npats = 1;
+        rl_classifier_add(&cl, pats[0], NULL, 0);   /* a spec would refuse a bad one */
     }
     char *sig = NULL;
-    rl_outcome_t o = rl_classify(&r, 1.0, pats, npats, 1, &sig);
+    rl_outcome_t o = rl_classify(&r, &cl, &sig);
     require(o >= RL_OUTCOME_PASS && o < RL_OUTCOME_COUNT, "an outcome", NULL);
     require((o == RL_OUTCOME_PASS) == (sig == NULL), "failures and only failures have a signature",
             rl_outcome_name(o));
     if (sig)
         require(strlen(sig) <= 200, "signatures are at most 200 bytes", sig);
     free(sig);
+    /* The literal prefilter drops no line a pattern matches. */
+    for (const char *l = out; *l;) {
+        const char *nl = strchr(l, '\n');
+        size_t len = nl ? (size_t)(nl - l) : strlen(l);
+        char *line = strndup(l, len);
+        for (int i = 0; line && i < cl.npatterns; i++)
+            if (cl.patterns[i].litlen && rl_regex_search(cl.patterns[i].re, line) == 1)
+                require(strstr(line, cl.patterns[i].lit) != NULL, "a matching line holds the pattern's literal",
+                        cl.patterns[i].source);
+        free(line);
+        l += len + (nl ? 1 : 0);
+    }
     char *n = rl_signature_normalise(out, size - 1);
     free(n);
+    rl_classifier_free(&cl);
     free(pats[0]);
     free(out);
     return 0;

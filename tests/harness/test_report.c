@@ -12,7 +12,7 @@ static rl_tally_t tallies[2];
 static rl_expect_result_t results[2];
 static rl_summary_t sum;
 
-static void add(rl_tally_t *t, long n, rl_outcome_t o, const char *sig, const char *re)
+static void add(rl_tally_t *t, long n, rl_outcome_t o, const char *sig, const rl_regex_t *re)
 {
     for (long i = 0; i < n; i++) {
         rl_trial_t tr = {.index = 2 * t->n, .outcome = o, .signature = (char *)sig,
@@ -38,7 +38,7 @@ static void setup(void)
     cr_assert_eq(rl_spec_parse("go.repro", text, &spec, err, sizeof err), 0, "%s", err);
     rl_tally_init(&tallies[0], "buggy");
     rl_tally_init(&tallies[1], "fixed");
-    const char *re = spec.expects[0].signature_re;
+    const rl_regex_t *re = spec.expects[0].signature;
     add(&tallies[0], 9, RL_OUTCOME_CRASH, "fatal error: malloc deadlock", re);
     add(&tallies[0], 1, RL_OUTCOME_CRASH, "signal <SIGSEGV> & \"x\" | y\x01", re);
     add(&tallies[0], 2, RL_OUTCOME_PASS, NULL, re);

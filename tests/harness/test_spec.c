@@ -59,7 +59,7 @@ Test(spec, go_17165_loads)
     cr_assert_float_eq(s.expects[0].min_rate, 0.9, 1e-12);
     cr_assert_eq(s.expects[1].kind, RL_EXPECT_NO_CRASH);
     cr_assert_float_eq(s.expects[1].max_upper, 0.01, 1e-12);
-    cr_assert_float_eq(s.timeout_s, 10.0, 1e-12);
+    cr_assert_float_eq(s.classifier.timeout_s, 10.0, 1e-12);
     cr_assert_float_eq(s.confidence, 0.95, 1e-12);
     cr_assert_geq(s.trials, 299, "the cap must allow the 1%% bound");
     int seed = 0;
@@ -100,12 +100,13 @@ Test(spec, quoting_defaults_and_options)
     cr_assert_str_eq(s.argv[4], "--more");
     cr_assert_str_eq(s.argv[5], "its");
     cr_assert_null(s.argv[6]);
-    cr_assert_float_eq(s.timeout_s, 0.5, 1e-12);
+    cr_assert_float_eq(s.classifier.timeout_s, 0.5, 1e-12);
     cr_assert_eq(s.trials, 42);
     cr_assert_float_eq(s.confidence, 0.99, 1e-12);
-    cr_assert_eq(s.npatterns, 2);
-    cr_assert_str_eq(s.patterns[0], "^boom: .*");
-    cr_assert_str_eq(s.patterns[1], "a/b");
+    cr_assert_eq(s.classifier.nspec, 2);
+    cr_assert_str_eq(s.classifier.patterns[0].source, "^boom: .*");
+    cr_assert_str_eq(s.classifier.patterns[1].source, "a/b");
+    cr_assert_str_eq(s.classifier.patterns[2].source, rl_default_patterns[0], "the built-in ones follow");
     cr_assert_eq(s.variants[0].argc, 0);
     cr_assert_null(s.expects[0].signature_re);
     cr_assert_float_eq(s.expects[0].min_rate, 0.25, 1e-12);
@@ -113,6 +114,37 @@ Test(spec, quoting_defaults_and_options)
     cr_assert_eq(s.expects[1].line, 16);
     cr_assert_eq(rl_spec_variant(&s, "b"), 1);
     cr_assert_eq(rl_spec_variant(&s, "c"), -1);
+    rl_spec_free(&s);
+}
+
+/* A loaded spec is compiled: its patterns (with the literal the capture
+ * scans for) and its expectations' regexes are ready to match, and the
+ * built-in patterns follow the spec's own. */
+Test(spec, compiled_at_load)
+{
+    const char *text = HEAD "timeout 2s\nsignature /m=[0-9]+ mallocing/\n"
+                       "hang-after-signature crash\n" VARIANTS EXPECTS;
+    rl_spec_t s;
+    char err[512] = "";
+    cr_assert_eq(rl_spec_parse("c.repro", text, &s, err, sizeof err), 0, "%s", err);
+    const rl_classifier_t *cl = &s.classifier;
+    cr_assert_float_eq(cl->timeout_s, 2.0, 1e-12);
+    cr_assert_eq(cl->hang_after_signature_is_crash, 1);
+    cr_assert_eq(cl->nspec, 1);
+    int ndef = 0;
+    while (rl_default_patterns[ndef])
+        ndef++;
+    cr_assert_eq(cl->npatterns, 1 + ndef);
+    for (int i = 0; i < cl->npatterns; i++) {
+        cr_assert_not_null(cl->patterns[i].re, "/%s/", cl->patterns[i].source);
+        cr_assert_str_eq(cl->patterns[i].source, i == 0 ? "m=[0-9]+ mallocing" : rl_default_patterns[i - 1]);
+    }
+    cr_assert_str_eq(cl->patterns[0].lit, " mallocing");
+    cr_assert_eq(cl->patterns[0].litlen, 10);
+    cr_assert_eq(rl_regex_search(cl->patterns[0].re, "runtime: m=3 mallocing=1"), 1);
+    cr_assert_not_null(s.expects[0].signature);
+    cr_assert_eq(rl_regex_search(s.expects[0].signature, "fatal error: malloc deadlock"), 1);
+    cr_assert_null(s.expects[1].signature, "no /regex/, nothing compiled");
     rl_spec_free(&s);
 }
 
@@ -139,10 +171,10 @@ Test(spec, hang_after_signature)
 {
     rl_spec_t s;
     parse_ok(&s, HEAD "hang-after-signature crash\n" VARIANTS EXPECTS);
-    cr_assert_eq(s.hang_after_signature_is_crash, 1);
+    cr_assert_eq(s.classifier.hang_after_signature_is_crash, 1);
     rl_spec_free(&s);
     parse_ok(&s, HEAD "hang-after-signature hang\n" VARIANTS EXPECTS);
-    cr_assert_eq(s.hang_after_signature_is_crash, 0);
+    cr_assert_eq(s.classifier.hang_after_signature_is_crash, 0);
     rl_spec_free(&s);
 }
 
@@ -163,10 +195,10 @@ Test(spec, defaults)
     char err[512] = "";
     cr_assert_eq(rl_spec_parse("d.repro", HEAD VARIANTS EXPECTS, &s, err, sizeof err), 0, "%s", err);
     cr_assert_eq(s.trials, 300);
-    cr_assert_float_eq(s.timeout_s, 60.0, 1e-12);
+    cr_assert_float_eq(s.classifier.timeout_s, 60.0, 1e-12);
     cr_assert_float_eq(s.confidence, 0.95, 1e-12);
     cr_assert_null(s.description);
-    cr_assert_eq(s.hang_after_signature_is_crash, 0, "a hang is a hang unless the spec says otherwise");
+    cr_assert_eq(s.classifier.hang_after_signature_is_crash, 0, "a hang is a hang unless the spec says otherwise");
     rl_spec_free(&s);
 }
 

@@ -7,7 +7,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
-#include "thread.h"
+#include "model/thread.h"
 
 /* Waits until *flag >= value, yielding; false after timeout_ms. */
 static inline bool wait_at_least(_Atomic int *flag, int value, unsigned timeout_ms)

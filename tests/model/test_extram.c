@@ -5,9 +5,9 @@
 #include <stdatomic.h>
 
 #include "helpers.h"
-#include "m.h"
-#include "suspend.h"
-#include "thread.h"
+#include "model/m.h"
+#include "model/suspend.h"
+#include "model/thread.h"
 
 #define NMS 3
 #define NTHREADS 8

@@ -16,12 +16,12 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "m.h"
-#include "malloc.h"
-#include "prof.h"
-#include "schedpt.h"
-#include "suspend.h"
-#include "thread.h"
+#include "model/m.h"
+#include "model/malloc.h"
+#include "model/prof.h"
+#include "model/schedpt.h"
+#include "model/suspend.h"
+#include "model/thread.h"
 
 #define WAIT_MS 5000
 

@@ -5,9 +5,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "m.h"
-#include "malloc.h"
-#include "suspend.h"
+#include "model/m.h"
+#include "model/malloc.h"
+#include "model/suspend.h"
 
 static rt_m_t *setup_m(void)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "perturb.h"
+#include "model/perturb.h"
 #include "scenario_run.h"
 
 #define STEPS 20000

@@ -4,8 +4,8 @@
 #include <stdatomic.h>
 
 #include "helpers.h"
-#include "suspend.h"
-#include "thread.h"
+#include "model/suspend.h"
+#include "model/thread.h"
 
 static _Atomic uint64_t counter;
 static atomic_int spin_state; /* 1 running, 2 told to stop */

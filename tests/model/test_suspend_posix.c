@@ -6,8 +6,8 @@
 #include <stdatomic.h>
 
 #include "helpers.h"
-#include "suspend.h"
-#include "thread.h"
+#include "model/suspend.h"
+#include "model/thread.h"
 
 static atomic_int state;
 static _Atomic rt_thandle_t handle;

@@ -1,16 +1,16 @@
 /* crash_child.c - crash_child's modes (tests/child/child.h): dies in the way
  * the mode names, linked with the model's Win32 platform code so its crash
- * behaviour (thread_win32.c) is in force:
+ * behaviour (scenarios/model/win32/thread.c) is in force:
  *   av      an access violation   -> one line, exit code 0xC0000005
  *   abort   abort()               -> no dialog, exit code 3
  *   throw   rt_exit_now(2) after a fatal error line, as a runtime throw
  *   trap    the model's allocator with its M's guard raised: Go's
  *           "fatal error: malloc deadlock", exit 2
  *   alloc   the same allocation with the guard down: exit 0 */
-#include "malloc.h"
-#include "m.h"
-#include "suspend.h"
-#include "thread.h"
+#include "model/malloc.h"
+#include "model/m.h"
+#include "model/suspend.h"
+#include "model/thread.h"
 
 #include <stdatomic.h>
 #include <stdint.h>
@@ -65,7 +65,8 @@ static const child_mode_t modes[] = {
 };
 CHILD_MODES(model, modes);
 
-/* Uses thread_win32.c, so its start-up crash settings are linked in. */
+/* Uses scenarios/model/win32/thread.c, so its start-up crash settings are
+ * linked in. */
 __attribute__((constructor)) static void link_model_platform(void)
 {
     (void)rt_now_ns();

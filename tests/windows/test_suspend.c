@@ -1,11 +1,11 @@
-/* test_suspend.c - the Win32 suspend backend (scenarios/suspend_win32.c):
+/* test_suspend.c - the Win32 suspend backend (scenarios/model/win32/suspend.c):
  * a suspended busy thread makes no progress until resumed, its context's SP
  * lies in that thread's own stack, and the error cases the profiler meets
  * (its own thread, a closed handle, a resume without a suspend) are
  * reported as such. */
 #include "rltest.h"
-#include "suspend.h"
-#include "thread.h"
+#include "model/suspend.h"
+#include "model/thread.h"
 
 #include <windows.h>
 

@@ -17,6 +17,7 @@
  * in rl_spawn_cleanup() at the end of a run, sparing nothing. */
 #include "run/spawn.h"
 #include "run/capture.h"
+#include "util/strbuf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -25,7 +26,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,43 +201,6 @@ static int rl__parse_stat(const char *path, char *comm, size_t clen, char *state
     return 0;
 }
 
-typedef struct {
-    char *buf;
-    size_t len, cap;
-} rl__sb_t;
-
-static void rl__sb_add(rl__sb_t *s, const char *p, size_t n)
-{
-    if (s->len + n + 1 > RL__STACKS_MAX)
-        return;
-    if (s->len + n + 1 > s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 4096;
-        while (cap < s->len + n + 1)
-            cap *= 2;
-        char *b = realloc(s->buf, cap);
-        if (!b)
-            return;
-        s->buf = b;
-        s->cap = cap;
-    }
-    memcpy(s->buf + s->len, p, n);
-    s->len += n;
-    s->buf[s->len] = '\0';
-}
-
-static void rl__sb_printf(rl__sb_t *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void rl__sb_printf(rl__sb_t *s, const char *fmt, ...)
-{
-    char tmp[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        rl__sb_add(s, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
 static int rl__is_pid_name(const char *s)
 {
     if (!*s)
@@ -248,27 +211,60 @@ static int rl__is_pid_name(const char *s)
     return 1;
 }
 
+/* What the stat file of a process or task says. */
+typedef struct {
+    char comm[64], state;
+    int ppid, pgrp;
+} rl__stat_t;
+
+/* Calls fn(ctx, id, stat) for each numeric entry id of dir (/proc, or
+ * /proc/PID/task) whose stat file parses, until fn returns nonzero; returns
+ * that value, 0 when every entry was seen, -1 when dir cannot be opened. */
+static int rl__each_stat(const char *dir, int (*fn)(void *ctx, const char *id, const rl__stat_t *st),
+                         void *ctx)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int r = 0;
+    struct dirent *e;
+    while (r == 0 && (e = readdir(d))) {
+        if (!rl__is_pid_name(e->d_name))
+            continue;
+        char path[128];
+        rl__stat_t st;
+        snprintf(path, sizeof path, "%.80s/%.20s/stat", dir, e->d_name);
+        if (rl__parse_stat(path, st.comm, sizeof st.comm, &st.state, &st.ppid, &st.pgrp) == 0)
+            r = fn(ctx, e->d_name, &st);
+    }
+    closedir(d);
+    return r;
+}
+
+typedef struct {
+    int (*keep)(char st, int pgrp, long arg);
+    long arg;
+    pid_t *out;
+    int n, max;
+} rl__scan_t;
+
+static int rl__scan_one(void *ctx, const char *id, const rl__stat_t *st)
+{
+    rl__scan_t *sc = ctx;
+    if (sc->keep(st->state, st->pgrp, sc->arg))
+        sc->out[sc->n++] = (pid_t)atoi(id);
+    return sc->n >= sc->max;
+}
+
 /* The numeric entries of dir (/proc, or /proc/PID/task) whose stat file
  * parses and passes keep(state, pgrp, arg), at most max of them. */
 static int rl__scan_pids(const char *dir, int (*keep)(char st, int pgrp, long arg), long arg,
                          pid_t *out, int max)
 {
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < max) {
-        if (!rl__is_pid_name(e->d_name))
-            continue;
-        char path[128], comm[64], st;
-        int ppid, pgrp;
-        snprintf(path, sizeof path, "%.80s/%.20s/stat", dir, e->d_name);
-        if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) == 0 && keep(st, pgrp, arg))
-            out[n++] = (pid_t)atoi(e->d_name);
-    }
-    closedir(d);
-    return n;
+    rl__scan_t sc = { .keep = keep, .arg = arg, .out = out, .max = max };
+    if (max > 0)
+        rl__each_stat(dir, rl__scan_one, &sc);
+    return sc.n;
 }
 
 static int rl__in_group(char st, int pgrp, long pgid)
@@ -289,45 +285,45 @@ static int rl__group_members(pid_t pgid, pid_t *out, int max)
     return rl__scan_pids("/proc", rl__in_group, pgid, out, max);
 }
 
-/* Every task of pid: state, wait channel, current system call. */
-static void rl__proc_tasks(rl__sb_t *s, pid_t pid)
+typedef struct {
+    rl_sb_t *s;
+    pid_t pid;
+} rl__tasks_t;
+
+/* One task of a process: state, wait channel, current system call. */
+static int rl__proc_task(void *ctx, const char *id, const rl__stat_t *st)
 {
-    char path[96], comm[64], st, buf[256];
+    rl__tasks_t *t = ctx;
+    char tpath[128], buf[256], wchan[128] = "?", sc[256] = "?";
+    snprintf(tpath, sizeof tpath, "/proc/%d/task/%.20s/wchan", (int)t->pid, id);
+    if (rl__read_small(tpath, buf, sizeof buf))
+        snprintf(wchan, sizeof wchan, "%.100s", buf[0] ? buf : "0");
+    snprintf(tpath, sizeof tpath, "/proc/%d/task/%.20s/syscall", (int)t->pid, id);
+    if (rl__read_small(tpath, buf, sizeof buf)) {
+        /* "nr arg1 .. arg6 sp pc": keep the number and the pc */
+        char *last = strrchr(buf, ' ');
+        int nr;
+        if (sscanf(buf, "%d", &nr) == 1)
+            snprintf(sc, sizeof sc, "%d pc %.100s", nr, last ? last + 1 : "?");
+        else
+            snprintf(sc, sizeof sc, "%.200s", buf);
+    }
+    rl_sb_printf(t->s, "  task %s (%s) state %c wchan %s syscall %s\n", id, st->comm, st->state, wchan, sc);
+    return 0;
+}
+
+/* Every task of pid: state, wait channel, current system call. */
+static void rl__proc_tasks(rl_sb_t *s, pid_t pid)
+{
+    char path[96], comm[64], st;
     int ppid, pgrp;
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
     if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) != 0)
         return;
-    rl__sb_printf(s, "process %d (%s) ppid %d pgrp %d state %c\n", (int)pid, comm, ppid, pgrp, st);
+    rl_sb_printf(s, "process %d (%s) ppid %d pgrp %d state %c\n", (int)pid, comm, ppid, pgrp, st);
     snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
-    DIR *d = opendir(path);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (!rl__is_pid_name(e->d_name))
-            continue;
-        char tpath[128];
-        snprintf(tpath, sizeof tpath, "/proc/%d/task/%.20s/stat", (int)pid, e->d_name);
-        if (rl__parse_stat(tpath, comm, sizeof comm, &st, &ppid, &pgrp) != 0)
-            continue;
-        char wchan[128] = "?", sc[256] = "?";
-        snprintf(tpath, sizeof tpath, "/proc/%d/task/%.20s/wchan", (int)pid, e->d_name);
-        if (rl__read_small(tpath, buf, sizeof buf))
-            snprintf(wchan, sizeof wchan, "%.100s", buf[0] ? buf : "0");
-        snprintf(tpath, sizeof tpath, "/proc/%d/task/%.20s/syscall", (int)pid, e->d_name);
-        if (rl__read_small(tpath, buf, sizeof buf)) {
-            /* "nr arg1 .. arg6 sp pc": keep the number and the pc */
-            char *last = strrchr(buf, ' ');
-            int nr;
-            if (sscanf(buf, "%d", &nr) == 1)
-                snprintf(sc, sizeof sc, "%d pc %.100s", nr, last ? last + 1 : "?");
-            else
-                snprintf(sc, sizeof sc, "%.200s", buf);
-        }
-        rl__sb_printf(s, "  task %s (%s) state %c wchan %s syscall %s\n",
-                      e->d_name, comm, st, wchan, sc);
-    }
-    closedir(d);
+    rl__tasks_t t = { .s = s, .pid = pid };
+    rl__each_stat(path, rl__proc_task, &t);
 }
 
 static int rl__on_path(const char *name, char *out, size_t len)
@@ -372,10 +368,10 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_proc_result_t *res, int helpe
  * gdb's backtraces of each member (bounded in count and time). */
 static char *rl__capture_stacks(pid_t pgid)
 {
-    rl__sb_t s = { 0 };
+    rl_sb_t s = { .max = RL__STACKS_MAX };
     pid_t members[64];
     int n = rl__group_members(pgid, members, 64);
-    rl__sb_printf(&s, "== racelab: threads of process group %d (from /proc) ==\n", (int)pgid);
+    rl_sb_printf(&s, "== racelab: threads of process group %d (from /proc) ==\n", (int)pgid);
     for (int i = 0; i < n; i++)
         rl__proc_tasks(&s, members[i]);
     char gdb[4096];
@@ -392,23 +388,49 @@ static char *rl__capture_stacks(pid_t pgid)
                 rl_spawn_opts_t o = { .argv = argv, .timeout_s = RL__GDB_TIMEOUT_S,
                                       .capture_limit = 64 * 1024 };
                 rl_proc_result_t r;
-                rl__sb_printf(&s, "== racelab: gdb -batch -p %s -ex 'thread apply all bt' ==\n",
+                rl_sb_printf(&s, "== racelab: gdb -batch -p %s -ex 'thread apply all bt' ==\n",
                               pidbuf);
                 if (rl__run(&o, &r, 1) == 0 && r.started) {
-                    rl__sb_add(&s, r.output, r.output_len);
+                    rl_sb_add(&s, r.output, r.output_len);
                     if (r.timed_out)
-                        rl__sb_printf(&s, "[racelab: gdb timed out after %.0fs]\n",
+                        rl_sb_printf(&s, "[racelab: gdb timed out after %.0fs]\n",
                                       RL__GDB_TIMEOUT_S);
                 } else {
-                    rl__sb_printf(&s, "[racelab: gdb did not run: %s]\n", r.errmsg);
+                    rl_sb_printf(&s, "[racelab: gdb did not run: %s]\n", r.errmsg);
                 }
                 rl_proc_result_free(&r);
             }
         }
     } else {
-        rl__sb_printf(&s, "[racelab: gdb not on PATH; /proc task states only]\n");
+        rl_sb_printf(&s, "[racelab: gdb not on PATH; /proc task states only]\n");
     }
-    return s.buf;
+    return rl_sb_take(&s);
+}
+
+typedef struct {
+    pid_t self, own_session;
+    int end_of_run, found;
+} rl__orphans_t;
+
+/* One process of /proc: killed and reaped when it is an orphan of ours. */
+static int rl__orphan(void *ctx, const char *id, const rl__stat_t *st)
+{
+    rl__orphans_t *o = ctx;
+    if (st->ppid != o->self)
+        return 0;
+    pid_t pid = (pid_t)atoi(id);
+    if (rl__registered(pid))
+        return 0;
+    if (!o->end_of_run && st->state != 'Z' && getsid(pid) != o->own_session)
+        return 0;
+    /* An escaped descendant of some trial, now ours: kill its group (it may
+     * lead one after setsid) and itself, then reap it. */
+    if (st->pgrp == pid)
+        kill(-pid, SIGKILL);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    o->found = 1;
+    return 0;
 }
 
 /* Kills and reaps racelab's children that are not registered trials.  Mid
@@ -421,37 +443,10 @@ static char *rl__capture_stacks(pid_t pgid)
  * at once. */
 static void rl__sweep_orphans_locked(int end_of_run)
 {
-    pid_t self = getpid();
-    pid_t own_session = getsid(0);
+    rl__orphans_t o = { .self = getpid(), .own_session = getsid(0), .end_of_run = end_of_run };
     for (int round = 0; round < 16; round++) {
-        int found = 0;
-        DIR *d = opendir("/proc");
-        if (!d)
-            return;
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (!rl__is_pid_name(e->d_name))
-                continue;
-            char path[64], comm[64], st;
-            int ppid, pgrp;
-            snprintf(path, sizeof path, "/proc/%.20s/stat", e->d_name);
-            if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) != 0 || ppid != self)
-                continue;
-            pid_t pid = (pid_t)atoi(e->d_name);
-            if (rl__registered(pid))
-                continue;
-            if (!end_of_run && st != 'Z' && getsid(pid) != own_session)
-                continue;
-            /* An escaped descendant of some trial, now ours: kill its group
-             * (it may lead one after setsid) and itself, then reap it. */
-            if (pgrp == pid)
-                kill(-pid, SIGKILL);
-            kill(pid, SIGKILL);
-            waitpid(pid, NULL, 0);
-            found = 1;
-        }
-        closedir(d);
-        if (!found)
+        o.found = 0;
+        if (rl__each_stat("/proc", rl__orphan, &o) < 0 || !o.found)
             return;
     }
 }
@@ -543,7 +538,7 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_proc_result_t *res, int helpe
     }
 
     rl_capture_t cap;
-    if (rl_capture_init(&cap, opts->capture_limit, opts->patterns, opts->npatterns) != 0) {
+    if (rl_capture_init(&cap, opts->capture_limit, opts->classifier) != 0) {
         rl_capture_free(&cap);
         snprintf(res->errmsg, sizeof res->errmsg, "out of memory");
         return -1;

@@ -11,13 +11,14 @@
 #include "run/capture.h"
 #include "os/os.h"
 #include "run/win32/winquote.h"
+#include "util/str.h"
+#include "util/strbuf.h"
 
 #include <windows.h>
 #include <dbghelp.h>
 #include <tlhelp32.h>
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,23 +217,6 @@ static DWORD WINAPI reader_main(LPVOID arg)
     return 0;
 }
 
-static char *xasprintf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return NULL;
-    char *s = malloc((size_t)n + 1);
-    if (s) {
-        va_start(ap, fmt);
-        vsnprintf(s, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-    }
-    return s;
-}
-
 /* A minidump of the hung process into dump_dir/dump_name.dmp; the path or
  * NULL (with the reason appended to *notes). */
 static char *write_minidump(const rl_spawn_opts_t *opts, HANDLE proc, DWORD pid,
@@ -244,7 +228,7 @@ static char *write_minidump(const rl_spawn_opts_t *opts, HANDLE proc, DWORD pid,
         snprintf(notes, notes_len, "minidump: cannot create %s: %s\n", dir, strerror(errno));
         return NULL;
     }
-    char *path = xasprintf("%s/%s.dmp", dir, stem);
+    char *path = rl_aprintf("%s/%s.dmp", dir, stem);
     if (path == NULL)
         return NULL;
     HANDLE f = CreateFileA(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
@@ -275,20 +259,15 @@ static char *write_minidump(const rl_spawn_opts_t *opts, HANDLE proc, DWORD pid,
  * reads first; the minidump has the full stacks. */
 static char *thread_states(DWORD pid, const char *notes)
 {
-    size_t cap = 4096, len = 0;
-    char *s = malloc(cap);
-    if (s == NULL)
-        return NULL;
-    len = (size_t)snprintf(s, cap, "%sthreads of process %lu at the timeout:\n", notes,
-                           (unsigned long)pid);
+    rl_sb_t s = { 0 };
+    rl_sb_printf(&s, "%sthreads of process %lu at the timeout:\n", notes, (unsigned long)pid);
     HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
     if (snap == INVALID_HANDLE_VALUE)
-        return s;
+        return rl_sb_take(&s);
     THREADENTRY32 te = { .dwSize = sizeof te };
     for (BOOL more = Thread32First(snap, &te); more; more = Thread32Next(snap, &te)) {
         if (te.th32OwnerProcessID != pid)
             continue;
-        char line[160];
         HANDLE th = OpenThread(THREAD_SUSPEND_RESUME | THREAD_GET_CONTEXT, FALSE,
                                te.th32ThreadID);
         CONTEXT ctx = { .ContextFlags = CONTEXT_CONTROL };
@@ -296,31 +275,20 @@ static char *thread_states(DWORD pid, const char *notes)
             BOOL got = GetThreadContext(th, &ctx);
             ResumeThread(th);
             if (got)
-                snprintf(line, sizeof line, "  thread %lu: rip=0x%016llx rsp=0x%016llx\n",
-                         (unsigned long)te.th32ThreadID, (unsigned long long)ctx.Rip,
-                         (unsigned long long)ctx.Rsp);
+                rl_sb_printf(&s, "  thread %lu: rip=0x%016llx rsp=0x%016llx\n",
+                             (unsigned long)te.th32ThreadID, (unsigned long long)ctx.Rip,
+                             (unsigned long long)ctx.Rsp);
             else
-                snprintf(line, sizeof line, "  thread %lu: context unavailable\n",
-                         (unsigned long)te.th32ThreadID);
+                rl_sb_printf(&s, "  thread %lu: context unavailable\n",
+                             (unsigned long)te.th32ThreadID);
         } else {
-            snprintf(line, sizeof line, "  thread %lu: cannot suspend\n",
-                     (unsigned long)te.th32ThreadID);
+            rl_sb_printf(&s, "  thread %lu: cannot suspend\n", (unsigned long)te.th32ThreadID);
         }
         if (th)
             CloseHandle(th);
-        size_t l = strlen(line);
-        if (len + l + 1 > cap) {
-            char *t = realloc(s, cap * 2 + l);
-            if (t == NULL)
-                break;
-            s = t;
-            cap = cap * 2 + l;
-        }
-        memcpy(s + len, line, l + 1);
-        len += l;
     }
     CloseHandle(snap);
-    return s;
+    return rl_sb_take(&s);
 }
 
 /* ---- rl_spawn_run ---------------------------------------------------------- */
@@ -348,7 +316,7 @@ int rl_spawn_run(const rl_spawn_opts_t *opts, rl_proc_result_t *res)
     while (opts->argv && opts->argv[argc])
         argc++;
     if (argc > 0) {
-        prog = malloc(strlen(opts->argv[0]) + 1);
+        prog = rl_strdup(opts->argv[0]);
         argv = malloc((argc + 1) * sizeof *argv);
         if (prog == NULL || argv == NULL) {
             free(prog);
@@ -356,7 +324,6 @@ int rl_spawn_run(const rl_spawn_opts_t *opts, rl_proc_result_t *res)
             snprintf(res->errmsg, sizeof res->errmsg, "out of memory");
             return -1;
         }
-        strcpy(prog, opts->argv[0]);
         for (char *p = prog; *p; p++)
             if (*p == '/')
                 *p = '\\';
@@ -379,7 +346,7 @@ int rl_spawn_run(const rl_spawn_opts_t *opts, rl_proc_result_t *res)
         goto out;
     }
     have_cap = 1;
-    if (rl_capture_init(&rdr.cap, opts->capture_limit, opts->patterns, opts->npatterns) != 0) {
+    if (rl_capture_init(&rdr.cap, opts->capture_limit, opts->classifier) != 0) {
         snprintf(res->errmsg, sizeof res->errmsg, "out of memory");
         rc = -1;
         goto out;

@@ -1,0 +1,24 @@
+/* run.h - what the scenario programs' main functions share: starting and
+ * joining the worker threads, and sleeping through the run. */
+#ifndef RT_PROGRAMS_RUN_H
+#define RT_PROGRAMS_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/thread.h"
+
+/* Starts n threads running fn, thread i with argument args + i * arg_size
+ * (arg_size 0: args for all), their handles into threads[0..n).  On a
+ * failure prints "<prog>: cannot start worker <i>" and returns -1 (the
+ * threads started so far keep running); else 0. */
+int rt_start_workers(const char *prog, rt_thread_t **threads, uint64_t n,
+                     void (*fn)(void *arg), void *args, size_t arg_size);
+
+/* Joins threads[0..n). */
+void rt_join_workers(rt_thread_t **threads, uint64_t n);
+
+/* Sleeps until rt_now_ns() reaches end_ns, in steps of at most 100 ms. */
+void rt_sleep_until(uint64_t end_ns);
+
+#endif

@@ -1,0 +1,155 @@
+/* self-sampling - the Linux control for issue 17165 (POSIX only).
+ *
+ * The same workload as borrowed-m-profiler (threads borrowing extra Ms,
+ * allocating, dropping them), sampled two ways:
+ *   --sampler=signal   Go's Unix profiler: SIGPROF interrupts a running
+ *                      thread and sigprof runs *on it*, for mp = getg().m.
+ *                      The sampled M is the current M, so the 17165 guard
+ *                      placements target (mp.mallocing++) and self
+ *                      (getg().m.mallocing++) are the same write: harmless.
+ *   --sampler=suspend  the Windows profiler (model/prof.c): another thread
+ *                      suspends the target and samples its M from outside;
+ *                      --guard=target then dies with "malloc deadlock".
+ * Success: exit 0 and one key=value line; a crash: Go's throw, exit 2. */
+#include <stdatomic.h>
+#include <stdio.h>
+
+#include "model/m.h"
+#include "model/malloc.h"
+#include "model/prof.h"
+#include "model/sigprof.h"
+#include "model/suspend.h"
+#include "model/thread.h"
+#include "programs/options.h"
+#include "programs/run.h"
+
+#define PROG "self-sampling"
+
+typedef struct config {
+    uint64_t guard;  /* rt_guard_t */
+    uint64_t signal; /* 1: SIGPROF, 0: the suspending profiler */
+    uint64_t duration_ms, seed, workers, extra_ms, allocs, hz;
+} config_t;
+
+static rt_prof_t *prof;
+static atomic_bool stop_workers;
+static _Atomic uint64_t ticks, ticks_on_m, ticks_in_malloc;
+
+static void parse(int argc, char **argv, config_t *cfg)
+{
+    *cfg = (config_t){ .guard = RT_GUARD_TARGET, .signal = 1, .duration_ms = 500, .seed = 1,
+                       .workers = 8, .extra_ms = 2, .allocs = 64, .hz = 1000 };
+    const rt_opt_t opts[] = {
+        { .name = "sampler", .metavar = "signal|suspend", .kind = RT_OPT_CHOICE,
+          .target = &cfg->signal,
+          .words = (const rt_opt_word_t[]){ { "signal", 1 }, { "suspend", 0 }, { NULL, 0 } },
+          .help = "SIGPROF on the running thread, or another\n"
+                  "thread suspending it (Windows)      [signal]" },
+        { RT_OPT_GUARD(&cfg->guard),
+          .help = "mp.mallocing++ on the sampled M (Go 1.7) or\n"
+                  "getg().m.mallocing++ (e6da64b)       [target]" },
+        { RT_OPT_DURATION_MS(&cfg->duration_ms),
+          .help = "run time (1..3600000)                [500]" },
+        { RT_OPT_SEED(&cfg->seed), .help = "recorded; default $RACELAB_SEED, else 1" },
+        { RT_OPT_WORKERS(&cfg->workers),
+          .help = "callback threads (1.." RT_MAX_WORKERS_TEXT ")             [8]" },
+        { RT_OPT_EXTRA_MS(&cfg->extra_ms), .help = "extra Ms (1..1024)                   [2]" },
+        { RT_OPT_ALLOCS(&cfg->allocs, 1), .help = "rt_malloc calls per callback (1..100000) [64]" },
+        { .name = "hz", .metavar = "N", .kind = RT_OPT_NUM, .target = &cfg->hz, .min = 1,
+          .max = 100000,
+          .help = "SIGPROFs per thread per second, or passes over\n"
+                  "allm per second (1..100000)          [1000]" },
+        { .name = NULL },
+    };
+    const rt_prog_t prog = {
+        .name = PROG,
+        .synopsis = "[--knob=value ...]",
+        .about = "Issue 17165's workload sampled by a SIGPROF handler on the sampled thread\n"
+                 "(Go's Unix profiler), where the sampled M is the current M and the buggy guard\n"
+                 "is harmless, or by the suspending profiler, where it is not.\n",
+        .column = 24,
+        .opts = opts,
+        .epilogue = "Summary keys: samples (sigprof calls), ticks (SIGPROFs), ticks_on_m (the\n"
+                    "interrupted thread had an M), ticks_in_malloc (it was inside rt_malloc with\n"
+                    "mallocing=1 - the guard then lands on a busy M and is still harmless).\n",
+    };
+    rt_opts_parse(&prog, argc, argv);
+}
+
+/* signal_unix.go sighandler: mp := getg().m; no M: sigprofNonGo. */
+static void on_tick(uintptr_t pc, uintptr_t sp)
+{
+    atomic_fetch_add_explicit(&ticks, 1, memory_order_relaxed);
+    rt_m_t *mp = rt_getm();
+    if (mp == NULL)
+        return;
+    atomic_fetch_add_explicit(&ticks_on_m, 1, memory_order_relaxed);
+    if (atomic_load_explicit(&mp->mallocing, memory_order_relaxed) != 0)
+        atomic_fetch_add_explicit(&ticks_in_malloc, 1, memory_order_relaxed);
+    /* Here rt_getm() == mp: both guard placements write the same counter,
+     * on the thread that owns it, so no update can be lost. */
+    rt_sigprof(prof, pc, sp, mp);
+}
+
+static void worker_main(void *arg)
+{
+    const config_t *cfg = arg;
+    if (rt_suspend_register_self() != 0 || rt_sigprof_register_self() != 0)
+        rt_throw("cannot register worker", NULL);
+    while (!atomic_load_explicit(&stop_workers, memory_order_relaxed)) {
+        rt_needm();
+        for (uint64_t k = 0; k < cfg->allocs; k++)
+            rt_free(rt_malloc(256));
+        rt_dropm();
+        rt_thread_yield();
+    }
+    rt_sigprof_unregister_self();
+    rt_suspend_unregister_self();
+}
+
+int main(int argc, char **argv)
+{
+    config_t cfg;
+    parse(argc, argv, &cfg);
+    rt_prof_config_t pc = { .guard = (rt_guard_t)cfg.guard, .hz = (uint32_t)cfg.hz, .sample_work = 20000,
+                            .window_ns = 0, .suspend_timeout_ms = 1000, .max_samples = 4096 };
+    prof = rt_prof_new(&pc);
+    if (prof == NULL || rt_suspend_init() != 0 || rt_newextram((int)cfg.extra_ms) != 0) {
+        fprintf(stderr, PROG ": cannot set up the model runtime\n");
+        return 1;
+    }
+    static rt_thread_t *threads[RT_MAX_WORKERS];
+    if (rt_start_workers(PROG, threads, cfg.workers, worker_main, &cfg, 0) != 0)
+        return 1;
+    int rc;
+    if (cfg.signal) {
+        for (rt_m_t *mp = rt_allm(); mp != NULL; mp = mp->alllink)
+            atomic_store(&mp->profilehz, (int32_t)cfg.hz);
+        rc = rt_sigprof_start((uint32_t)cfg.hz, on_tick);
+    } else {
+        rc = rt_prof_start(prof);
+    }
+    if (rc != 0) {
+        fprintf(stderr, PROG ": cannot start the profiler\n");
+        return 1;
+    }
+    rt_sleep_until(rt_now_ns() + cfg.duration_ms * 1000000u);
+    if (cfg.signal)
+        rt_sigprof_stop();
+    else
+        rt_prof_stop(prof);
+    atomic_store(&stop_workers, true);
+    rt_join_workers(threads, cfg.workers);
+    rt_prof_stats_t ps;
+    rt_prof_stats(prof, &ps);
+    typedef unsigned long long ull;
+    printf("scenario=self-sampling sampler=%s guard=%s seed=%llu duration_ms=%llu workers=%llu "
+           "extra_ms=%llu samples=%llu ticks=%llu ticks_on_m=%llu ticks_in_malloc=%llu "
+           "moved=%llu migrations=%llu\n",
+           cfg.signal ? "signal" : "suspend", cfg.guard == RT_GUARD_TARGET ? "target" : "self",
+           (ull)cfg.seed, (ull)cfg.duration_ms, (ull)cfg.workers, (ull)cfg.extra_ms,
+           (ull)ps.samples, (ull)atomic_load(&ticks), (ull)atomic_load(&ticks_on_m),
+           (ull)atomic_load(&ticks_in_malloc), (ull)ps.moved, (ull)rt_migrations());
+    rt_prof_free(prof);
+    return 0;
+}
