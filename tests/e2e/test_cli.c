@@ -295,9 +295,7 @@ Test(cli, check_exit_status_follows_the_expectations, .timeout = 120)
     char *bad[] = { R, "check", "--jobs", "2", "--results", "b", "bad.repro", NULL };
     cr_assert_eq(e2e_run(good, "gout"), 0);
     cr_assert_eq(e2e_run(bad, "bout"), 1);
-    char *x = tf_slurp("g.xml", NULL);
-    cr_assert(x && strstr(x, "<testsuite"), "no JUnit report");
-    free(x);
+    e2e_assert_file_has("g.xml", "<testsuite");
     char *o = tf_slurp("bout", NULL);
     cr_assert(o && strstr(o, "FAIL"));
     free(o);
@@ -371,9 +369,7 @@ static void interrupt_check(int sig)
     rl_trial_list_t l = e2e_read("r");  /* valid, and holds no half-killed trial */
     cr_assert_eq(l.n, 0);
     rl_trial_list_free(&l);
-    char *o = tf_slurp("out", NULL);
-    cr_assert(o && strstr(o, "--resume r"), "no hint how to continue: %s", o ? o : "");
-    free(o);
+    e2e_assert_file_has("out", "--resume r");
 }
 
 Test(cli, sigint_kills_trials_and_keeps_results, .timeout = 120)
@@ -392,9 +388,7 @@ Test(cli, bad_spec_exits_64_naming_file_and_line, .timeout = 30)
     e2e_write("bad.repro", "name x\nissue https://example.invalid\nfrobnicate 3\n");
     char *argv[] = { R, "check", "bad.repro", NULL };
     cr_assert_eq(e2e_run(argv, "out"), 64);
-    char *o = tf_slurp("out", NULL);
-    cr_assert(o && strstr(o, "bad.repro:3:"), "message lacks file:line: %s", o ? o : "");
-    free(o);
+    e2e_assert_file_has("out", "bad.repro:3:");
 }
 
 Test(cli, bad_arguments_exit_64, .timeout = 30)
@@ -419,9 +413,7 @@ Test(cli, a_used_results_directory_is_refused, .timeout = 60)
     long n = tf_count_lines("r/trials.jsonl");
     cr_assert_eq(e2e_run(argv, "o2"), 64, "a second run would mix its trials into r");
     cr_assert_eq(tf_count_lines("r/trials.jsonl"), n);
-    char *o = tf_slurp("o2", NULL);
-    cr_assert(o && strstr(o, "--resume"), "%s", o);
-    free(o);
+    e2e_assert_file_has("o2", "--resume");
 }
 
 Test(cli, results_that_cannot_be_written_exit_70, .timeout = 60)
@@ -431,9 +423,7 @@ Test(cli, results_that_cannot_be_written_exit_70, .timeout = 60)
     cr_assert(system("mkdir -p r && ln -s /dev/full r/trials.jsonl") == 0);
     char *argv[] = { R, "check", "--quiet", "--results", "r", "t.repro", NULL };
     cr_assert_eq(e2e_run(argv, "out"), 70);
-    char *o = tf_slurp("out", NULL);
-    cr_assert(o && strstr(o, "No space left on device"), "%s", o ? o : "");
-    free(o);
+    e2e_assert_file_has("out", "No space left on device");
 }
 
 Test(cli, nothing_run_is_never_success, .timeout = 30)

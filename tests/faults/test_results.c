@@ -30,13 +30,6 @@ static void make_results(void)
     cr_assert_eq(tf_count_lines("r/trials.jsonl"), 12);
 }
 
-static void assert_output_has(const char *file, const char *what)
-{
-    char *o = tf_slurp(file, NULL);
-    cr_assert(o && strstr(o, what), "'%s' not in: %s", what, o ? o : "(none)");
-    free(o);
-}
-
 static void replace_file(const char *path, const char *text, size_t n)
 {
     FILE *f = fopen(path, "wb");
@@ -53,7 +46,7 @@ Test(results, truncated_mid_line_names_the_line_and_resume_completes, .timeout =
     free(s);
     char *merge[] = { R, "merge", "r", NULL };
     cr_assert_eq(e2e_run(merge, "out1"), 64);
-    assert_output_has("out1", "r/trials.jsonl:12: truncated");
+    e2e_assert_file_has("out1", "r/trials.jsonl:12: truncated");
     rl_trial_list_t l = { 0 };
     char err[512];
     cr_assert_eq(rl_results_read("r", &l, err, sizeof err), -1);
@@ -66,7 +59,7 @@ Test(results, truncated_mid_line_names_the_line_and_resume_completes, .timeout =
     cr_assert(utimes("r/seed", old) == 0);
     char *resume[] = { R, "check", "--fixed-n", "--jobs", "2", "--resume", "r", NULL };
     cr_assert_eq(e2e_run(resume, "out2"), 0);
-    assert_output_has("out2", "dropped a partial last line");
+    e2e_assert_file_has("out2", "dropped a partial last line");
     struct stat st;
     cr_assert(stat("r/seed", &st) == 0 && st.st_mtime == 946684800, "the resume rewrote r/seed");
     e2e_assert_complete("r", 12, 1);
@@ -105,10 +98,10 @@ Test(results, corrupted_middle_line_is_named_and_nothing_is_lost, .timeout = 120
         char *before = tf_slurp("r/trials.jsonl", &before_len);
         char *merge[] = { R, "merge", "r", NULL };
         cr_assert_eq(e2e_run(merge, "out1"), 64);
-        assert_output_has("out1", "r/trials.jsonl:5: ");
+        e2e_assert_file_has("out1", "r/trials.jsonl:5: ");
         char *resume[] = { R, "check", "--fixed-n", "--resume", "r", NULL };
         cr_assert_eq(e2e_run(resume, "out2"), 64, "resume went on over a corrupted line");
-        assert_output_has("out2", "r/trials.jsonl:5: ");
+        e2e_assert_file_has("out2", "r/trials.jsonl:5: ");
         size_t after_len;
         char *after = tf_slurp("r/trials.jsonl", &after_len);
         cr_assert(after_len == before_len && memcmp(before, after, after_len) == 0,
@@ -129,7 +122,7 @@ Test(results, nul_filled_block_is_named, .timeout = 60)
     cr_assert(fclose(f) == 0);
     char *merge[] = { R, "merge", "r", NULL };
     cr_assert_eq(e2e_run(merge, "out"), 64);
-    assert_output_has("out", "r/trials.jsonl:13: NUL byte");
+    e2e_assert_file_has("out", "r/trials.jsonl:13: NUL byte");
 }
 
 Test(results, full_disk_gives_a_clear_error, .timeout = 60)
@@ -139,17 +132,17 @@ Test(results, full_disk_gives_a_clear_error, .timeout = 60)
     char *run[] = { R, "run", "--trials", "2", "--results", "a", "--", F, "work", "0", "/dev/null",
                     NULL };
     cr_assert_eq(e2e_run(run, "o1"), 70);
-    assert_output_has("o1", "No space left on device");
+    e2e_assert_file_has("o1", "No space left on device");
     make_results();
     char *m[] = { R, "merge", "--results", "a", "r", NULL };
     cr_assert_eq(e2e_run(m, "o2"), 70);
-    assert_output_has("o2", "No space left on device");
+    e2e_assert_file_has("o2", "No space left on device");
     const char *reports[] = { "--json", "--junit", "--markdown", "--html" };
     for (size_t i = 0; i < 4; i++) {
         char *rep[] = { R, "merge", (char *)reports[i], "/dev/full", "r", NULL };
         int rc = e2e_run(rep, "o3");
         cr_assert_eq(rc, 70, "merge %s /dev/full exited %d", reports[i], rc);
-        assert_output_has("o3", "/dev/full");
+        e2e_assert_file_has("o3", "/dev/full");
     }
 }
 
@@ -160,12 +153,12 @@ Test(results, results_under_a_regular_file_give_a_clear_error, .timeout = 60)
     char *run[] = { R, "run", "--trials", "1", "--results", "plain/sub", "--", F, "work", "0",
                     "/dev/null", NULL };
     cr_assert_eq(e2e_run(run, "o1"), 70);
-    assert_output_has("o1", "plain/sub");
-    assert_output_has("o1", "Not a directory");
+    e2e_assert_file_has("o1", "plain/sub");
+    e2e_assert_file_has("o1", "Not a directory");
     e2e_write_spec("k.repro", "faults", "work 0 /dev/null", 2);
     char *check[] = { R, "check", "--results", "plain/sub", "k.repro", NULL };
     cr_assert_eq(e2e_run(check, "o2"), 70);
-    assert_output_has("o2", "Not a directory");
+    e2e_assert_file_has("o2", "Not a directory");
 }
 
 /* A read-only directory.  Root ignores mode bits, so as root the directory
@@ -197,6 +190,6 @@ Test(results, read_only_directory_gives_a_clear_error, .timeout = 60)
     if (rc == 200)
         cr_skip_test("root without CAP_SYS_ADMIN: cannot make a read-only directory");
     cr_assert_eq(rc, 70, "racelab exited %d", rc);
-    assert_output_has("o1", "ro/r");
-    assert_output_has("o1", as_root ? "Read-only file system" : "Permission denied");
+    e2e_assert_file_has("o1", "ro/r");
+    e2e_assert_file_has("o1", as_root ? "Read-only file system" : "Permission denied");
 }

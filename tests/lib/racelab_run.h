@@ -28,6 +28,9 @@ int e2e_wait(pid_t pid);
 int e2e_run(char *const argv[], const char *out_path);
 /* Writes text to path; fails the test on failure. */
 void e2e_write(const char *path, const char *text);
+/* Fails the test unless the file at path holds needle (the file's text is
+ * in the message). */
+void e2e_assert_file_has(const char *path, const char *needle);
 /* 1 while a process with that pid exists (zombies count as gone). */
 int e2e_alive(pid_t pid);
 /* Reads DIR (or a file) strictly; fails the test with the reader's error. */

@@ -77,6 +77,13 @@ void e2e_write(const char *path, const char *text)
     cr_assert(tf_write(path, text) == 0, "cannot write %s", path);
 }
 
+void e2e_assert_file_has(const char *path, const char *needle)
+{
+    char *text = tf_slurp(path, NULL);
+    cr_assert(text && strstr(text, needle), "'%s' not in %s: %s", needle, path, text ? text : "(unreadable)");
+    free(text);
+}
+
 int e2e_alive(pid_t pid)
 {
     char path[64], buf[512];

@@ -29,46 +29,47 @@ static void write_seed_spec(void)
     e2e_write("tiny.repro", spec);
 }
 
-static void expect_usage(char **argv, const char *needle)
+/* At most USAGE_ARGS - 1 arguments, NULL-terminated. */
+#define USAGE_ARGS 8
+
+/* `racelab sweep ARGS...` exits 64 with needle in its output. */
+static void expect_usage(const char *const *args, const char *needle)
 {
+    char *argv[USAGE_ARGS + 2] = { R, "sweep" };
+    int n = 2;
+    for (; n - 2 < USAGE_ARGS && args[n - 2]; n++)
+        argv[n] = (char *)args[n - 2];
+    argv[n] = NULL;
     int rc = e2e_run(argv, "out");
-    char *out = tf_slurp("out", NULL);
-    cr_assert_eq(rc, 64, "exit %d, output: %s", rc, out);
-    cr_assert(out && strstr(out, needle), "'%s' not in: %s", needle, out ? out : "(none)");
-    free(out);
+    cr_assert_eq(rc, 64, "exit %d", rc);
+    e2e_assert_file_has("out", needle);
 }
 
 Test(sweep, bad_arguments_exit_64_with_a_message, .timeout = 60)
 {
     e2e_tmpdir();
     write_seed_spec();
-    char *bad_name[] = { R, "sweep", "tiny.repro", "--knob", "bad name=1,2", NULL };
-    expect_usage(bad_name, "bad knob name 'bad name'");
-    char *no_eq[] = { R, "sweep", "tiny.repro", "--knob", "profiler-hz", NULL };
-    expect_usage(no_eq, "wants NAME=V1,V2");
-    char *no_values[] = { R, "sweep", "tiny.repro", "--knob", "hz=", NULL };
-    expect_usage(no_values, "no values after '='");
-    char *bad_value[] = { R, "sweep", "tiny.repro", "--knob", "hz=1,../x", NULL };
-    expect_usage(bad_value, "bad value '../x'");
-    char *empty_value[] = { R, "sweep", "tiny.repro", "--knob", "hz=1,,2", NULL };
-    expect_usage(empty_value, "bad value ''");
-    char *twice[] = { R, "sweep", "tiny.repro", "--knob", "hz=1,2,1", NULL };
-    expect_usage(twice, "value '1' given twice");
-    char *no_knob[] = { R, "sweep", "tiny.repro", NULL };
-    expect_usage(no_knob, "no --knob given");
-    char *two_knobs[] = { R, "sweep", "tiny.repro", "--knob", "a=1", "--knob", "b=2", NULL };
-    expect_usage(two_knobs, "one --knob per sweep");
-    char *two_specs[] = { R, "sweep", "tiny.repro", "tiny.repro", "--knob", "a=1", NULL };
-    expect_usage(two_specs, "one SPEC per sweep");
-    char *no_spec[] = { R, "sweep", "--knob", "a=1", NULL };
-    expect_usage(no_spec, "no spec given");
-    char *bad_trials[] = { R, "sweep", "tiny.repro", "--knob", "a=1", "--trials", "0", NULL };
-    expect_usage(bad_trials, "--trials needs a number");
-    char *unknown[] = { R, "sweep", "tiny.repro", "--knob", "a=1", "--frobnicate", NULL };
-    expect_usage(unknown, "unknown option '--frobnicate'");
     e2e_write("broken.repro", "name x\nissue https://example.org/1\ncommand true\nvariant a\n");
-    char *bad_spec[] = { R, "sweep", "broken.repro", "--knob", "a=1", NULL };
-    expect_usage(bad_spec, "broken.repro");
+    static const struct {
+        const char *args[USAGE_ARGS];
+        const char *needle;
+    } cases[] = {
+        {{"tiny.repro", "--knob", "bad name=1,2"}, "bad knob name 'bad name'"},
+        {{"tiny.repro", "--knob", "profiler-hz"}, "wants NAME=V1,V2"},
+        {{"tiny.repro", "--knob", "hz="}, "no values after '='"},
+        {{"tiny.repro", "--knob", "hz=1,../x"}, "bad value '../x'"},
+        {{"tiny.repro", "--knob", "hz=1,,2"}, "bad value ''"},
+        {{"tiny.repro", "--knob", "hz=1,2,1"}, "value '1' given twice"},
+        {{"tiny.repro"}, "no --knob given"},
+        {{"tiny.repro", "--knob", "a=1", "--knob", "b=2"}, "one --knob per sweep"},
+        {{"tiny.repro", "tiny.repro", "--knob", "a=1"}, "one SPEC per sweep"},
+        {{"--knob", "a=1"}, "no spec given"},
+        {{"tiny.repro", "--knob", "a=1", "--trials", "0"}, "--trials needs a number"},
+        {{"tiny.repro", "--knob", "a=1", "--frobnicate"}, "unknown option '--frobnicate'"},
+        {{"broken.repro", "--knob", "a=1"}, "broken.repro"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        expect_usage(cases[i].args, cases[i].needle);
     /* Nothing was run by any of them. */
     struct stat st;
     cr_assert(stat("results", &st) != 0, "a failed sweep created results/");
@@ -142,9 +143,7 @@ Test(sweep, one_row_and_directory_per_value_with_charts, .timeout = 240)
     cr_assert(strstr(html, "<script") == NULL && strstr(html, "http://") == strstr(html, "http://www.w3.org"),
               "the page must be self-contained");
     free(html);
-    char *md = tf_slurp("sw.md", NULL);
-    cr_assert(md && strstr(md, "| high | fixed | 10 | 0 |"), "%s", md);
-    free(md);
+    e2e_assert_file_has("sw.md", "| high | fixed | 10 | 0 |");
 
     /* The results directory now holds trials: a second sweep into it is
      * refused, --resume completes nothing twice. */
