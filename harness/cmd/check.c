@@ -357,6 +357,7 @@ int rl_cmd_check(int argc, char **argv)
     rl_results_close(&results);
 
     int all_passed = rc == 0 && ran_specs == n;
+    int verdict = RL_EXIT_FAIL;
     if (rc == 0 || rc >= 128) {
         const rl_summary_t **sums = calloc((size_t)n + 1, sizeof *sums);
         int ns = 0;
@@ -379,10 +380,14 @@ int rl_cmd_check(int argc, char **argv)
             int wrc = rl_report_write_files(&o.reports, sums, ns, NULL);
             if (wrc != 0)
                 rc = wrc;
-            printf("racelab: %s: %ld trials in %.1fs; results in %s\n",
-                   all_passed ? "PASS" : "FAIL", total, rl_now() - t0, dir);
+            if (all_passed)
+                verdict = RL_EXIT_OK;
+            else if (rc == 0 && ran_specs == n)
+                verdict = rl_verdict_exit(sums, ns);
             if (total == 0)
-                all_passed = 0;
+                verdict = RL_EXIT_FAIL;
+            printf("racelab: %s: %ld trials in %.1fs; results in %s\n",
+                   rl_verdict_word(verdict), total, rl_now() - t0, dir);
         }
         free(sums);
     }
@@ -398,5 +403,5 @@ int rl_cmd_check(int argc, char **argv)
     fflush(stdout);
     if (rc != 0)
         return rc;
-    return all_passed ? RL_EXIT_OK : RL_EXIT_FAIL;
+    return verdict;
 }
