@@ -13,6 +13,13 @@
 #include "cmd/reports.h"
 #include "store/results.h"
 #include "store/resultsdir.h"
+#ifdef _WIN32
+#include <direct.h>
+#define rl__getcwd _getcwd
+#else
+#include <unistd.h>
+#define rl__getcwd getcwd
+#endif
 
 typedef struct {
     rl_spec_t spec;
@@ -65,9 +72,28 @@ static int rl__check_next(void *ctx, rl_job_t *job)
     return 0;
 }
 
+/* A trial whose program could not start names, after the program's path,
+ * the build directory {build} stood for and the directory racelab ran in,
+ * so that a spec run from the wrong directory says so. */
+static void rl__check_note_build(const rl__check_t *c, rl_trial_t *t)
+{
+    static const char head[] = "could not start:";
+    if (t->outcome != RL_OUTCOME_ERROR || !t->signature || strncmp(t->signature, head, sizeof head - 1) != 0)
+        return;
+    char cwd[1024];
+    if (!rl__getcwd(cwd, (int)sizeof cwd))
+        snprintf(cwd, sizeof cwd, "?");
+    char *sig = rl_aprintf("%s (--build %s, run in %s)", t->signature, c->build, cwd);
+    if (sig) {
+        free(t->signature);
+        t->signature = sig;
+    }
+}
+
 static int rl__check_record(void *ctx, rl_job_t *job, const rl_proc_result_t *res)
 {
     rl__check_t *c = ctx;
+    rl__check_note_build(c, &job->trial);
     return rl_record_trial(c->results, c->dir, &job->trial, res, 0);
 }
 
@@ -357,6 +383,7 @@ int rl_cmd_check(int argc, char **argv)
     rl_results_close(&results);
 
     int all_passed = rc == 0 && ran_specs == n;
+    int verdict = RL_EXIT_FAIL;
     if (rc == 0 || rc >= 128) {
         const rl_summary_t **sums = calloc((size_t)n + 1, sizeof *sums);
         int ns = 0;
@@ -379,10 +406,14 @@ int rl_cmd_check(int argc, char **argv)
             int wrc = rl_report_write_files(&o.reports, sums, ns, NULL);
             if (wrc != 0)
                 rc = wrc;
-            printf("racelab: %s: %ld trials in %.1fs; results in %s\n",
-                   all_passed ? "PASS" : "FAIL", total, rl_now() - t0, dir);
+            if (all_passed)
+                verdict = RL_EXIT_OK;
+            else if (rc == 0 && ran_specs == n)
+                verdict = rl_verdict_exit(sums, ns);
             if (total == 0)
-                all_passed = 0;
+                verdict = RL_EXIT_FAIL;
+            printf("racelab: %s: %ld trials in %.1fs; results in %s\n",
+                   rl_verdict_word(verdict), total, rl_now() - t0, dir);
         }
         free(sums);
     }
@@ -398,5 +429,5 @@ int rl_cmd_check(int argc, char **argv)
     fflush(stdout);
     if (rc != 0)
         return rc;
-    return all_passed ? RL_EXIT_OK : RL_EXIT_FAIL;
+    return verdict;
 }

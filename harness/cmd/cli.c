@@ -22,6 +22,22 @@ int rl_interrupted_exit(void)
     return s ? 128 + s : RL_EXIT_INTERNAL;
 }
 
+int rl_verdict_exit(const rl_summary_t *const *s, int n)
+{
+    int undecided = 0;
+    for (int i = 0; i < n; i++) {
+        if (!s[i]->passed && !s[i]->undecided)
+            return RL_EXIT_FAIL;
+        undecided |= s[i]->undecided;
+    }
+    return n <= 0 ? RL_EXIT_FAIL : undecided ? RL_EXIT_UNDECIDED : RL_EXIT_OK;
+}
+
+const char *rl_verdict_word(int status)
+{
+    return status == RL_EXIT_OK ? "PASS" : status == RL_EXIT_UNDECIDED ? "UNDECIDED" : "FAIL";
+}
+
 /* "racelab: <message>\n" on stderr; returns code. */
 static int rl__say(int code, const char *fmt, va_list ap)
 {

@@ -8,13 +8,22 @@
 #include "util/parse.h"
 #include "util/str.h"
 #include "store/resultsdir.h"
+#include "core/summary.h"
 
 enum {
     RL_EXIT_OK = 0,        /* every expectation holds / every trial passed */
     RL_EXIT_FAIL = 1,      /* some expectation fails / some trial failed */
+    RL_EXIT_UNDECIDED = 3, /* nothing fails, but trials that could not run
+                              leave an expectation undecided */
     RL_EXIT_USAGE = 64,    /* bad arguments, spec or results file */
     RL_EXIT_INTERNAL = 70, /* racelab itself failed (I/O, memory) */
 };
+
+/* The exit status of the verdict of s[0..n): RL_EXIT_FAIL when one fails,
+ * else RL_EXIT_UNDECIDED when one is undecided, else RL_EXIT_OK (n > 0). */
+int rl_verdict_exit(const rl_summary_t *const *s, int n);
+/* "PASS", "FAIL" or "UNDECIDED" for such an exit status. */
+const char *rl_verdict_word(int status);
 
 /* 128 + the interrupting signal. */
 int rl_interrupted_exit(void);

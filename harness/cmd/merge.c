@@ -165,7 +165,7 @@ int rl_cmd_merge(int argc, char **argv)
         rc = rl_internal("out of memory");
     for (int s = 0; evs && s < nspecs; s++)
         evs[s] = &m.specs[s]->ev;
-    int passed = rc == 0;
+    int passed = rc == 0, verdict = RL_EXIT_FAIL;
     if (rc == 0) {
         const rl_summary_t **sums = calloc((size_t)nspecs + 1, sizeof *sums);
         for (int s = 0; s < nspecs && sums; s++) {
@@ -182,7 +182,8 @@ int rl_cmd_merge(int argc, char **argv)
             int wrc = rl_report_write_files(&reports, sums, nspecs, NULL);
             if (wrc != 0)
                 rc = wrc;
-            printf("racelab: %s: %zu trials merged from %d director%s\n", passed ? "PASS" : "FAIL",
+            verdict = passed ? RL_EXIT_OK : rl_verdict_exit(sums, nspecs);
+            printf("racelab: %s: %zu trials merged from %d director%s\n", rl_verdict_word(verdict),
                    m.total, ndirs, ndirs == 1 ? "y" : "ies");
         }
         free(sums);
@@ -198,5 +199,5 @@ int rl_cmd_merge(int argc, char **argv)
     free(dirs);
     if (rc != 0)
         return rc;
-    return passed ? RL_EXIT_OK : RL_EXIT_FAIL;
+    return verdict;
 }

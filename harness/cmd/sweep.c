@@ -336,8 +336,8 @@ static int rl__run_point(const rl__sweep_opts_t *o, const char *dir, const char 
     double t0 = rl_now();
     int rc = rl_cmd_check(argc, argv);
     free(path);
-    if (rc != RL_EXIT_OK && rc != RL_EXIT_FAIL)
-        return rc;
+    if (rc != RL_EXIT_OK && rc != RL_EXIT_FAIL && rc != RL_EXIT_UNDECIDED)
+        return rc;   /* not a verdict: the sweep stops */
     return rl__judge_point(pt, sp, !o->fixed_n, rl_now() - t0);
 }
 

@@ -158,6 +158,36 @@ static const char *rl__searchable_output(const rl_proc_result_t *res, size_t *le
     return out;
 }
 
+/* "did not start: <reason>" from the last marker line of a wrapper that
+ * exited RL_NOT_STARTED_STATUS, or NULL. */
+static char *rl__not_started(const rl_proc_result_t *res)
+{
+    static const char mark[] = RL_NOT_STARTED_MARKER;
+    const size_t ml = sizeof mark - 1;
+    if (res->exit_status != RL_NOT_STARTED_STATUS || res->term_signal || res->exception || !res->output)
+        return NULL;
+    const char *out = res->output, *found = NULL;
+    size_t len = res->output_len, flen = 0;
+    for (size_t i = 0; i < len;) {
+        const char *nl = memchr(out + i, '\n', len - i);
+        size_t n = nl ? (size_t)(nl - (out + i)) : len - i;
+        if (n >= ml && memcmp(out + i, mark, ml) == 0) {
+            found = out + i + ml;
+            flen = n - ml;
+        }
+        i += n + 1;
+    }
+    if (!found)
+        return NULL;
+    char *reason = rl_signature_normalise(found, flen);
+    if (!reason)
+        return NULL;
+    char buf[320];
+    snprintf(buf, sizeof buf, "did not start: %s", *reason ? reason : "(no reason given)");
+    free(reason);
+    return rl_strdup(buf);
+}
+
 rl_outcome_t rl_classify(const rl_proc_result_t *res, const rl_classifier_t *cl, char **signature)
 {
     char buf[320];
@@ -195,6 +225,8 @@ rl_outcome_t rl_classify(const rl_proc_result_t *res, const rl_classifier_t *cl,
     }
     if (res->exit_status == 0 && res->term_signal == 0 && res->exception == 0)
         return RL_OUTCOME_PASS;
+    if ((*signature = rl__not_started(res)) != NULL)
+        return RL_OUTCOME_ERROR;
     out = rl__searchable_output(res, &len, &merged);
     /* The spec's patterns come first in cl->patterns, then the built-in
      * ones: the first pattern with a matching line wins. */

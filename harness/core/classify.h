@@ -56,12 +56,21 @@ void rl_classifier_free(rl_classifier_t *cl);
  * be > 0): no line without one can match q. */
 const char *rl_pattern_find(const rl_pattern_t *q, const char *p, size_t n);
 
+/* A wrapper (ci/wine-run.sh, a user's own script) says that the trial's
+ * program never started by printing a line that begins with
+ * RL_NOT_STARTED_MARKER, then the reason, and exiting with status
+ * RL_NOT_STARTED_STATUS.  Both are needed: a program that happens to exit
+ * 125, or to print the line, is judged as usual. */
+#define RL_NOT_STARTED_MARKER "racelab: trial did not start:"
+#define RL_NOT_STARTED_STATUS 125
+
 /* Classifies res by cl.  For a crash the signature is the first output
  * line matching a spec pattern, else the first line matching a built-in
  * pattern, normalised by rl_signature_normalise; when no line matches:
  * "exit status N", "signal SIGSEGV" or the exception name.  A hang gets
  * "timeout after Ns" (cl->timeout_s), an error "could not start:
- * <reason>", a pass no signature (NULL).  *signature is malloc'd.  Returns
+ * <reason>" (or "did not start: <reason>" from a wrapper's marker line),
+ * a pass no signature (NULL).  *signature is malloc'd.  Returns
  * the outcome.  The lines of res->signature_lines are searched as if they
  * stood between the head and the omission marker of res->output (where
  * they came from).  With cl->hang_after_signature_is_crash, a timed-out

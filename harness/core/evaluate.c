@@ -57,8 +57,9 @@ int rl_eval_decided(rl_eval_t *ev, int v)
             continue;
         any = 1;
         char why[512];
+        /* UNDECIDED with a sentence is final (trials could not run). */
         if (rl_judge(&ev->spec->expects[x], &ev->et[x], ev->spec, 1, why, sizeof why) ==
-            RL_JUDGE_UNDECIDED)
+            RL_JUDGE_UNDECIDED && why[0] == '\0')
             return 0;
     }
     return any;

@@ -21,11 +21,13 @@ int rl_eval_init(rl_eval_t *ev, const rl_spec_t *spec);
  * index, or -1 when the spec has no such variant. */
 int rl_eval_add(rl_eval_t *ev, const rl_trial_t *t);
 /* 1 when every expectation on variant v is decided under sequential
- * stopping (so the variant needs no more trials); a variant without
+ * stopping (so the variant needs no more trials), counting as decided one
+ * that error trials leave undecided for good (rl_judge); a variant without
  * expectations is never decided early. */
 int rl_eval_decided(rl_eval_t *ev, int v);
 /* Judges every expectation (sequential as in rl_judge; an expectation
- * still undecided is then judged as at a fixed N), computes Fisher's test
+ * still undecided is then judged as at a fixed N, and stays UNDECIDED only
+ * when error trials leave it so), computes Fisher's test
  * between the first variant expected to crash and the first expected not
  * to, and fills ev->summary.  A variant with no trials fails its
  * expectations. */

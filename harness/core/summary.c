@@ -19,15 +19,29 @@ void rl_summary_finish(rl_summary_t *s)
         if (e->kind == RL_EXPECT_NO_CRASH && b < 0)
             b = v;
     }
-    for (int v = 0; v < s->ntallies; v++)
-        if (s->tallies[v].n == 0)
+    int failed = 0, pending = 0;
+    for (int i = 0; i < s->nresults; i++) {
+        failed |= s->results[i].result == RL_JUDGE_FAILS;
+        pending |= s->results[i].result == RL_JUDGE_UNDECIDED;
+    }
+    s->errors = 0;
+    for (int v = 0; v < s->ntallies; v++) {
+        long e = s->tallies[v].outcomes[RL_OUTCOME_ERROR];
+        s->errors += e;
+        if (s->tallies[v].n == e)
             s->passed = 0;     /* a variant that never ran proves nothing */
+        if (s->tallies[v].n > 0 && s->tallies[v].n == e)
+            pending = 1;
+    }
+    s->undecided = !s->passed && !failed && pending;
     s->fisher_p = -1.0;
     s->fisher_a = s->fisher_b = NULL;
-    if (a >= 0 && b >= 0 && s->tallies[a].n > 0 && s->tallies[b].n > 0) {
+    long na = a >= 0 ? s->tallies[a].n - s->tallies[a].outcomes[RL_OUTCOME_ERROR] : 0;
+    long nb = b >= 0 ? s->tallies[b].n - s->tallies[b].outcomes[RL_OUTCOME_ERROR] : 0;
+    if (a >= 0 && b >= 0 && na > 0 && nb > 0) {
         const rl_tally_t *ta = &s->tallies[a], *tb = &s->tallies[b];
-        s->fisher_p = rl_fisher_greater(ta->outcomes[RL_OUTCOME_CRASH], ta->n,
-                                        tb->outcomes[RL_OUTCOME_CRASH], tb->n);
+        s->fisher_p = rl_fisher_greater(ta->outcomes[RL_OUTCOME_CRASH], na,
+                                        tb->outcomes[RL_OUTCOME_CRASH], nb);
         s->fisher_a = s->spec->variants[a].name;
         s->fisher_b = s->spec->variants[b].name;
     }

@@ -20,14 +20,21 @@ typedef struct {
     const char *fisher_a, *fisher_b; /* the two variants compared */
     double wall_s;                   /* wall-clock time of the check */
     int passed;                      /* the verdict (rl_summary_finish) */
+    int undecided;                   /* not passed, yet nothing failed:
+                                        trials that could not run leave it
+                                        open (rl_summary_finish) */
+    long errors;                     /* trials that could not run, all
+                                        variants */
 } rl_summary_t;
 
 /* Completes a summary whose spec, tallies and results are filled in: sets
  * passed (every expectation HOLDS, there is at least one, and every
- * variant's tally has trials), Fisher's one-sided p that the first
+ * variant's tally has trials that ran), undecided (not passed, no
+ * expectation FAILS, and an expectation is UNDECIDED or a variant's trials
+ * all could not run), errors, Fisher's one-sided p that the first
  * crash-expected variant crashes more often than the first
- * no-crash-expected one (fisher_p < 0 when the spec has no such pair or
- * either ran no trials), and fixed_n_plan (when <= 0) to trials x
+ * no-crash-expected one, on the trials that ran (fisher_p < 0 when the spec
+ * has no such pair or either ran no trials), and fixed_n_plan (when <= 0) to trials x
  * variants.  The one place a spec's verdict is decided. */
 void rl_summary_finish(rl_summary_t *s);
 

@@ -28,7 +28,17 @@
  * (crash, hang and error all count: a fix that hangs is no fix) and HOLDS
  * once n trials all passed and the exact upper bound 1-(1-c)^(1/n) <= u,
  * i.e. n >= rl_plan_zero_crash(u, c).  Stopping early cannot save trials
- * here: no fewer clean trials can give that bound. */
+ * here: no fewer clean trials can give that bound.
+ *
+ * Error trials (they could not start, or their wrapper said they never
+ * started) are not evidence: every rule above is applied to the trials that
+ * ran, with n counting only those.  The answer stands when counting the
+ * error trials all as the expectation's event (a matching crash, a hang),
+ * or all as passes, would give the same answer; otherwise more trials are
+ * needed, and at the cap the expectation is UNDECIDED with "N trials could
+ * not run" in its sentence.  So one error can never pass a no-crash
+ * expectation (counted as a crash it fails), and a variant whose trials all
+ * failed to start is undecided, never failed as if the program crashed. */
 #include "core/verdict.h"
 
 #include "util/fmt.h"
@@ -246,19 +256,91 @@ static rl_judgement_t judge_no_crash(const rl_expect_t *e, const rl_tally_t *t, 
     return RL_JUDGE_FAILS;
 }
 
+int rl_tally_hopeless(const rl_tally_t *t)
+{
+    return t->n >= RL_ERRORS_GIVE_UP && t->outcomes[RL_OUTCOME_ERROR] == t->n;
+}
+
+/* t with its error trials taken out (as < 0), or counted as if they had
+ * all ended as `as`: a pass, or the expectation's own event (a hang, or a
+ * crash its signature regex matches).  The buckets are shared, read only. */
+static rl_tally_t rl__errors_as(const rl_tally_t *t, int as)
+{
+    rl_tally_t u = *t;
+    long e = t->outcomes[RL_OUTCOME_ERROR];
+    u.outcomes[RL_OUTCOME_ERROR] = 0;
+    if (as < 0) {
+        u.n -= e;
+    } else if (as == RL_OUTCOME_CRASH) {
+        u.outcomes[RL_OUTCOME_CRASH] += e;
+        u.crashes_matching += e;
+    } else {
+        u.outcomes[as] += e;
+    }
+    return u;
+}
+
+static rl_judgement_t judge_kind(const rl_expect_t *e, const rl_tally_t *t, double c, long cap, int at_cap,
+                                 int sequential, char *why, size_t whylen)
+{
+    why[0] = '\0';
+    if (e->kind == RL_EXPECT_CRASH || e->kind == RL_EXPECT_HANG)
+        return judge_crash(e, t, c, cap, at_cap, sequential, why, whylen);
+    return judge_no_crash(e, t, c, cap, at_cap, why, whylen);
+}
+
+/* The most frequent error signature, or "error". */
+static const char *top_error(const rl_tally_t *t)
+{
+    static const char prefixes[][16] = { "could not start", "did not start" };
+    const rl_bucket_t *b = NULL;
+    for (int i = 0; i < t->nbuckets; i++)
+        for (size_t p = 0; p < sizeof prefixes / sizeof prefixes[0]; p++)
+            if (!strncmp(t->buckets[i].signature, prefixes[p], strlen(prefixes[p])) &&
+                (b == NULL || t->buckets[i].count > b->count))
+                b = &t->buckets[i];
+    return b ? b->signature : "error";
+}
+
 rl_judgement_t rl_judge(const rl_expect_t *e, const rl_tally_t *t, const rl_spec_t *spec, int sequential,
                         char *why, size_t whylen)
 {
     double c = spec->confidence > 0.0 && spec->confidence < 1.0 ? spec->confidence : 0.95;
     long cap = spec->trials;
-    int at_cap = !sequential || t->n >= cap;
+    int at_cap = !sequential || t->n >= cap || rl_tally_hopeless(t);
     char dummy[8];
     if (why == NULL || whylen == 0) {
         why = dummy;
         whylen = sizeof dummy;
     }
     why[0] = '\0';
-    if (e->kind == RL_EXPECT_CRASH || e->kind == RL_EXPECT_HANG)
-        return judge_crash(e, t, c, cap, at_cap, sequential, why, whylen);
-    return judge_no_crash(e, t, c, cap, at_cap, why, whylen);
+    long errs = t->outcomes[RL_OUTCOME_ERROR];
+    if (errs == 0)
+        return judge_kind(e, t, c, cap, at_cap, sequential, why, whylen);
+    /* A trial that never ran is no evidence: the judgement is on the trials
+     * that ran, and it stands only when counting the others as this
+     * expectation's event, or as passes, would judge the same. */
+    rl_tally_t ran = rl__errors_as(t, -1);
+    rl_tally_t as_event = rl__errors_as(t, e->kind == RL_EXPECT_HANG ? RL_OUTCOME_HANG : RL_OUTCOME_CRASH);
+    rl_tally_t as_pass = rl__errors_as(t, RL_OUTCOME_PASS);
+    char scratch[512], ran_why[512] = "";
+    rl_judgement_t r = RL_JUDGE_UNDECIDED;
+    if (ran.n > 0)
+        r = judge_kind(e, &ran, c, cap, at_cap, sequential, ran_why, sizeof ran_why);
+    if (r != RL_JUDGE_UNDECIDED &&
+        judge_kind(e, &as_event, c, cap, at_cap, sequential, scratch, sizeof scratch) == r &&
+        judge_kind(e, &as_pass, c, cap, at_cap, sequential, scratch, sizeof scratch) == r) {
+        snprintf(why, whylen, "%s; %ld trial%s could not run, not counted", ran_why, errs,
+                 errs == 1 ? "" : "s");
+        return r;
+    }
+    if (!at_cap)
+        return RL_JUDGE_UNDECIDED;
+    if (ran.n == 0)
+        snprintf(why, whylen, "undecided: %ld trial%s could not run, none ran: %s", errs,
+                 errs == 1 ? "" : "s", top_error(t));
+    else
+        snprintf(why, whylen, "undecided: %ld trial%s could not run (%s), and the verdict depends on "
+                 "them; of the %ld that ran: %s", errs, errs == 1 ? "" : "s", top_error(t), ran.n, ran_why);
+    return RL_JUDGE_UNDECIDED;
 }

@@ -45,10 +45,21 @@ typedef struct {
     char why[512];          /* human sentence: rates, bounds, counts */
 } rl_expect_result_t;
 
+/* With sequential stopping, a variant whose first RL_ERRORS_GIVE_UP trials
+ * all could not run is run no further: its setup, not its program, fails. */
+#define RL_ERRORS_GIVE_UP 10
+/* 1 when t holds RL_ERRORS_GIVE_UP or more trials and all are errors. */
+int rl_tally_hopeless(const rl_tally_t *t);
+
 /* Judges an expectation on a tally at the spec's confidence.
  * sequential != 0: may answer UNDECIDED while more trials could still change
  * the answer (SPRT, bounded by the spec's trial cap); at the cap, or with
- * sequential == 0, it always decides. */
+ * sequential == 0, it always decides, unless error trials leave it
+ * undecided: error trials are not counted in n, and an answer stands only
+ * if counting them as the expectation's event or as passes gives the same
+ * (core/verdict.c).  why is empty when the answer is UNDECIDED because more
+ * trials could decide; a final UNDECIDED (at the cap, or a hopeless tally)
+ * says "undecided: N trials could not run ...". */
 rl_judgement_t rl_judge(const rl_expect_t *e, const rl_tally_t *t,
                         const rl_spec_t *spec, int sequential,
                         char *why, size_t whylen);

@@ -53,14 +53,14 @@ static void rate_chart(FILE *out, const rl_summary_t *s)
         fprintf(out, "<text x=\"0\" y=\"%d\" font-size=\"12\">", y + 4);
         rl_report_xml(out, vname(s, i));
         fputs("</text>", out);
-        if (t->n == 0) {
+        if (rl_report_ran(t) == 0) {
             fputs("\n", out);
             continue;
         }
         rl_report_rate_t r;
         rl_report_rate(&r, t, s->spec->confidence);
         double x0 = LABEL_W + PLOT_W * r.wilson.lo, x1 = LABEL_W + PLOT_W * r.wilson.hi;
-        double xr = LABEL_W + PLOT_W * (double)r.crashes / (double)t->n;
+        double xr = LABEL_W + PLOT_W * (double)r.crashes / (double)rl_report_ran(t);
         fprintf(out, "<g class=\"errbar\"><title>%s [%s, %s]</title>", r.rate, r.lo, r.hi);
         fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\" stroke-width=\"2\"/>", x0, y,
                 x1, y);
@@ -107,10 +107,10 @@ static void summary(FILE *out, const rl_summary_t *s)
     const rl_spec_t *sp = s->spec;
     char conf[16];
     rl_report_conf(conf, sizeof conf, sp->confidence);
-    fprintf(out, "<section>\n<h2 class=\"%s\">%s ", s->passed ? "pass" : "fail",
-            s->passed ? "\xE2\x9C\x94" : "\xE2\x9C\x98");
+    fprintf(out, "<section>\n<h2 class=\"%s\">%s ", s->passed ? "pass" : s->undecided ? "undecided" : "fail",
+            s->passed ? "\xE2\x9C\x94" : s->undecided ? "?" : "\xE2\x9C\x98");
     rl_report_xml(out, sp->name);
-    fprintf(out, ": %s</h2>\n<p>", s->passed ? "passed" : "FAILED");
+    fprintf(out, ": %s</h2>\n<p>", rl_report_verdict(s));
     if (sp->description) {
         rl_report_xml(out, sp->description);
         fputs(" &#183; ", out);
@@ -151,14 +151,21 @@ static void summary(FILE *out, const rl_summary_t *s)
     fputs("</table>\n<ul class=\"expect\">\n", out);
     for (int i = 0; i < s->nresults; i++) {
         const rl_expect_result_t *r = &s->results[i];
-        int ok = r->result == RL_JUDGE_HOLDS;
-        fprintf(out, "<li class=\"%s\">%s <code>", ok ? "pass" : "fail", ok ? "\xE2\x9C\x94" : "\xE2\x9C\x98");
+        const char *cls = r->result == RL_JUDGE_HOLDS ? "pass" : r->result == RL_JUDGE_FAILS ? "fail" : "undecided";
+        fprintf(out, "<li class=\"%s\">%s <code>", cls, rl_report_mark(r->result));
         rl_report_xml(out, r->expect ? r->expect->text : "?");
         fputs("</code><br/>", out);
-        rl_report_xml(out, r->result == RL_JUDGE_UNDECIDED ? "undecided" : r->why);
+        rl_report_xml(out, rl_report_why(r));
         fputs("</li>\n", out);
     }
-    fputs("</ul>\n<p>", out);
+    fputs("</ul>\n", out);
+    char errs[160];
+    if (*rl_report_errors(errs, sizeof errs, s)) {
+        fputs("<p class=\"undecided\">", out);
+        rl_report_xml(out, errs);
+        fputs("</p>\n", out);
+    }
+    fputs("<p>", out);
     rl_report_closing(out, s, rl_report_xml, " &gt; ");
     fputs("</p>\n</section>\n", out);
 }
@@ -168,7 +175,7 @@ int rl_report_html(FILE *out, const rl_summary_t *const *s, int n)
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>racelab report</title>\n"
           "<style>\nbody{font-family:sans-serif;max-width:60em;margin:1em auto;padding:0 1em;color:#222}\n"
           "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:right}\n"
-          "td:first-child,td:last-child{text-align:left}.pass{color:#2e7d32}.fail{color:#c62828}\n"
+          "td:first-child,td:last-child{text-align:left}.pass{color:#2e7d32}.fail{color:#c62828}.undecided{color:#6d4c41}\n"
           "svg{display:block;margin:.5em 0}code{background:#f4f4f4}\n</style>\n</head>\n<body>\n<h1>racelab report</h1>\n",
           out);
     for (int i = 0; i < n; i++)

@@ -8,14 +8,14 @@ static void variant(FILE *out, const rl_summary_t *s, int i)
     const rl_tally_t *t = &s->tallies[i];
     const char *name = i < s->spec->nvariants ? s->spec->variants[i].name : t->variant;
     double c = s->spec->confidence;
-    long k = t->outcomes[RL_OUTCOME_CRASH];
-    rl_interval_t w = rl_wilson(k, t->n, c);
+    long k = t->outcomes[RL_OUTCOME_CRASH], n = rl_report_ran(t);
+    rl_interval_t w = rl_wilson(k, n, c);
     rl_report_json_field(out, "{\"name\":", name);
     fprintf(out, ",\"trials\":%ld,\"outcomes\":{\"pass\":%ld,\"crash\":%ld,\"hang\":%ld,\"error\":%ld}", t->n,
             t->outcomes[RL_OUTCOME_PASS], k, t->outcomes[RL_OUTCOME_HANG], t->outcomes[RL_OUTCOME_ERROR]);
     fprintf(out, ",\"crash_rate\":%.6g,\"wilson\":[%.6g,%.6g],\"upper_bound\":%.6g,\"lower_bound\":%.6g",
-            t->n ? (double)k / (double)t->n : 0.0, w.lo, w.hi, rl_upper_bound(k, t->n, c),
-            rl_lower_bound(k, t->n, c));
+            n ? (double)k / (double)n : 0.0, w.lo, w.hi, rl_upper_bound(k, n, c),
+            rl_lower_bound(k, n, c));
     fprintf(out, ",\"crashes_matching\":%ld", t->crashes_matching);
     if (t->first_crash_index >= 0)
         fprintf(out, ",\"first_crash_s\":%.6f,\"first_crash_index\":%ld", t->first_crash_s,
@@ -42,6 +42,7 @@ static void summary(FILE *out, const rl_summary_t *s)
     rl_report_json_field(out, ",\"description\":", sp->description);
     fprintf(out, ",\"passed\":%s,\"confidence\":%.6g,\"trials_cap\":%ld,\"sequential\":%s", s->passed ? "true" : "false",
             sp->confidence, sp->trials, s->sequential ? "true" : "false");
+    fprintf(out, ",\"undecided\":%s,\"errors\":%ld", s->undecided ? "true" : "false", s->errors);
     fprintf(out, ",\"trials_run\":%ld,\"fixed_n_plan\":%ld,\"wall_s\":%.3f", rl_report_trials(s), s->fixed_n_plan,
             s->wall_s);
     if (s->fisher_p >= 0.0 && s->fisher_a && s->fisher_b) {
@@ -73,15 +74,17 @@ static void summary(FILE *out, const rl_summary_t *s)
 
 int rl_report_json(FILE *out, const rl_summary_t *const *s, int n)
 {
-    int passed = n > 0;
-    for (int i = 0; i < n; i++)
+    int passed = n > 0, failed = n <= 0;
+    for (int i = 0; i < n; i++) {
         passed = passed && s[i]->passed;
+        failed = failed || (!s[i]->passed && !s[i]->undecided);
+    }
     fprintf(out, "{\"racelab\":1,\"passed\":%s,\"specs\":[", passed ? "true" : "false");
     for (int i = 0; i < n; i++) {
         if (i)
             fputc(',', out);
         summary(out, s[i]);
     }
-    fputs("]}\n", out);
+    fprintf(out, "],\"undecided\":%s}\n", !passed && !failed ? "true" : "false");
     return rl_report_status(out);
 }

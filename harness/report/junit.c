@@ -5,11 +5,21 @@
 
 #include <stdlib.h>
 
+/* Expectations that fail; an undecided one (trials could not run) is an
+ * error of the test, not a failure of the program. */
 static int failures(const rl_summary_t *s)
 {
     int f = 0;
     for (int i = 0; i < s->nresults; i++)
-        f += s->results[i].result != RL_JUDGE_HOLDS;
+        f += s->results[i].result == RL_JUDGE_FAILS;
+    return f;
+}
+
+static int errors(const rl_summary_t *s)
+{
+    int f = 0;
+    for (int i = 0; i < s->nresults; i++)
+        f += s->results[i].result == RL_JUDGE_UNDECIDED;
     return f;
 }
 
@@ -35,22 +45,23 @@ static void signatures(FILE *out, const rl_tally_t *t)
 
 int rl_report_junit(FILE *out, const rl_summary_t *const *s, int n)
 {
-    int tests = 0, fails = 0;
+    int tests = 0, fails = 0, errs = 0;
     double time = 0.0;
     for (int i = 0; i < n; i++) {
         tests += s[i]->nresults;
         fails += failures(s[i]);
+        errs += errors(s[i]);
         time += s[i]->wall_s;
     }
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
-    fprintf(out, "<testsuites name=\"racelab\" tests=\"%d\" failures=\"%d\" errors=\"0\" time=\"%.3f\">\n", tests,
-            fails, time);
+    fprintf(out, "<testsuites name=\"racelab\" tests=\"%d\" failures=\"%d\" errors=\"%d\" time=\"%.3f\">\n", tests,
+            fails, errs, time);
     for (int i = 0; i < n; i++) {
         const rl_summary_t *sm = s[i];
         fputs("  <testsuite name=\"", out);
         rl_report_xml(out, sm->spec->name);
-        fprintf(out, "\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"0\" time=\"%.3f\">\n", sm->nresults,
-                failures(sm), sm->wall_s);
+        fprintf(out, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"0\" time=\"%.3f\">\n", sm->nresults,
+                failures(sm), errors(sm), sm->wall_s);
         fputs("    <properties>\n      <property name=\"issue\" value=\"", out);
         rl_report_xml(out, sm->spec->issue);
         fputs("\"/>\n      <property name=\"spec\" value=\"", out);
@@ -70,12 +81,14 @@ int rl_report_junit(FILE *out, const rl_summary_t *const *s, int n)
                 fputs("</system-out>\n    </testcase>\n", out);
                 continue;
             }
-            fputs(">\n      <failure type=\"expectation\" message=\"", out);
-            rl_report_xml(out, r->result == RL_JUDGE_UNDECIDED ? "undecided" : r->why);
+            const char *el = r->result == RL_JUDGE_FAILS ? "failure" : "error";
+            fprintf(out, ">\n      <%s type=\"%s\" message=\"", el,
+                    r->result == RL_JUDGE_FAILS ? "expectation" : "trials-could-not-run");
+            rl_report_xml(out, rl_report_why(r));
             signatures(out, t);
             fputs("\">", out);
-            rl_report_xml(out, r->result == RL_JUDGE_UNDECIDED ? "undecided" : r->why);
-            fputs("</failure>\n    </testcase>\n", out);
+            rl_report_xml(out, rl_report_why(r));
+            fprintf(out, "</%s>\n    </testcase>\n", el);
         }
         fputs("  </testsuite>\n", out);
     }

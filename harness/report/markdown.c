@@ -42,9 +42,9 @@ static void summary(FILE *out, const rl_summary_t *s)
     const rl_spec_t *sp = s->spec;
     char conf[16];
     rl_report_conf(conf, sizeof conf, sp->confidence);
-    fprintf(out, "### %s ", s->passed ? "\xE2\x9C\x94" : "\xE2\x9C\x98");
+    fprintf(out, "### %s ", s->passed ? "\xE2\x9C\x94" : s->undecided ? "?" : "\xE2\x9C\x98");
     cell(out, sp->name);
-    fprintf(out, ": %s\n\n", s->passed ? "passed" : "FAILED");
+    fprintf(out, ": %s\n\n", rl_report_verdict(s));
     if (sp->description) {
         cell(out, sp->description);
         fputs(" \xC2\xB7 ", out);
@@ -70,13 +70,16 @@ static void summary(FILE *out, const rl_summary_t *s)
     fputs("\n|  | expectation | why |\n|---|---|---|\n", out);
     for (int i = 0; i < s->nresults; i++) {
         const rl_expect_result_t *r = &s->results[i];
-        fprintf(out, "| %s | ", r->result == RL_JUDGE_HOLDS ? "\xE2\x9C\x94" : "\xE2\x9C\x98");
+        fprintf(out, "| %s | ", rl_report_mark(r->result));
         cell(out, r->expect ? r->expect->text : "?");
         fputs(" | ", out);
-        cell(out, r->result == RL_JUDGE_UNDECIDED ? "undecided" : r->why);
+        cell(out, rl_report_why(r));
         fputs(" |\n", out);
     }
     fputc('\n', out);
+    char errs[160];
+    if (*rl_report_errors(errs, sizeof errs, s))
+        fprintf(out, "**%s**\n\n", errs);
     for (int i = 0; i < s->ntallies; i++) {
         const rl_bucket_t **v;
         int nb = rl_report_buckets(&s->tallies[i], &v);

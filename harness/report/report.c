@@ -95,11 +95,41 @@ char *rl_report_conf(char *buf, size_t len, double confidence)
     return buf;
 }
 
+long rl_report_ran(const rl_tally_t *t)
+{
+    return t->n - t->outcomes[RL_OUTCOME_ERROR];
+}
+
+const char *rl_report_mark(rl_judgement_t j)
+{
+    return j == RL_JUDGE_HOLDS ? "\xE2\x9C\x94" : j == RL_JUDGE_FAILS ? "\xE2\x9C\x98" : "?";
+}
+
+const char *rl_report_why(const rl_expect_result_t *r)
+{
+    return r->why[0] ? r->why : "undecided";
+}
+
+const char *rl_report_verdict(const rl_summary_t *s)
+{
+    return s->passed ? "passed" : s->undecided ? "UNDECIDED" : "FAILED";
+}
+
+const char *rl_report_errors(char *buf, size_t len, const rl_summary_t *s)
+{
+    buf[0] = '\0';
+    if (s->errors > 0)
+        snprintf(buf, len, "%ld trial%s could not run (setup or infrastructure errors, see their "
+                 "signatures): counted in no rate.", s->errors, s->errors == 1 ? "" : "s");
+    return buf;
+}
+
 void rl_report_rate(rl_report_rate_t *r, const rl_tally_t *t, double confidence)
 {
+    long n = rl_report_ran(t);
     r->crashes = t->outcomes[RL_OUTCOME_CRASH];
-    r->wilson = rl_wilson(r->crashes, t->n, confidence);
-    rl_fmt_pct(r->rate, sizeof r->rate, t->n ? (double)r->crashes / (double)t->n : 0.0);
+    r->wilson = rl_wilson(r->crashes, n, confidence);
+    rl_fmt_pct(r->rate, sizeof r->rate, n ? (double)r->crashes / (double)n : 0.0);
     rl_fmt_pct(r->lo, sizeof r->lo, r->wilson.lo);
     rl_fmt_pct(r->hi, sizeof r->hi, r->wilson.hi);
 }

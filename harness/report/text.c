@@ -15,13 +15,15 @@ static void variant_block(FILE *out, const rl_summary_t *s, int i)
             t->outcomes[RL_OUTCOME_ERROR]);
     if (t->n == 0)
         return;
-    rl_report_rate_t r;
-    rl_report_rate(&r, t, s->spec->confidence);
-    fprintf(out, "    crash rate %s, Wilson %s [%s, %s]", r.rate, conf, r.lo, r.hi);
-    if (r.crashes == 0)
-        fprintf(out, ", exact one-sided upper bound %s",
-                rl_fmt_pct(a, sizeof a, rl_upper_bound(0, t->n, s->spec->confidence)));
-    fputc('\n', out);
+    if (rl_report_ran(t) > 0) {
+        rl_report_rate_t r;
+        rl_report_rate(&r, t, s->spec->confidence);
+        fprintf(out, "    crash rate %s, Wilson %s [%s, %s]", r.rate, conf, r.lo, r.hi);
+        if (r.crashes == 0)
+            fprintf(out, ", exact one-sided upper bound %s",
+                    rl_fmt_pct(a, sizeof a, rl_upper_bound(0, rl_report_ran(t), s->spec->confidence)));
+        fputc('\n', out);
+    }
     if (t->first_crash_index >= 0)
         fprintf(out, "    first crash after %.2f s (trial %ld)\n", t->first_crash_s, t->first_crash_index);
     const rl_bucket_t **v;
@@ -42,9 +44,9 @@ static void summary(FILE *out, const rl_summary_t *s)
                 s->fisher_b, s->fisher_p);
     for (int i = 0; i < s->nresults; i++) {
         const rl_expect_result_t *r = &s->results[i];
-        const char *mark = r->result == RL_JUDGE_HOLDS ? "\xE2\x9C\x94" : "\xE2\x9C\x98"; /* ✔ ✘ */
+        const char *mark = rl_report_mark(r->result); /* ✔ ✘ ? */
         fprintf(out, "  %s %s\n", mark, r->expect && r->expect->text ? r->expect->text : "?");
-        fprintf(out, "      %s\n", r->result == RL_JUDGE_UNDECIDED ? "undecided" : r->why);
+        fprintf(out, "      %s\n", rl_report_why(r));
     }
     long ran = rl_report_trials(s);
     if (s->sequential && s->fixed_n_plan > 0) {
@@ -55,7 +57,10 @@ static void summary(FILE *out, const rl_summary_t *s)
     } else {
         fprintf(out, "  fixed N: %ld trials\n", ran);
     }
-    fprintf(out, "  %s in %.1f s\n", s->passed ? "PASS" : "FAIL", s->wall_s);
+    char errs[160];
+    if (*rl_report_errors(errs, sizeof errs, s))
+        fprintf(out, "  %s\n", errs);
+    fprintf(out, "  %s in %.1f s\n", s->passed ? "PASS" : s->undecided ? "UNDECIDED" : "FAIL", s->wall_s);
 }
 
 int rl_report_text(FILE *out, const rl_summary_t *const *s, int n)

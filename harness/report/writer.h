@@ -31,6 +31,19 @@ typedef struct {
     char rate[16], lo[16], hi[16];
 } rl_report_rate_t;
 void rl_report_rate(rl_report_rate_t *r, const rl_tally_t *t, double confidence);
+/* The trials of t that ran: error trials (could not start) are counted in
+ * no rate, interval or bound. */
+long rl_report_ran(const rl_tally_t *t);
+/* The mark of a judgement: a check mark, a cross, or "?" for undecided. */
+const char *rl_report_mark(rl_judgement_t j);
+/* A judgement's sentence: why, or "undecided" when there is none. */
+const char *rl_report_why(const rl_expect_result_t *r);
+/* The verdict of s in a word: "passed", "FAILED", "UNDECIDED". */
+const char *rl_report_verdict(const rl_summary_t *s);
+/* The sentence on the trials of s that could not run ("3 trials could not
+ * run (infrastructure or setup errors): counted in no rate."), written into
+ * buf; "" when there were none. */
+const char *rl_report_errors(char *buf, size_t len, const rl_summary_t *s);
 /* Total trials run over every variant of s. */
 long rl_report_trials(const rl_summary_t *s);
 /* The closing sentences of a spec's report: Fisher's test when it was run,

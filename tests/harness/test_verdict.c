@@ -3,6 +3,7 @@
 #include "rltest.h"
 #include <string.h>
 
+#include "core/summary.h"
 #include "core/verdict.h"
 
 static rl_spec_t spec;
@@ -282,4 +283,163 @@ Test(verdict, nothing_run_never_holds)
     cr_assert_eq(rl_judge(&crash_e, &t, &spec, 0, why, sizeof why), RL_JUDGE_FAILS);
     cr_assert_str_eq(why, "no trials were run");
     rl_tally_free(&t);
+}
+
+/* Trials that could not run: not evidence, never a pass, never a crash. */
+
+Test(verdict, errors_are_left_out_of_n)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "buggy");
+    spec.trials = 205;
+    add(&t, 198, RL_OUTCOME_CRASH, "fatal error: malloc deadlock", crash_e.signature_re);
+    add(&t, 2, RL_OUTCOME_PASS, NULL, crash_e.signature_re);
+    add(&t, 5, RL_OUTCOME_ERROR, "could not start: ./p: No such file or directory", crash_e.signature_re);
+    char why[512];
+    cr_assert_eq(rl_judge(&crash_e, &t, &spec, 0, why, sizeof why), RL_JUDGE_HOLDS);
+    cr_assert(strncmp(why, "198/200 crashes matched /malloc deadlock/: rate 99.0% [96.4%, 99.7%]", 68) == 0,
+              "%s", why);
+    cr_assert(strstr(why, "; 5 trials could not run, not counted") != NULL, "%s", why);
+    rl_tally_free(&t);
+}
+
+Test(verdict, all_errors_are_undecided_not_failed)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "v");
+    add(&t, 300, RL_OUTCOME_ERROR, "could not start: build/p: No such file or directory", NULL);
+    char why[512];
+    cr_assert_eq(rl_judge(&crash_e, &t, &spec, 0, why, sizeof why), RL_JUDGE_UNDECIDED);
+    cr_assert_str_eq(why, "undecided: 300 trials could not run, none ran: could not start: build/p: "
+                          "No such file or directory");
+    cr_assert_eq(rl_judge(&clean_e, &t, &spec, 1, why, sizeof why), RL_JUDGE_UNDECIDED);
+    cr_assert(strstr(why, "300 trials could not run") != NULL, "%s", why);
+    cr_assert_eq(rl_judge(&hang_e, &t, &spec, 0, why, sizeof why), RL_JUDGE_UNDECIDED);
+    rl_tally_free(&t);
+}
+
+Test(verdict, sequential_gives_up_after_ten_errors_and_nothing_else)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "v");
+    add(&t, RL_ERRORS_GIVE_UP - 1, RL_OUTCOME_ERROR, "did not start: no wineserver", NULL);
+    char why[512];
+    cr_assert(!rl_tally_hopeless(&t));
+    cr_assert_eq(rl_judge(&clean_e, &t, &spec, 1, why, sizeof why), RL_JUDGE_UNDECIDED);
+    cr_assert_str_eq(why, "", "more trials could still decide");
+    add(&t, 1, RL_OUTCOME_ERROR, "did not start: no wineserver", NULL);
+    cr_assert(rl_tally_hopeless(&t));
+    cr_assert_eq(rl_judge(&clean_e, &t, &spec, 1, why, sizeof why), RL_JUDGE_UNDECIDED);
+    cr_assert_str_eq(why, "undecided: 10 trials could not run, none ran: did not start: no wineserver");
+    /* one trial that ran: the setup works, keep going */
+    rl_tally_t u;
+    rl_tally_init(&u, "v");
+    add(&u, 1, RL_OUTCOME_PASS, NULL, NULL);
+    add(&u, 20, RL_OUTCOME_ERROR, "did not start: no wineserver", NULL);
+    cr_assert(!rl_tally_hopeless(&u));
+    cr_assert_eq(rl_judge(&clean_e, &u, &spec, 1, why, sizeof why), RL_JUDGE_UNDECIDED);
+    cr_assert_str_eq(why, "");
+    rl_tally_free(&t);
+    rl_tally_free(&u);
+}
+
+Test(verdict, one_error_leaves_no_crash_undecided_at_the_cap)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "fixed");
+    spec.trials = 300;
+    add(&t, 299, RL_OUTCOME_PASS, NULL, NULL);
+    add(&t, 1, RL_OUTCOME_ERROR, "did not start: wineserver died", NULL);
+    char why[512];
+    /* 299 clean trials are enough on their own, but the one that did not
+     * run might have crashed */
+    cr_assert_eq(rl_judge(&clean_e, &t, &spec, 1, why, sizeof why), RL_JUDGE_UNDECIDED);
+    cr_assert(strncmp(why, "undecided: 1 trial could not run (did not start: wineserver died), and the "
+                           "verdict depends on them; of the 299 that ran: 0/299 crashes", 125) == 0, "%s", why);
+    rl_tally_free(&t);
+}
+
+Test(verdict, a_real_crash_fails_whatever_the_errors)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "fixed");
+    add(&t, 10, RL_OUTCOME_PASS, NULL, NULL);
+    add(&t, 1, RL_OUTCOME_CRASH, "signal SIGSEGV", NULL);
+    add(&t, 3, RL_OUTCOME_ERROR, "did not start: x", NULL);
+    char why[512];
+    cr_assert_eq(rl_judge(&clean_e, &t, &spec, 1, why, sizeof why), RL_JUDGE_FAILS);
+    cr_assert(strncmp(why, "1/11 trials did not pass (1 crash, 0 hang, 0 error)", 51) == 0, "%s", why);
+    cr_assert(strstr(why, "3 trials could not run, not counted") != NULL, "%s", why);
+    rl_tally_free(&t);
+}
+
+Test(verdict, errors_that_would_flip_a_rate_leave_it_undecided)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "buggy");
+    spec.trials = 20;
+    /* 8/10 ran: lower bound 49.3% < 50%; had the 10 errors crashed, 18/20
+     * would hold (71.7%) */
+    add(&t, 8, RL_OUTCOME_CRASH, "malloc deadlock", crash_e.signature_re);
+    add(&t, 2, RL_OUTCOME_PASS, NULL, crash_e.signature_re);
+    add(&t, 10, RL_OUTCOME_ERROR, "did not start: x", crash_e.signature_re);
+    char why[512];
+    cr_assert_eq(rl_judge(&crash_e, &t, &spec, 0, why, sizeof why), RL_JUDGE_UNDECIDED);
+    cr_assert(strstr(why, "10 trials could not run") && strstr(why, "of the 10 that ran: 8/10"), "%s", why);
+    rl_tally_free(&t);
+    /* 18/18 ran: holds whatever the 2 errors would have been */
+    rl_tally_init(&t, "buggy");
+    add(&t, 18, RL_OUTCOME_CRASH, "malloc deadlock", crash_e.signature_re);
+    add(&t, 2, RL_OUTCOME_ERROR, "did not start: x", crash_e.signature_re);
+    cr_assert_eq(rl_judge(&crash_e, &t, &spec, 0, why, sizeof why), RL_JUDGE_HOLDS);
+    cr_assert(strncmp(why, "18/18 crashes matched", 21) == 0, "%s", why);
+    rl_tally_free(&t);
+}
+
+Test(verdict, sequential_waits_while_errors_could_flip_it)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "buggy");
+    spec.trials = 300;
+    add(&t, 8, RL_OUTCOME_CRASH, "malloc deadlock", crash_e.signature_re);
+    char why[512];
+    cr_assert_eq(rl_judge(&crash_e, &t, &spec, 1, why, sizeof why), RL_JUDGE_HOLDS, "8/8 decides early");
+    add(&t, 6, RL_OUTCOME_ERROR, "did not start: x", crash_e.signature_re);
+    /* counted as passes, 8/14 would not be decided yet */
+    cr_assert_eq(rl_judge(&crash_e, &t, &spec, 1, why, sizeof why), RL_JUDGE_UNDECIDED);
+    cr_assert_str_eq(why, "");
+    add(&t, 30, RL_OUTCOME_CRASH, "malloc deadlock", crash_e.signature_re);
+    cr_assert_eq(rl_judge(&crash_e, &t, &spec, 1, why, sizeof why), RL_JUDGE_HOLDS);
+    cr_assert(strstr(why, "38/38 crashes matched") && strstr(why, "decided early by SPRT; 6 trials could not run"),
+              "%s", why);
+    rl_tally_free(&t);
+}
+
+Test(verdict, summary_is_undecided_only_when_nothing_fails)
+{
+    rl_variant_t vars[2] = { {.name = "buggy"}, {.name = "fixed"} };
+    rl_expect_t ex[2] = { crash_e, clean_e };
+    spec.variants = vars;
+    spec.nvariants = 2;
+    spec.expects = ex;
+    spec.nexpects = 2;
+    rl_tally_t t[2];
+    rl_tally_init(&t[0], "buggy");
+    rl_tally_init(&t[1], "fixed");
+    add(&t[0], 20, RL_OUTCOME_CRASH, "malloc deadlock", NULL);
+    add(&t[1], 4, RL_OUTCOME_ERROR, "did not start: x", NULL);
+    rl_expect_result_t res[2] = { {.expect = &ex[0], .result = RL_JUDGE_HOLDS},
+                                  {.expect = &ex[1], .result = RL_JUDGE_UNDECIDED} };
+    rl_summary_t s = {.spec = &spec, .ntallies = 2, .tallies = t, .nresults = 2, .results = res};
+    rl_summary_finish(&s);
+    cr_assert(!s.passed);
+    cr_assert(s.undecided);
+    cr_assert_eq(s.errors, 4);
+    cr_assert_lt(s.fisher_p, 0.0, "no trial of fixed ran: no Fisher's test");
+    res[0].result = RL_JUDGE_FAILS;
+    rl_summary_finish(&s);
+    cr_assert(!s.passed);
+    cr_assert(!s.undecided, "a failure decides the verdict");
+    rl_tally_free(&t[0]);
+    rl_tally_free(&t[1]);
 }

@@ -393,7 +393,7 @@ int rl_spawn_run(const rl_spawn_opts_t *opts, rl_proc_result_t *res)
     wr = NULL;
     ReleaseSRWLockExclusive(&create_lock);
     if (!created) {
-        set_err(res, "cannot start the command", cerr);
+        set_err(res, opts->argv[0], cerr);   /* the program's path first, as on POSIX */
         goto out;      /* started == 0: an outcome for the caller to record */
     }
     res->started = 1;
