@@ -19,7 +19,8 @@
  *
  * usage: bisect-sim [--searches S] [--n 64,1024] [--p1 0.02,0.1,0.5,0.9]
  *                   [--p0 0,0.005] [--confidence C] [--seed X] [--threads T]
- *                   [--noise-known] [--max-trials M]
+ *                   [--noise-known] [--max-trials M] [--margin L]
+ * (--margin: the search's rate_margin, default the confidence; 0 none)
  * Deterministic for a given seed whatever --threads. */
 #include <math.h>
 #include <stdint.h>
@@ -81,6 +82,7 @@ typedef struct {
     double p1, p0, confidence;
     int noise_known;
     long max_trials;
+    double margin;            /* rl_bisect_opts_t.rate_margin */
 } cell_t;
 
 /* One Bayesian search; returns its answer (-1: gave up), *trials spent. */
@@ -89,6 +91,7 @@ static int bayes_search(const cell_t *c, int k, rng_t *r, long *trials)
     rl_bisect_opts_t o;
     rl_bisect_default_opts(&o);
     o.confidence = c->confidence;
+    o.rate_margin = c->margin;
     if (c->p0 > 0) {
         o.noise = c->noise_known ? RL_NOISE_FIXED : RL_NOISE_ESTIMATE;
         o.noise_rate = c->p0;
@@ -281,7 +284,7 @@ int main(int argc, char **argv)
     long searches = 1000, max_trials = 1000000;
     double ns[8] = { 64, 1024 }, p1s[8] = { 0.02, 0.1, 0.5, 0.9 }, p0s[8] = { 0, 0.005 };
     int nn = 2, np1 = 4, np0 = 2, threads = 1, noise_known = 0;
-    double confidence = 0.95;
+    double confidence = 0.95, margin = -1;
     uint64_t seed = 19;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -292,7 +295,7 @@ int main(int argc, char **argv)
         if (strcmp(a, "--help") == 0 || !v) {
             fputs("usage: bisect-sim [--searches S] [--n 64,1024] [--p1 0.02,0.1,0.5,0.9] [--p0 0,0.005]\n"
                   "                  [--confidence C] [--seed X] [--threads T] [--noise-known]\n"
-                  "                  [--max-trials M]\n",
+                  "                  [--max-trials M] [--margin L]\n",
                   strcmp(a, "--help") == 0 ? stdout : stderr);
             return strcmp(a, "--help") == 0 ? 0 : 64;
         }
@@ -308,6 +311,8 @@ int main(int argc, char **argv)
             seed = strtoull(v, NULL, 0);
         else if (strcmp(a, "--confidence") == 0)
             bad = !((confidence = atof(v)) > 0 && confidence < 1);
+        else if (strcmp(a, "--margin") == 0)
+            bad = !((margin = atof(v)) >= 0 && margin < 1);
         else if (strcmp(a, "--n") == 0)
             bad = (nn = parse_list(v, ns, 8)) < 1;
         else if (strcmp(a, "--p1") == 0)
@@ -331,7 +336,8 @@ int main(int argc, char **argv)
         for (int b = 0; b < np1; b++)
             for (int d = 0; d < np0; d++) {
                 cell_t c = { .n = (int)ns[a], .p1 = p1s[b], .p0 = p0s[d], .confidence = confidence,
-                             .noise_known = noise_known, .max_trials = max_trials };
+                             .noise_known = noise_known, .max_trials = max_trials,
+                             .margin = margin };
                 if (c.n < 2)
                     continue;
                 uint64_t cs = seed * 1000003u + (uint64_t)(a * 64 + b * 8 + d);
