@@ -36,12 +36,33 @@ typedef struct {
     long used_cap, scan;
     int keep_logs;
     int last_cand;
+    signed char *built;         /* 1 can run, 0 not built yet, -1 does not build */
+    int need_build;             /* >= 0: the search wants this one built */
+    char *wt_root;              /* git mode: where the worktrees go */
     rl_bisect_state_t state;
     rl_results_t results;
     char **osig;                /* signatures not counted, and how often */
     long *ocount;
     int nosig;
 } rl__bis_t;
+
+/* Absolute path of an existing path (malloc'd), NULL on failure. */
+static char *rl__abspath(const char *path)
+{
+#ifdef _WIN32
+    return _fullpath(NULL, path, 0);
+#else
+    return realpath(path, NULL);
+#endif
+}
+
+static char *rl__worktrees(const char *dir)
+{
+    char *a = rl__abspath(dir);
+    char *w = a ? rl_aprintf("%s/worktrees", a) : NULL;
+    free(a);
+    return w;
+}
 
 static int rl__mark(rl__bis_t *s, long index)
 {
@@ -128,6 +149,10 @@ static int rl__next(void *ctx, rl_job_t *job)
     s->state = rl_bisect_next(&s->b, &c);
     if (s->state != RL_BISECT_RUN)
         return 0;
+    if (s->built[c] == 0) {
+        s->need_build = c;     /* built between engine runs, see below */
+        return 0;
+    }
     s->last_cand = c;
     while (s->scan < s->used_cap && s->used[s->scan])
         s->scan++;
@@ -241,6 +266,8 @@ static const char *rl__status_name(int status)
     case 1: return "budget";
     case 2: return "good-end-crashes";
     case 3: return "bad-end-clean";
+    case 5: return "end-does-not-build";
+    case 6: return "stuck";
     default: return "interrupted";
     }
 }
@@ -313,6 +340,15 @@ static void rl__report(const rl__bis_t *s, int status, int best, double wall, in
         printf("the bad end %s never crashed with the signature (%ld trials): nothing to look for\n",
                s->cl->c[n - 1].name, b->trials[n - 1]);
         break;
+    case 5:
+        printf("the %s end %s does not build\n", s->built[0] < 0 ? "good" : "bad",
+               s->cl->c[s->built[0] < 0 ? 0 : n - 1].name);
+        break;
+    case 6:
+        printf("stopped short of posterior %.4g: only candidates that do not build would tell more; most probable "
+               "first bad: %s (%.4f)\n",
+               b->o.confidence, s->cl->c[best].name, p);
+        break;
     default:
         printf("interrupted; most probable first bad so far: %s (%.4f)\n", s->cl->c[best].name, p);
         break;
@@ -336,8 +372,9 @@ static void rl__report(const rl__bis_t *s, int status, int best, double wall, in
         int near = i >= best - 2 && i <= best + 2;
         if (!near && i != 0 && i != n - 1 && b->trials[i] == 0 && b->post[i] < 0.001 && s->errors[i] == 0)
             continue;
-        printf("  %-4d %-20s %7ld %7ld %6ld %5ld %5ld %10.4f%s\n", i, s->cl->c[i].name, b->trials[i], b->crashes[i],
-               s->other[i], s->hangs[i], s->errors[i], b->post[i], i == best ? "  <- first bad?" : "");
+        printf("  %-4d %-20s %7ld %7ld %6ld %5ld %5ld %10.4f%s%s\n", i, s->cl->c[i].name, b->trials[i],
+               b->crashes[i], s->other[i], s->hangs[i], s->errors[i], b->post[i],
+               i == best ? "  <- first bad?" : "", s->built[i] < 0 ? "  (does not build)" : "");
     }
     if (s->nosig > 0) {
         printf("  not counted as the signature:\n");
@@ -351,10 +388,18 @@ static void rl__report(const rl__bis_t *s, int status, int best, double wall, in
 static const char rl__bisect_help[] =
     "usage: racelab bisect [options] --candidates FILE\n"
     "       racelab bisect [options] --candidate CMD --candidate CMD ...\n"
+    "       racelab bisect [options] --good REV --bad REV --build-cmd CMD --run CMD\n"
     "       racelab bisect --resume DIR [options]\n"
     "  finds the first candidate (good end first, bad end last) that crashes\n"
     "  --candidates FILE  one candidate a line, in order: [NAME:] CMD ARGS...\n"
     "  --candidate CMD    one candidate, in order (repeat; quoted like a line)\n"
+    "  --good REV         git mode: the good revision; candidates are it and the\n"
+    "                     first-parent commits after it up to --bad REV\n"
+    "  --bad REV          git mode: the bad revision\n"
+    "  --repo DIR         git mode: the repository (default .)\n"
+    "  --build-cmd CMD    git mode: shell command building a revision, run in its\n"
+    "                     worktree (DIR/worktrees/HASH) the first time it is probed\n"
+    "  --run CMD          git mode: the trial command; {build} is the worktree\n"
     "  --signature RE     only crashes whose signature matches RE count\n"
     "  --noise R          signature crash rate of good candidates: 0 (default),\n"
     "                     a known rate, or auto (estimated from the trials)\n"
@@ -386,6 +431,7 @@ int rl_cmd_bisect(int argc, char **argv)
     rl_bisect_default_opts(&bo);
     int jobs = rl_ncpus(), have_seed = 0;
     const char *results = NULL, *resume = NULL, *json = NULL, *cfile = NULL, *noise = NULL, *v;
+    const char *good = NULL, *bad = NULL, *repo = NULL, *build_cmd = NULL, *run_cmd = NULL;
     const char **cands = NULL;
     int ncands = 0;
     rl_bisect_cand_list_t cl = { 0 };
@@ -414,6 +460,26 @@ int rl_cmd_bisect(int argc, char **argv)
             }
             cands = nc;
             cands[ncands++] = v;
+        } else if ((m = rl_opt(argc, argv, &i, "--good", &v))) {
+            if (m < 0)
+                RL__USAGE("bisect: --good needs a revision");
+            good = v;
+        } else if ((m = rl_opt(argc, argv, &i, "--bad", &v))) {
+            if (m < 0)
+                RL__USAGE("bisect: --bad needs a revision");
+            bad = v;
+        } else if ((m = rl_opt(argc, argv, &i, "--repo", &v))) {
+            if (m < 0)
+                RL__USAGE("bisect: --repo needs a directory");
+            repo = v;
+        } else if ((m = rl_opt(argc, argv, &i, "--build-cmd", &v))) {
+            if (m < 0)
+                RL__USAGE("bisect: --build-cmd needs a command");
+            build_cmd = v;
+        } else if ((m = rl_opt(argc, argv, &i, "--run", &v))) {
+            if (m < 0)
+                RL__USAGE("bisect: --run needs a command");
+            run_cmd = v;
         } else if ((m = rl_opt(argc, argv, &i, "--signature", &v))) {
             if (m < 0)
                 RL__USAGE("bisect: --signature needs a regular expression");
@@ -469,7 +535,7 @@ int rl_cmd_bisect(int argc, char **argv)
     if (resume) {
         if (results && strcmp(results, resume) != 0)
             RL__USAGE("bisect: --resume DIR already names the results directory");
-        if (cfile || ncands || s.sig || noise)
+        if (cfile || ncands || s.sig || noise || good || bad || repo || build_cmd || run_cmd)
             RL__USAGE("bisect: --resume takes the candidates, --signature and --noise recorded in %s", resume);
         s.dir = resume;
         if (rl_bisect_conf_read(resume, &cl, err, sizeof err) != 0)
@@ -484,17 +550,33 @@ int rl_cmd_bisect(int argc, char **argv)
             RL__USAGE("bisect: --seed %llu differs from the recorded seed %llu", (unsigned long long)s.base_seed,
                       (unsigned long long)s0);
         s.base_seed = s0;
+        if (cl.git_repo && !(s.wt_root = rl__worktrees(resume))) {
+            rc = rl_internal("cannot find the absolute path of %s", resume);
+            goto out;
+        }
     } else {
-        if (cfile && ncands)
-            RL__USAGE("bisect: give --candidates FILE or --candidate CMD, not both");
-        if (cfile ? rl_bisect_cand_read_file(cfile, &cl, err, sizeof err)
-                  : rl_bisect_cand_from_strings(cands, ncands, &cl, err, sizeof err))
-            RL__USAGE("bisect: %s", err);
+        int git = good || bad || build_cmd || run_cmd || repo;
+        if ((cfile != NULL) + (ncands > 0) + git > 1)
+            RL__USAGE("bisect: give --candidates FILE, --candidate CMD or --good/--bad, one of them");
+        if (git && (!good || !bad || !run_cmd))
+            RL__USAGE("bisect: a git range needs --good REV, --bad REV and --run CMD (and usually --build-cmd)");
         if (!results)
             results = owned_dir = rl_default_results_dir("bisect");
         s.dir = results;
         if (rl_dir_in_use(results))
             RL__USAGE("bisect: %s already holds trials; continue them with --resume %s", results, results);
+        if (git) {
+            if (rl_mkdir_p(results) != 0 || !(s.wt_root = rl__worktrees(results)) ||
+                !(cl.git_repo = rl__abspath(repo ? repo : ".")) || !(cl.git_build = rl_strdup(build_cmd ? build_cmd : "true"))) {
+                rc = rl_internal("cannot make %s or find the repository's absolute path", results);
+                goto out;
+            }
+            if (rl_bisect_git_candidates(&cl, cl.git_repo, good, bad, run_cmd, s.wt_root, err, sizeof err) != 0)
+                RL__USAGE("bisect: %s", err);
+        } else if (cfile ? rl_bisect_cand_read_file(cfile, &cl, err, sizeof err)
+                         : rl_bisect_cand_from_strings(cands, ncands, &cl, err, sizeof err)) {
+            RL__USAGE("bisect: %s", err);
+        }
         if (!have_seed)
             s.base_seed = rl_random_seed();
     }
@@ -528,10 +610,14 @@ int rl_cmd_bisect(int argc, char **argv)
     s.other = calloc(nn, sizeof *s.other);
     s.hangs = calloc(nn, sizeof *s.hangs);
     s.errors = calloc(nn, sizeof *s.errors);
-    if (!s.other || !s.hangs || !s.errors || rl_bisect_init(&s.b, cl.n, &bo) != 0) {
+    s.built = calloc(nn, sizeof *s.built);
+    if (!s.other || !s.hangs || !s.errors || !s.built || rl_bisect_init(&s.b, cl.n, &bo) != 0) {
         rc = rl_internal("out of memory");
         goto out;
     }
+    for (int i = 0; i < cl.n; i++)
+        s.built[i] = !cl.git_repo || rl_bisect_git_built(&cl, i, s.wt_root);
+    s.need_build = -1;
     if (resume) {
         if (rl_dir_read_for_resume(resume, NULL, err, sizeof err) != 0)
             RL__USAGE("%s", err);
@@ -568,11 +654,38 @@ int rl_cmd_bisect(int argc, char **argv)
     /* A worker stops when the search says stop; the trials still running
      * then may move the posterior back below the confidence, so go on until
      * the search itself agrees or the budget is spent. */
+    int end_unbuildable = 0;
     for (;;) {
         e.t0 = rl_now();
+        s.need_build = -1;
         erc = rl_engine_run(&e);
         if (erc != 0)
             break;
+        if (s.need_build >= 0) {
+            int c = s.need_build;
+            char *log = rl_aprintf("%s/%s.log", s.wt_root, cl.c[c].name);
+            char *logdir = rl_strdup(s.wt_root);
+            fprintf(stderr, "racelab: bisect: building %s (candidate %d of %d)\n", cl.c[c].name, c, cl.n - 1);
+            int b = log && logdir && rl_mkdir_p(logdir) == 0 ? rl_bisect_git_build(&cl, c, s.wt_root, log, err, sizeof err) : -1;
+            if (b == 1)
+                fprintf(stderr, "racelab: bisect: %s does not build (see %s)\n", cl.c[c].name, log);
+            free(log);
+            free(logdir);
+            if (b < 0) {
+                erc = -1;
+                fprintf(stderr, "racelab: %s\n", err);
+                break;
+            }
+            s.built[c] = b == 0 ? 1 : -1;
+            if (b == 1) {
+                rl_bisect_skip(&s.b, c);
+                if (c == 0 || c == cl.n - 1) {
+                    end_unbuildable = 1;
+                    break;
+                }
+            }
+            continue;
+        }
         int c;
         s.state = rl_bisect_next(&s.b, &c);
         if (s.state != RL_BISECT_RUN || s.started >= s.max_trials ||
@@ -586,6 +699,10 @@ int rl_cmd_bisect(int argc, char **argv)
     int status;
     if (erc == 1)
         status = 4;
+    else if (end_unbuildable)
+        status = 5;
+    else if (s.state == RL_BISECT_STUCK)
+        status = 6;
     else if (s.state == RL_BISECT_FOUND)
         status = 0;
     else if (s.state == RL_BISECT_GOOD_END_CRASHES)
@@ -618,6 +735,8 @@ out:
     free(s.hangs);
     free(s.errors);
     free(s.used);
+    free(s.built);
+    free(s.wt_root);
     for (int i = 0; i < s.nosig; i++)
         free(s.osig[i]);
     free(s.osig);

@@ -211,6 +211,23 @@ static int cand_line(void *ctx, char *line, int lineno)
             r->l->signature = rl_strdup(line + 10);
             return 0;
         }
+        if (strncmp(line, "git-repo ", 9) == 0 || strncmp(line, "git-build ", 10) == 0) {
+            char **slot = line[4] == 'r' ? &r->l->git_repo : &r->l->git_build;
+            free(*slot);
+            *slot = rl_strdup(strchr(line, ' ') + 1);
+            return 0;
+        }
+        if (strncmp(line, "rev ", 4) == 0) {
+            char name[80], hash[80];
+            int c;
+            if (sscanf(line + 4, "%79s %79s", name, hash) != 2 || (c = rl_bisect_cand_find(r->l, name)) < 0) {
+                snprintf(r->err, r->errlen, "%s:%d: rev of no candidate", r->path, lineno);
+                return 1;
+            }
+            free(r->l->c[c].rev);
+            r->l->c[c].rev = rl_strdup(hash);
+            return 0;
+        }
         if (strncmp(line, "candidate ", 10) != 0) {
             snprintf(r->err, r->errlen, "%s:%d: not a line of bisect.conf", r->path, lineno);
             return 1;
@@ -251,10 +268,13 @@ void rl_bisect_cand_list_free(rl_bisect_cand_list_t *l)
         for (int j = 0; j < l->c[i].argc; j++)
             free(l->c[i].argv[j]);
         free(l->c[i].argv);
+        free(l->c[i].rev);
     }
     free(l->c);
     free(l->signature);
     free(l->noise);
+    free(l->git_repo);
+    free(l->git_build);
     memset(l, 0, sizeof *l);
 }
 
@@ -291,6 +311,13 @@ int rl_bisect_conf_write(const char *dir, const rl_bisect_cand_list_t *l, const 
         }
         fputc('\n', f);
     }
+    if (l->git_repo)
+        fprintf(f, "git-repo %s\n", l->git_repo);
+    if (l->git_build)
+        fprintf(f, "git-build %s\n", l->git_build);
+    for (int i = 0; i < l->n; i++)
+        if (l->c[i].rev)
+            fprintf(f, "rev %s %s\n", l->c[i].name, l->c[i].rev);
     return fclose(f) == 0 ? 0 : -1;
 }
 

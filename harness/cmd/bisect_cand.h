@@ -10,6 +10,7 @@ typedef struct {
     char *name;       /* "NAME:" before the command, or c<index> */
     int argc;
     char **argv;
+    char *rev;        /* git mode: the full commit hash, else NULL */
 } rl_bisect_cand_t;
 
 typedef struct {
@@ -17,6 +18,8 @@ typedef struct {
     int n;
     char *signature;  /* as recorded in bisect.conf (NULL: any crash) */
     char *noise;      /* as recorded in bisect.conf */
+    char *git_repo;   /* git mode: the repository, */
+    char *git_build;  /* the build command run in each revision's worktree */
 } rl_bisect_cand_list_t;
 
 /* Splits a command line into words: blanks separate them; '...' is taken
@@ -34,10 +37,26 @@ int rl_bisect_cand_from_strings(const char *const *lines, int n, rl_bisect_cand_
 int rl_bisect_cand_find(const rl_bisect_cand_list_t *l, const char *name);
 void rl_bisect_cand_list_free(rl_bisect_cand_list_t *l);
 
-/* DIR/bisect.conf: the noise, the signature and the candidates, quoted so
- * that reading gives the same argv back.  0 or -1. */
+/* DIR/bisect.conf: the noise, the signature, the candidates (quoted so that
+ * reading gives the same argv back) and in git mode the repository, the
+ * build command and each candidate's commit.  0 or -1. */
 int rl_bisect_conf_write(const char *dir, const rl_bisect_cand_list_t *l, const char *signature,
                          const char *noise);
 int rl_bisect_conf_read(const char *dir, rl_bisect_cand_list_t *l, char *err, size_t errlen);
+
+/* Git mode (cmd/bisect_git.c).  Candidates: good, then the first-parent
+ * commits of good..bad oldest first (bad last), named by 12-digit hashes,
+ * each running run_cmd with {build} replaced by wt_root/NAME.  0 or -1
+ * (err). */
+int rl_bisect_git_candidates(rl_bisect_cand_list_t *l, const char *repo, const char *good, const char *bad,
+                             const char *run_cmd, const char *wt_root, char *err, size_t errlen);
+/* Checks candidate i out in wt_root/NAME (a detached worktree) and runs
+ * the build command there, output to log.  Remembers success in
+ * wt_root/NAME.built, so a resumed bisect builds nothing twice.  Returns
+ * 0 built, 1 the build failed, -1 racelab could not even try (err). */
+int rl_bisect_git_build(const rl_bisect_cand_list_t *l, int i, const char *wt_root, const char *log, char *err,
+                        size_t errlen);
+/* 1 when candidate i's worktree is already built. */
+int rl_bisect_git_built(const rl_bisect_cand_list_t *l, int i, const char *wt_root);
 
 #endif

@@ -46,7 +46,8 @@ int rl_bisect_init(rl_bisect_t *b, int n, const rl_bisect_opts_t *o)
     b->tail_c = calloc(nn + 1, sizeof *b->tail_c);
     b->post = calloc(nn, sizeof *b->post);
     b->gain = calloc(nn, sizeof *b->gain);
-    if (!b->trials || !b->crashes || !b->tail_t || !b->tail_c || !b->post || !b->gain) {
+    b->skip = calloc(nn, sizeof *b->skip);
+    if (!b->trials || !b->crashes || !b->tail_t || !b->tail_c || !b->post || !b->gain || !b->skip) {
         rl_bisect_free(b);
         return -1;
     }
@@ -63,6 +64,7 @@ void rl_bisect_free(rl_bisect_t *b)
     free(b->tail_c);
     free(b->post);
     free(b->gain);
+    free(b->skip);
     memset(b, 0, sizeof *b);
 }
 
@@ -157,6 +159,12 @@ void rl_bisect_set(rl_bisect_t *b, int i, long trials, long crashes)
     b->trials[i] = trials;
     b->crashes[i] = crashes;
     rl_bisect_recompute(b);
+}
+
+void rl_bisect_skip(rl_bisect_t *b, int i)
+{
+    if (i >= 0 && i < b->n)
+        b->skip[i] = 1;
 }
 
 int rl_bisect_best(const rl_bisect_t *b, double *p)
@@ -285,15 +293,10 @@ rl_bisect_state_t rl_bisect_next(rl_bisect_t *b, int *cand)
     rl_bisect_gains(b);
     int best = -1;
     for (int i = 0; i < n; i++)
-        if (b->gain[i] > 0 && (best < 0 || b->gain[i] > b->gain[best]))
+        if (!b->skip[i] && b->gain[i] > 0 && (best < 0 || b->gain[i] > b->gain[best]))
             best = i;
-    if (best < 0) {
-        /* No trial is informative (rounding): the posterior median. */
-        double s = 0;
-        for (best = 1; best < n - 1; best++)
-            if ((s += b->post[best]) >= 0.5)
-                break;
-    }
+    if (best < 0)
+        return RL_BISECT_STUCK;   /* only the skipped ones would tell */
     *cand = best;
     return RL_BISECT_RUN;
 }

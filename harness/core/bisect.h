@@ -61,6 +61,7 @@ typedef struct {
     long *tail_t, *tail_c;     /* sums over candidates j >= k (index k, 0 .. n) */
     double *post;              /* post[k]: P(first bad = k | data); post[0] = 0 */
     double *gain;              /* information of one trial at each candidate (nats) */
+    unsigned char *skip;       /* candidates that cannot be run (rl_bisect_skip) */
 } rl_bisect_t;
 
 /* 0, or -1 when out of memory or n < 2. */
@@ -78,6 +79,9 @@ void rl_bisect_set(rl_bisect_t *b, int i, long trials, long crashes);
  * numbers rl_bisect_add reaches trial by trial, in any order. */
 void rl_bisect_recompute(rl_bisect_t *b);
 
+/* Marks candidate i as one that cannot be run (e.g. it does not build):
+ * the search chooses it no more.  Its trials so far still count. */
+void rl_bisect_skip(rl_bisect_t *b, int i);
 /* The most probable first bad candidate; *p its posterior (may be NULL). */
 int rl_bisect_best(const rl_bisect_t *b, double *p);
 /* Posterior mean of the bad rate given that k is the first bad. */
@@ -94,6 +98,8 @@ typedef enum {
     RL_BISECT_FOUND,           /* rl_bisect_best holds posterior >= confidence */
     RL_BISECT_GOOD_END_CRASHES,/* with RL_NOISE_NONE the good end crashed:
                                   the model is wrong (give a noise rate) */
+    RL_BISECT_STUCK,           /* no trial that can be run tells more (the
+                                  boundary is next to skipped candidates) */
 } rl_bisect_state_t;
 
 /* The next step: which candidate to run, or why to stop.  Deterministic

@@ -220,3 +220,68 @@ Test(bisect_cli, kill_and_resume_loses_and_repeats_nothing, .timeout = 300)
     rl_trial_list_free(&before);
     rl_trial_list_free(&after);
 }
+
+/* prog.c at one commit of the throwaway repository: crashes with the
+ * signature at the given rate (0 before the bad commit). */
+static void write_prog(double rate, int version)
+{
+    FILE *f = fopen("repo/prog.c", "w");
+    cr_assert(f);
+    fprintf(f,
+            "#include <stdio.h>\n#include <stdlib.h>\n"
+            "#define RATE %g\n#define VERSION %d\n"
+            "int main(void)\n{\n"
+            "    const char *s = getenv(\"RACELAB_SEED\");\n"
+            "    unsigned long long z = (s ? strtoull(s, 0, 10) : 0) + 0x9e3779b97f4a7c15ULL;\n"
+            "    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;\n"
+            "    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;\n"
+            "    z ^= z >> 31;\n"
+            "    if ((double)(z >> 11) * 0x1.0p-53 < RATE) {\n"
+            "        fprintf(stderr, \"fatal error: flaky bug (version %%d)\\n\", VERSION);\n"
+            "        abort();\n"
+            "    }\n"
+            "    return 0;\n}\n",
+            rate, version);
+    fclose(f);
+}
+
+static void sh(const char *cmd)
+{
+    int st = system(cmd);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "failed: %s", cmd);
+}
+
+/* A repository of 64 commits; commit 40 brings in a crash of 10% per run.
+ * racelab bisect builds each probed commit in a worktree of its own and
+ * names commit 40. */
+Test(bisect_cli, git_range_names_the_commit_that_brought_the_crash_in, .timeout = 600)
+{
+    tmpdir();
+    sh("git init -q repo");
+    char bad_hash[64] = "";
+    for (int i = 0; i < 64; i++) {
+        write_prog(i >= 40 ? 0.1 : 0, i);
+        char cmd[256];
+        snprintf(cmd, sizeof cmd,
+                 "cd repo && git add prog.c && git -c user.name=t -c user.email=t@example.com commit -qm 'commit %d'",
+                 i);
+        sh(cmd);
+        if (i == 0)
+            sh("cd repo && git tag good");
+        if (i == 40) {
+            sh("cd repo && git rev-parse HEAD > ../bad.txt");
+            char *h = slurp("bad.txt");
+            snprintf(bad_hash, sizeof bad_hash, "%.12s", h);
+        }
+    }
+    cr_assert_eq(run("--repo repo --good good --bad HEAD --build-cmd 'cc -o prog prog.c' --run '{build}/prog' "
+                     "--signature 'flaky bug' --jobs 2 --seed 17 --results r --json r.json"),
+                 0, "%s", slurp("out.txt"));
+    assert_found(bad_hash);
+    char *o = slurp("out.txt");
+    cr_assert(strstr(o, "64 candidates"), "%s", o);
+    /* built on demand, not all 64 */
+    sh("ls r/worktrees | grep -c 'built$' > nbuilt.txt");
+    int nbuilt = atoi(slurp("nbuilt.txt"));
+    cr_assert(nbuilt >= 3 && nbuilt < 64, "%d worktrees built", nbuilt);
+}
