@@ -299,6 +299,7 @@ FAKE_HELP = {
     'replay': 'usage: racelab replay [--timeout T] [--spec NAME] DIR TRIAL\n',
     'plan': 'usage: racelab plan --buggy-rate P --bound B [--confidence C]\n',
     'sweep': '  --knob NAME=V\n  --fixed-n\n',
+    'bisect': '  --candidates FILE\n  --signature RE\n  --confidence C\n',
 }
 
 
