@@ -315,6 +315,124 @@ static int rl__write_json(const rl__bis_t *s, const char *path, int status, int 
     return fclose(f) == 0 ? 0 : -1;
 }
 
+/* Rows of the tables: the ends, the candidates near the answer, and every
+ * candidate that ran, holds posterior >= 0.001 or could not start. */
+static int rl__shown(const rl__bis_t *s, int i, int best)
+{
+    const rl_bisect_t *b = &s->b;
+    return (i >= best - 2 && i <= best + 2) || i == 0 || i == b->n - 1 || b->trials[i] > 0 ||
+           b->post[i] >= 0.001 || s->errors[i] > 0 || s->built[i] < 0;
+}
+
+/* The one-line verdict the reports share. */
+static void rl__headline(const rl__bis_t *s, int status, int best, char *buf, size_t len)
+{
+    const rl_bisect_t *b = &s->b;
+    if (status == 0)
+        snprintf(buf, len, "first bad: %s (candidate %d of %d), posterior %.4f; last good: %s",
+                 s->cl->c[best].name, best, b->n - 1, b->post[best], s->cl->c[best - 1].name);
+    else
+        snprintf(buf, len, "not found (%s); most probable first bad: %s, posterior %.4f",
+                 rl__status_name(status), s->cl->c[best].name, b->post[best]);
+}
+
+static void rl__html_text(FILE *f, const char *t)
+{
+    for (; t && *t; t++) {
+        if (*t == '<')
+            fputs("&lt;", f);
+        else if (*t == '>')
+            fputs("&gt;", f);
+        else if (*t == '&')
+            fputs("&amp;", f);
+        else if (*t == '"')
+            fputs("&quot;", f);
+        else
+            fputc(*t, f);
+    }
+}
+
+static int rl__write_markdown(const rl__bis_t *s, const char *path, int status, int best, double wall)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    const rl_bisect_t *b = &s->b;
+    char head[256];
+    rl__headline(s, status, best, head, sizeof head);
+    fprintf(f, "# racelab bisect\n\n**%s**\n\n", head);
+    fprintf(f, "%d candidates, signature `%s`, confidence %.4g, %ld trials in %.1f s, base seed %llu.\n\n",
+            b->n, s->sig ? s->sig : "any crash", b->o.confidence, s->counted, wall,
+            (unsigned long long)s->base_seed);
+    fputs("| # | candidate | trials | crashes | other | hang | error | posterior |\n"
+          "|---:|---|---:|---:|---:|---:|---:|---:|\n", f);
+    for (int i = 0; i < b->n; i++)
+        if (rl__shown(s, i, best))
+            fprintf(f, "| %d | %s%s%s | %ld | %ld | %ld | %ld | %ld | %.4f |\n", i, i == best ? "**" : "",
+                    s->cl->c[i].name, i == best ? "**" : "", b->trials[i], b->crashes[i], s->other[i],
+                    s->hangs[i], s->errors[i], b->post[i]);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+/* A bar chart of v[0..n-1] (scaled to top) as inline SVG. */
+static void rl__svg_bars(FILE *f, const char *title, const double *v, int n, double top, int best)
+{
+    int w = 720, h = 160, pad = 30;
+    double bw = (double)(w - 2 * pad) / n;
+    fprintf(f, "<h2>%s</h2>\n<svg width=\"%d\" height=\"%d\" role=\"img\">\n", title, w, h + 20);
+    fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>\n", pad, h, w - pad, h);
+    for (int i = 0; i < n; i++) {
+        double y = top > 0 ? v[i] / top * (h - 10) : 0;
+        fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"><title>%d: %.4g</title></rect>\n",
+                pad + i * bw, h - y, bw > 2 ? bw - 1 : bw, y, i == best ? "#c0392b" : "#2c7fb8", i, v[i]);
+    }
+    fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"11\">0</text><text x=\"%d\" y=\"%d\" font-size=\"11\" "
+               "text-anchor=\"end\">%d</text>\n</svg>\n",
+            pad, h + 14, w - pad, h + 14, n - 1);
+}
+
+static int rl__write_html(const rl__bis_t *s, const char *path, int status, int best, double wall)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    const rl_bisect_t *b = &s->b;
+    char head[256];
+    rl__headline(s, status, best, head, sizeof head);
+    fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>racelab bisect</title>\n"
+          "<style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 8px;text-align:right}"
+          "td:nth-child(2){text-align:left}.best{font-weight:bold;color:#c0392b}</style></head><body>\n"
+          "<h1>racelab bisect</h1>\n<p><strong>", f);
+    rl__html_text(f, head);
+    fprintf(f, "</strong></p>\n<p>%d candidates, signature <code>", b->n);
+    rl__html_text(f, s->sig ? s->sig : "any crash");
+    fprintf(f, "</code>, confidence %.4g, %ld trials in %.1f s, base seed %llu.</p>\n", b->o.confidence, s->counted,
+            wall, (unsigned long long)s->base_seed);
+    double *t = malloc((size_t)b->n * sizeof *t);
+    if (t) {
+        double tmax = 0;
+        for (int i = 0; i < b->n; i++) {
+            t[i] = (double)b->trials[i];
+            if (t[i] > tmax)
+                tmax = t[i];
+        }
+        rl__svg_bars(f, "Posterior: P(first bad = candidate)", b->post, b->n, 1.0, best);
+        rl__svg_bars(f, "Trials per candidate", t, b->n, tmax, best);
+        free(t);
+    }
+    fputs("<h2>Candidates</h2>\n<table>\n<tr><th>#</th><th>candidate</th><th>trials</th><th>crashes</th>"
+          "<th>other</th><th>hang</th><th>error</th><th>posterior</th></tr>\n", f);
+    for (int i = 0; i < b->n; i++)
+        if (rl__shown(s, i, best)) {
+            fprintf(f, "<tr%s><td>%d</td><td>", i == best ? " class=\"best\"" : "", i);
+            rl__html_text(f, s->cl->c[i].name);
+            fprintf(f, "</td><td>%ld</td><td>%ld</td><td>%ld</td><td>%ld</td><td>%ld</td><td>%.4f</td></tr>\n",
+                    b->trials[i], b->crashes[i], s->other[i], s->hangs[i], s->errors[i], b->post[i]);
+        }
+    fputs("</table>\n</body></html>\n", f);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
 static void rl__report(const rl__bis_t *s, int status, int best, double wall, int jobs)
 {
     const rl_bisect_t *b = &s->b;
@@ -369,8 +487,7 @@ static void rl__report(const rl__bis_t *s, int status, int best, double wall, in
     printf("  %-4s %-20s %7s %7s %6s %5s %5s %10s\n", "#", "candidate", "trials", "crashes", "other", "hang",
            "error", "posterior");
     for (int i = 0; i < n; i++) {
-        int near = i >= best - 2 && i <= best + 2;
-        if (!near && i != 0 && i != n - 1 && b->trials[i] == 0 && b->post[i] < 0.001 && s->errors[i] == 0)
+        if (!rl__shown(s, i, best))
             continue;
         printf("  %-4d %-20s %7ld %7ld %6ld %5ld %5ld %10.4f%s%s\n", i, s->cl->c[i].name, b->trials[i],
                b->crashes[i], s->other[i], s->hangs[i], s->errors[i], b->post[i],
@@ -417,6 +534,8 @@ static const char rl__bisect_help[] =
     "  --build DIR        value of {build} (default $RACELAB_BUILD or build)\n"
     "  --keep-logs        keep the output of passing trials too\n"
     "  --json FILE        write the result and the posterior as JSON\n"
+    "  --markdown FILE    ... as a Markdown table\n"
+    "  --html FILE        ... as an HTML page with the posterior as a chart\n"
     "exit status: 0 found, 1 not found (budget, an end that is not what it should be),\n"
     "64 bad arguments, 70 internal error, 128+N interrupted\n";
 
@@ -430,6 +549,7 @@ int rl_cmd_bisect(int argc, char **argv)
     rl_bisect_opts_t bo;
     rl_bisect_default_opts(&bo);
     int jobs = rl_ncpus(), have_seed = 0;
+    const char *markdown = NULL, *html = NULL;
     const char *results = NULL, *resume = NULL, *json = NULL, *cfile = NULL, *noise = NULL, *v;
     const char *good = NULL, *bad = NULL, *repo = NULL, *build_cmd = NULL, *run_cmd = NULL;
     const char **cands = NULL;
@@ -524,6 +644,14 @@ int rl_cmd_bisect(int argc, char **argv)
             if (m < 0)
                 RL__USAGE("bisect: --build needs a directory");
             s.build = v;
+        } else if ((m = rl_opt(argc, argv, &i, "--markdown", &v))) {
+            if (m < 0)
+                RL__USAGE("bisect: --markdown needs a file");
+            markdown = v;
+        } else if ((m = rl_opt(argc, argv, &i, "--html", &v))) {
+            if (m < 0)
+                RL__USAGE("bisect: --html needs a file");
+            html = v;
         } else if ((m = rl_opt(argc, argv, &i, "--json", &v))) {
             if (m < 0)
                 RL__USAGE("bisect: --json needs a file");
@@ -715,6 +843,10 @@ int rl_cmd_bisect(int argc, char **argv)
     rl__report(&s, status, best, wall, jobs);
     if (json && rl__write_json(&s, json, status, best, wall) != 0)
         fprintf(stderr, "racelab: cannot write %s\n", json);
+    if (markdown && rl__write_markdown(&s, markdown, status, best, wall) != 0)
+        fprintf(stderr, "racelab: cannot write %s\n", markdown);
+    if (html && rl__write_html(&s, html, status, best, wall) != 0)
+        fprintf(stderr, "racelab: cannot write %s\n", html);
     if (erc == 1) {
         printf("continue with: racelab bisect --resume %s\n", s.dir);
         rc = rl_interrupted_exit();

@@ -77,9 +77,13 @@ Test(bisect_cli, names_the_first_bad_candidate, .timeout = 120)
 {
     tmpdir();
     write_cands(16, 11, 0.3, 0, 0.05, 0);
-    cr_assert_eq(run("--candidates cands.txt --signature 'flaky bug' --jobs 2 --seed 1 --results r --json r.json"),
+    cr_assert_eq(run("--candidates cands.txt --signature 'flaky bug' --jobs 2 --seed 1 --results r --json r.json "
+                     "--markdown r.md --html r.html"),
                  0, "%s", slurp("out.txt"));
     assert_found("v11");
+    cr_assert(strstr(slurp("r.md"), "**first bad: v11 (candidate 11 of 15)"), "%s", slurp("r.md"));
+    char *h = slurp("r.html");
+    cr_assert(strstr(h, "first bad: v11") && strstr(h, "<svg") && strstr(h, "Posterior"), "%s", h);
     /* the unrelated crashes are shown, not counted */
     cr_assert(strstr(slurp("out.txt"), "panic: unrelated"), "%s", slurp("out.txt"));
 }
