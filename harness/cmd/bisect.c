@@ -11,6 +11,7 @@
 #include "cmd/bisect_cand.h"
 #include "core/bisect.h"
 #include "core/seed.h"
+#include "core/spec.h"
 #include "core/stats.h"
 #include "os/os.h"
 #include "run/engine.h"
@@ -455,7 +456,8 @@ static void rl__report(const rl__bis_t *s, int status, int best, double wall, in
                s->cl->c[0].name, b->crashes[0], b->trials[0]);
         break;
     case 3:
-        printf("the bad end %s never crashed with the signature (%ld trials): nothing to look for\n",
+        printf("the bad end %s never crashed with the signature (%ld trials): nothing to look for (are the ends "
+               "the wrong way round?)\n",
                s->cl->c[n - 1].name, b->trials[n - 1]);
         break;
     case 5:
@@ -502,14 +504,66 @@ static void rl__report(const rl__bis_t *s, int status, int best, double wall, in
            (unsigned long long)s->base_seed, s->dir);
 }
 
+/* Candidates from a spec's variants: the spec's command and arguments, then
+ * the variant's, in the order of order (comma separated) or the spec's. */
+static int rl__spec_candidates(const char *path, const char *order, rl_bisect_cand_list_t *l, char *err,
+                               size_t errlen)
+{
+    rl_spec_t sp;
+    if (rl_spec_load(path, &sp, err, errlen) != 0)
+        return -1;
+    int rc = 0;
+    char *list = order ? rl_strdup(order) : NULL;
+    char *save = list, *tok;
+    for (int i = 0; rc == 0; i++) {
+        int v;
+        if (list) {
+            if (!(tok = strtok(save, ",")))
+                break;
+            save = NULL;
+            if ((v = rl_spec_variant(&sp, tok)) < 0) {
+                snprintf(err, errlen, "%s has no variant %s", path, tok);
+                rc = -1;
+                break;
+            }
+        } else if ((v = i) >= sp.nvariants) {
+            break;
+        }
+        const rl_variant_t *var = &sp.variants[v];
+        rl_bisect_cand_t c = { .name = rl_strdup(var->name), .argc = sp.argc + var->argc };
+        c.argv = calloc((size_t)c.argc + 1, sizeof *c.argv);
+        int twice = rl_bisect_cand_find(l, var->name) >= 0;
+        rl_bisect_cand_t *nc = c.name && c.argv && !twice ? realloc(l->c, (size_t)(l->n + 1) * sizeof *nc) : NULL;
+        if (!nc) {
+            snprintf(err, errlen, twice ? "variant %s given twice" : "out of memory", var->name);
+            free(c.name);
+            free(c.argv);
+            rc = -1;
+            break;
+        }
+        for (int j = 0; j < sp.argc; j++)
+            c.argv[j] = rl_strdup(sp.argv[j]);
+        for (int j = 0; j < var->argc; j++)
+            c.argv[sp.argc + j] = rl_strdup(var->argv[j]);
+        l->c = nc;
+        l->c[l->n++] = c;
+    }
+    free(list);
+    rl_spec_free(&sp);
+    return rc;
+}
+
 static const char rl__bisect_help[] =
     "usage: racelab bisect [options] --candidates FILE\n"
     "       racelab bisect [options] --candidate CMD --candidate CMD ...\n"
+    "       racelab bisect [options] --spec SPEC [--variants GOOD,...,BAD]\n"
     "       racelab bisect [options] --good REV --bad REV --build-cmd CMD --run CMD\n"
     "       racelab bisect --resume DIR [options]\n"
     "  finds the first candidate (good end first, bad end last) that crashes\n"
     "  --candidates FILE  one candidate a line, in order: [NAME:] CMD ARGS...\n"
     "  --candidate CMD    one candidate, in order (repeat; quoted like a line)\n"
+    "  --spec SPEC        the candidates are the spec's variants, in its order\n"
+    "  --variants LIST    ... or in this order (comma separated, good end first)\n"
     "  --good REV         git mode: the good revision; candidates are it and the\n"
     "                     first-parent commits after it up to --bad REV\n"
     "  --bad REV          git mode: the bad revision\n"
@@ -551,6 +605,7 @@ int rl_cmd_bisect(int argc, char **argv)
     int jobs = rl_ncpus(), have_seed = 0;
     const char *markdown = NULL, *html = NULL;
     const char *results = NULL, *resume = NULL, *json = NULL, *cfile = NULL, *noise = NULL, *v;
+    const char *spec = NULL, *variants = NULL;
     const char *good = NULL, *bad = NULL, *repo = NULL, *build_cmd = NULL, *run_cmd = NULL;
     const char **cands = NULL;
     int ncands = 0;
@@ -580,6 +635,14 @@ int rl_cmd_bisect(int argc, char **argv)
             }
             cands = nc;
             cands[ncands++] = v;
+        } else if ((m = rl_opt(argc, argv, &i, "--spec", &v))) {
+            if (m < 0)
+                RL__USAGE("bisect: --spec needs a spec file");
+            spec = v;
+        } else if ((m = rl_opt(argc, argv, &i, "--variants", &v))) {
+            if (m < 0)
+                RL__USAGE("bisect: --variants needs a comma-separated list of variants");
+            variants = v;
         } else if ((m = rl_opt(argc, argv, &i, "--good", &v))) {
             if (m < 0)
                 RL__USAGE("bisect: --good needs a revision");
@@ -663,7 +726,7 @@ int rl_cmd_bisect(int argc, char **argv)
     if (resume) {
         if (results && strcmp(results, resume) != 0)
             RL__USAGE("bisect: --resume DIR already names the results directory");
-        if (cfile || ncands || s.sig || noise || good || bad || repo || build_cmd || run_cmd)
+        if (cfile || ncands || s.sig || noise || good || bad || repo || build_cmd || run_cmd || spec || variants)
             RL__USAGE("bisect: --resume takes the candidates, --signature and --noise recorded in %s", resume);
         s.dir = resume;
         if (rl_bisect_conf_read(resume, &cl, err, sizeof err) != 0)
@@ -684,8 +747,10 @@ int rl_cmd_bisect(int argc, char **argv)
         }
     } else {
         int git = good || bad || build_cmd || run_cmd || repo;
-        if ((cfile != NULL) + (ncands > 0) + git > 1)
-            RL__USAGE("bisect: give --candidates FILE, --candidate CMD or --good/--bad, one of them");
+        if ((cfile != NULL) + (ncands > 0) + git + (spec != NULL) > 1)
+            RL__USAGE("bisect: give --candidates FILE, --candidate CMD, --spec SPEC or --good/--bad, one of them");
+        if (variants && !spec)
+            RL__USAGE("bisect: --variants goes with --spec");
         if (git && (!good || !bad || !run_cmd))
             RL__USAGE("bisect: a git range needs --good REV, --bad REV and --run CMD (and usually --build-cmd)");
         if (!results)
@@ -700,6 +765,9 @@ int rl_cmd_bisect(int argc, char **argv)
                 goto out;
             }
             if (rl_bisect_git_candidates(&cl, cl.git_repo, good, bad, run_cmd, s.wt_root, err, sizeof err) != 0)
+                RL__USAGE("bisect: %s", err);
+        } else if (spec) {
+            if (rl__spec_candidates(spec, variants, &cl, err, sizeof err) != 0)
                 RL__USAGE("bisect: %s", err);
         } else if (cfile ? rl_bisect_cand_read_file(cfile, &cl, err, sizeof err)
                          : rl_bisect_cand_from_strings(cands, ncands, &cl, err, sizeof err)) {

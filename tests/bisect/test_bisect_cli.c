@@ -106,6 +106,27 @@ Test(bisect_cli, right_across_seeds, .timeout = 300)
     }
 }
 
+/* A spec's variants as candidates, in the spec's order or --variants'. */
+Test(bisect_cli, spec_variants, .timeout = 120)
+{
+    tmpdir();
+    FILE *f = fopen("f.repro", "w");
+    cr_assert(f);
+    fprintf(f, "name flakyspec\nissue https://example.com/1\ncommand %s\nargs --other-rate 0\ntimeout 10\n"
+               "trials 10\nvariant a --crash-rate 0\nvariant b --crash-rate 0\nvariant c --crash-rate 0.4\n"
+               "variant d --crash-rate 0.4\nexpect d crash /flaky/ rate >= 0.1\n",
+            env("FLAKY"));
+    fclose(f);
+    cr_assert_eq(run("--spec f.repro --results r1 --seed 4 --jobs 2 --json r.json"), 0, "%s", slurp("out.txt"));
+    assert_found("c");
+    /* the wrong way round: the "bad" end is the clean one */
+    cr_assert_eq(run("--spec f.repro --variants d,a --results r2 --seed 4 --max-trials 30"), 1);
+    cr_assert(strstr(slurp("out.txt"), "the bad end a never crashed"), "%s", slurp("out.txt"));
+    cr_assert_eq(run("--spec f.repro --variants a,b,b --results r3"), 64);
+    cr_assert_eq(run("--spec f.repro --variants a,zz --results r4"), 64);
+    cr_assert_eq(run("--variants a,b --candidates cands.txt"), 64);
+}
+
 Test(bisect_cli, ends_that_are_not_what_they_should_be, .timeout = 120)
 {
     tmpdir();
