@@ -19,8 +19,10 @@
  *
  * usage: bisect-sim [--searches S] [--n 64,1024] [--p1 0.02,0.1,0.5,0.9]
  *                   [--p0 0,0.005] [--confidence C] [--seed X] [--threads T]
- *                   [--noise-known] [--max-trials M] [--margin L]
- * (--margin: the search's rate_margin, default the confidence; 0 none)
+ *                   [--noise-known] [--max-trials M] [--margin L] [--rate-known]
+ * (--margin: the search's rate_margin, default the confidence; 0 none.
+ * --rate-known: the search is told p1, which no real search is: how much
+ * of its cost is learning the rate.)
  * Deterministic for a given seed whatever --threads. */
 #include <math.h>
 #include <stdint.h>
@@ -83,6 +85,7 @@ typedef struct {
     int noise_known;
     long max_trials;
     double margin;            /* rl_bisect_opts_t.rate_margin */
+    int rate_known;           /* the search is told p1 (a bound, not a method) */
 } cell_t;
 
 /* One Bayesian search; returns its answer (-1: gave up), *trials spent. */
@@ -92,6 +95,12 @@ static int bayes_search(const cell_t *c, int k, rng_t *r, long *trials)
     rl_bisect_default_opts(&o);
     o.confidence = c->confidence;
     o.rate_margin = c->margin;
+    if (c->rate_known) {
+        /* a Beta prior this narrow is p1 itself; nothing left to calibrate */
+        o.bad_a = c->p1 * 1e9;
+        o.bad_b = (1 - c->p1) * 1e9;
+        o.rate_margin = 0;
+    }
     if (c->p0 > 0) {
         o.noise = c->noise_known ? RL_NOISE_FIXED : RL_NOISE_ESTIMATE;
         o.noise_rate = c->p0;
@@ -166,7 +175,7 @@ static long smallest_r(const cell_t *c, double target, double *best_acc, long *b
 {
     *best_acc = 0;
     *best_r = 1;
-    for (long t = 1; t <= 100000; t += t < 64 ? 1 : t / 16) {
+    for (long t = 1; t <= 100000; t += t < 2000 ? 1 : t / 64) {
         double acc = plain_accuracy(c, t);
         if (acc > *best_acc)
             *best_acc = acc, *best_r = t;
@@ -283,7 +292,7 @@ int main(int argc, char **argv)
 {
     long searches = 1000, max_trials = 1000000;
     double ns[8] = { 64, 1024 }, p1s[8] = { 0.02, 0.1, 0.5, 0.9 }, p0s[8] = { 0, 0.005 };
-    int nn = 2, np1 = 4, np0 = 2, threads = 1, noise_known = 0;
+    int nn = 2, np1 = 4, np0 = 2, threads = 1, noise_known = 0, rate_known = 0;
     double confidence = 0.95, margin = -1;
     uint64_t seed = 19;
     for (int i = 1; i < argc; i++) {
@@ -292,10 +301,14 @@ int main(int argc, char **argv)
             noise_known = 1;
             continue;
         }
+        if (strcmp(a, "--rate-known") == 0) {
+            rate_known = 1;
+            continue;
+        }
         if (strcmp(a, "--help") == 0 || !v) {
             fputs("usage: bisect-sim [--searches S] [--n 64,1024] [--p1 0.02,0.1,0.5,0.9] [--p0 0,0.005]\n"
                   "                  [--confidence C] [--seed X] [--threads T] [--noise-known]\n"
-                  "                  [--max-trials M] [--margin L]\n",
+                  "                  [--max-trials M] [--margin L] [--rate-known]\n",
                   strcmp(a, "--help") == 0 ? stdout : stderr);
             return strcmp(a, "--help") == 0 ? 0 : 64;
         }
@@ -326,8 +339,9 @@ int main(int argc, char **argv)
             return 64;
         }
     }
-    printf("bisect-sim: %ld searches per cell, confidence %.3g, seed %llu, p0 %s\n", searches,
-           confidence, (unsigned long long)seed, noise_known ? "given to the search" : "estimated");
+    printf("bisect-sim: %ld searches per cell, confidence %.3g, seed %llu, p0 %s, p1 %s\n", searches,
+           confidence, (unsigned long long)seed, noise_known ? "given to the search" : "estimated",
+           rate_known ? "given to the search" : "learned");
     printf("%5s %5s %6s | %6s %8s | %5s %6s %8s %8s | %5s %6s %8s | %6s %8s | %s\n", "n", "p1", "p0", "bayes",
            "trials", "r", "plain", "trials", "1stcrash", "r95", "plain", "trials", "calib", "trials",
            "bayes/plain");
@@ -337,7 +351,7 @@ int main(int argc, char **argv)
             for (int d = 0; d < np0; d++) {
                 cell_t c = { .n = (int)ns[a], .p1 = p1s[b], .p0 = p0s[d], .confidence = confidence,
                              .noise_known = noise_known, .max_trials = max_trials,
-                             .margin = margin };
+                             .margin = margin, .rate_known = rate_known };
                 if (c.n < 2)
                     continue;
                 uint64_t cs = seed * 1000003u + (uint64_t)(a * 64 + b * 8 + d);
@@ -365,7 +379,9 @@ int main(int argc, char **argv)
                 if (by.acc < confidence)
                     all_ok = 0;
             }
-    printf("bisect-sim: bayes accuracy %s the confidence %.3g in every cell\n", all_ok ? "reaches" : "MISSES",
-           confidence);
+    printf("bisect-sim: bayes accuracy %s the confidence %.3g\n",
+           all_ok ? "reaches" : "MISSES (in at least one cell)", confidence);
+    if (all_ok)
+        printf("bisect-sim: in every cell\n");
     return all_ok ? 0 : 1;
 }
