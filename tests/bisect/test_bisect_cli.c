@@ -299,12 +299,17 @@ Test(bisect_cli, git_range_names_the_commit_that_brought_the_crash_in, .timeout 
             snprintf(bad_hash, sizeof bad_hash, "%.12s", h);
         }
     }
+    /* a budget too small first, then --resume: no commit is built twice */
     cr_assert_eq(run("--repo repo --good good --bad HEAD --build-cmd 'cc -o prog prog.c' --run '{build}/prog' "
-                     "--signature 'flaky bug' --jobs 2 --seed 17 --results r --json r.json"),
-                 0, "%s", slurp("out.txt"));
-    assert_found(bad_hash);
+                     "--signature 'flaky bug' --jobs 2 --seed 17 --results r --max-trials 40"),
+                 1, "%s", slurp("out.txt"));
     char *o = slurp("out.txt");
-    cr_assert(strstr(o, "64 candidates"), "%s", o);
+    cr_assert(strstr(o, "64 candidates") && strstr(o, "before the budget ran out"), "%s", o);
+    sh("grep -o 'building [0-9a-f]*' out.txt > built1.txt");
+    cr_assert_eq(run("--resume r --jobs 2 --json r.json"), 0, "%s", slurp("out.txt"));
+    assert_found(bad_hash);
+    sh("grep -o 'building [0-9a-f]*' out.txt >> built1.txt; sort built1.txt | uniq -d > twice.txt");
+    cr_assert_str_eq(slurp("twice.txt"), "", "built twice: %s", slurp("twice.txt"));
     /* built on demand, not all 64 */
     sh("ls r/worktrees | grep -c 'built$' > nbuilt.txt");
     int nbuilt = atoi(slurp("nbuilt.txt"));
