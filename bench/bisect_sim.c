@@ -22,7 +22,8 @@
  *                   [--noise-known] [--max-trials M] [--margin L] [--rate-known]
  * (--margin: the search's rate_margin, default the confidence; 0 none.
  * --rate-known: the search is told p1, which no real search is: how much
- * of its cost is learning the rate.)
+ * of its cost is learning the rate.  A p1 of -1 draws the rate uniformly
+ * for each search, from the search's own prior: bayes only.)
  * Deterministic for a given seed whatever --threads. */
 #include <math.h>
 #include <stdint.h>
@@ -224,15 +225,18 @@ static void run_job(void *arg)
         rng_t r;
         rng_seed(&r, x);
         int k = 1 + (int)(rng_next(&r) % (uint64_t)(j->c->n - 1));
+        cell_t cc = *j->c;
+        if (cc.p1 < 0)
+            cc.p1 = rng_unit(&r);   /* --p1 -1: a rate from the search's own prior */
         rng_seed(&r, x + 1 + (uint64_t)j->method);
         long t = 0, e = 0;
         int ans;
         if (j->method == 0)
-            ans = bayes_search(j->c, k, &r, &t);
+            ans = bayes_search(&cc, k, &r, &t);
         else if (j->method == 1)
-            ans = plain_search(j->c, k, j->r, &r, &t, &e);
+            ans = plain_search(&cc, k, j->r, &r, &t, &e);
         else
-            ans = calib_search(j->c, k, &r, &t);
+            ans = calib_search(&cc, k, &r, &t);
         j->right += ans == k;
         j->gave_up += ans < 0;
         j->trials += t;
@@ -356,6 +360,14 @@ int main(int argc, char **argv)
                     continue;
                 uint64_t cs = seed * 1000003u + (uint64_t)(a * 64 + b * 8 + d);
                 result_t by = run_method(&c, cs, searches, threads, 0, 0);
+                if (c.p1 < 0) {
+                    /* p1 differs per search: no one r for plain bisection */
+                    printf("%5d %5s %6.3g | %6.3f %8.1f | (p1 uniform per search: bayes only)\n", c.n, "unif",
+                           c.p0, by.acc, by.mean);
+                    if (by.acc < confidence)
+                        all_ok = 0;
+                    continue;
+                }
                 /* the smallest r whose exact accuracy reaches bayes' (and
                  * the stated confidence) */
                 double best_acc;
