@@ -451,9 +451,10 @@ static void rl__report(const rl__bis_t *s, int status, int best, double wall, in
                b->o.confidence, s->cl->c[best].name, p);
         break;
     case 2:
-        printf("the good end %s crashed with the signature (%ld of %ld trials): it is not good, or good candidates "
-               "crash too (give --noise)\n",
-               s->cl->c[0].name, b->crashes[0], b->trials[0]);
+        printf("the good end %s crashed%s (%ld of %ld trials): it is not good, or good candidates crash too (give "
+               "--noise%s)\n",
+               s->cl->c[0].name, s->sig ? " with the signature" : "", b->crashes[0], b->trials[0],
+               s->sig ? "" : ", or --signature for the crash you are after");
         break;
     case 3:
         printf("the bad end %s never crashed with the signature (%ld trials): nothing to look for (are the ends "
