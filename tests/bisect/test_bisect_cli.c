@@ -20,12 +20,27 @@ static const char *env(const char *name)
     return v;
 }
 
+static char tmp_path[64];
+
+/* Removes the test's directory when the test's process ends (each test
+ * runs in a process of its own). */
+static void remove_tmpdir(void)
+{
+    char cmd[128];
+    if (tmp_path[0] && chdir("/") == 0) {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_path);
+        if (system(cmd) != 0)
+            fprintf(stderr, "could not remove %s\n", tmp_path);
+    }
+}
+
 /* A fresh directory to work in. */
 static void tmpdir(void)
 {
-    char t[] = "/tmp/rl-bisect-XXXXXX";
-    cr_assert(mkdtemp(t) != NULL);
-    cr_assert(chdir(t) == 0);
+    snprintf(tmp_path, sizeof tmp_path, "/tmp/rl-bisect-XXXXXX");
+    cr_assert(mkdtemp(tmp_path) != NULL);
+    cr_assert(chdir(tmp_path) == 0);
+    atexit(remove_tmpdir);
 }
 
 /* cands.txt: n candidates, the first bad one k, crash rate p from k on,
