@@ -16,7 +16,7 @@ as FILE:LINE: message; the exit status is 1 when there is any, 0 when there is n
    least one file; every bare *.md file name exists next to the document or at the root.
    Build outputs (build/..., {build}/..., "$B"/...) are not repository paths and are skipped.
 2. options: every --option that `racelab CMD --help` prints, for CMD in run check merge
-   replay plan sweep, appears in that command's section ("## racelab CMD") of
+   replay plan sweep bisect, appears in that command's section ("## racelab CMD") of
    docs/racelab.1.md, and every option of `racelab --help` appears in the page.
 3. keywords: every keyword the spec parser accepts appears as a "## KEYWORD" section of
    docs/racelab-repro.5.md, every expectation kind as "expect V KIND", every value of
@@ -40,7 +40,7 @@ import sys
 import tempfile
 
 PATH_PREFIXES = ('ci', 'harness', 'scenarios', 'reproducers', 'tests', 'bench', 'docs')
-COMMANDS = ('run', 'check', 'merge', 'replay', 'plan', 'sweep')
+COMMANDS = ('run', 'check', 'merge', 'replay', 'plan', 'sweep', 'bisect')
 
 # (pattern, what it is); matched case-insensitively, line by line.
 FORBIDDEN = [
@@ -299,6 +299,7 @@ FAKE_HELP = {
     'replay': 'usage: racelab replay [--timeout T] [--spec NAME] DIR TRIAL\n',
     'plan': 'usage: racelab plan --buggy-rate P --bound B [--confidence C]\n',
     'sweep': '  --knob NAME=V\n  --fixed-n\n',
+    'bisect': '  --candidates FILE\n  --signature RE\n  --confidence C\n',
 }
 
 

@@ -54,5 +54,7 @@ int rl_cmd_merge(int argc, char **argv);
 int rl_cmd_plan(int argc, char **argv);
 /* racelab sweep: a spec checked at each value of one knob (cmd/sweep.c). */
 int rl_cmd_sweep(int argc, char **argv);
+/* racelab bisect: the first bad of an ordered list of candidates (cmd/bisect.c). */
+int rl_cmd_bisect(int argc, char **argv);
 
 #endif

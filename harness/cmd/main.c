@@ -16,6 +16,7 @@ static const char rl__help[] =
     "  merge DIR... [report options]    combine results directories and judge again\n"
     "  sweep SPEC --knob NAME=V1,V2,... check a spec at each value of one knob\n"
     "  plan --buggy-rate P --bound B    trials needed for a verdict\n"
+    "  bisect --candidates FILE         the first candidate that crashes (Bayesian search)\n"
     "\n"
     "  racelab COMMAND --help           options of one command\n"
     "  racelab --version\n"
@@ -40,6 +41,7 @@ int main(int argc, char **argv)
     } cmds[] = {
         { "run", rl_cmd_run }, { "check", rl_cmd_check }, { "replay", rl_cmd_replay },
         { "merge", rl_cmd_merge }, { "plan", rl_cmd_plan }, { "sweep", rl_cmd_sweep },
+        { "bisect", rl_cmd_bisect },
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(c, cmds[i].name) == 0)

@@ -3,18 +3,19 @@
  * and exit status 125) for some trials while the others pass or crash.
  * Such trials are errors: never a pass, never the program's crash; a check
  * they leave undecided exits 3 and JUnit counts them as errors. */
-#include <criterion/criterion.h>
+#include "rltest.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "e2e_util.h"
+#include "racelab_run.h"
+#include "testfs.h"
 #include "store/results.h"
 
 #define R (char *)e2e_racelab()
 
 static char *slurp(const char *path)
 {
-    char *s = e2e_slurp(path, NULL);
+    char *s = tf_slurp(path, NULL);
     cr_assert(s != NULL, "cannot read %s", path);
     return s;
 }

@@ -1,0 +1,399 @@
+/* bisect_sim.c - the Bayesian search of core/bisect.c on simulated histories,
+ * side by side with plain bisection and calibrate-then-bisect.
+ *
+ * A history has n candidates; the first bad one, k, is drawn uniformly from
+ * 1 .. n-1; a trial of candidate i crashes with probability p1 when i >= k,
+ * p0 when i < k.  Per cell (n, p1, p0) it runs S searches of each method on
+ * the same histories and prints the fraction naming k and the mean trials:
+ *
+ *   bayes  rl_bisect_next/rl_bisect_add until FOUND, the ends checked first;
+ *          p0 = 0 cells declare no noise, p0 > 0 cells estimate it (Beta
+ *          prior of core/bisect.h) unless --noise-known gives it the rate.
+ *   plain  bisection with r trials per probe, a probe bad when any of them
+ *          crashed; r the smallest whose exact accuracy (summed over every k)
+ *          reaches bayes' measured accuracy; r95 the smallest reaching the
+ *          confidence.  "1stcrash" counts the trials had each probe stopped
+ *          at its first crash (same verdicts, fewer trials).
+ *   calib  calibrate-then-bisect: r doubled from 4 until r trials of the bad
+ *          end show >= 3 crashes, then plain bisection with that r.
+ *
+ * usage: bisect-sim [--searches S] [--n 64,1024] [--p1 0.02,0.1,0.5,0.9]
+ *                   [--p0 0,0.005] [--confidence C] [--seed X] [--threads T]
+ *                   [--noise-known] [--max-trials M] [--margin L] [--rate-known]
+ * (--margin: the search's rate_margin, default the confidence; 0 none.
+ * --rate-known: the search is told p1, which no real search is: how much
+ * of its cost is learning the rate.  A p1 of -1 draws the rate uniformly
+ * for each search, from the search's own prior: bayes only.)
+ * Deterministic for a given seed whatever --threads. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/bisect.h"
+#include "os/os.h"
+
+typedef struct {
+    uint64_t s[4];
+} rng_t;
+
+static uint64_t splitmix(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static void rng_seed(rng_t *r, uint64_t seed)
+{
+    for (int i = 0; i < 4; i++)
+        r->s[i] = splitmix(&seed);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+/* xoshiro256** */
+static uint64_t rng_next(rng_t *r)
+{
+    uint64_t *s = r->s, out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return out;
+}
+
+static double rng_unit(rng_t *r)
+{
+    return (double)(rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+static int trial(rng_t *r, int i, int k, double p1, double p0)
+{
+    return rng_unit(r) < (i >= k ? p1 : p0);
+}
+
+typedef struct {
+    int n;
+    double p1, p0, confidence;
+    int noise_known;
+    long max_trials;
+    double margin;            /* rl_bisect_opts_t.rate_margin */
+    int rate_known;           /* the search is told p1 (a bound, not a method) */
+} cell_t;
+
+/* One Bayesian search; returns its answer (-1: gave up), *trials spent. */
+static int bayes_search(const cell_t *c, int k, rng_t *r, long *trials)
+{
+    rl_bisect_opts_t o;
+    rl_bisect_default_opts(&o);
+    o.confidence = c->confidence;
+    o.rate_margin = c->margin;
+    if (c->rate_known) {
+        /* a Beta prior this narrow is p1 itself; nothing left to calibrate */
+        o.bad_a = c->p1 * 1e9;
+        o.bad_b = (1 - c->p1) * 1e9;
+        o.rate_margin = 0;
+    }
+    if (c->p0 > 0) {
+        o.noise = c->noise_known ? RL_NOISE_FIXED : RL_NOISE_ESTIMATE;
+        o.noise_rate = c->p0;
+    }
+    rl_bisect_t b;
+    if (rl_bisect_init(&b, c->n, &o) != 0)
+        return -1;
+    int answer = -1, cand;
+    long t = 0;
+    for (;;) {
+        rl_bisect_state_t st = rl_bisect_next(&b, &cand);
+        if (st == RL_BISECT_FOUND) {
+            answer = rl_bisect_best(&b, NULL);
+            break;
+        }
+        if (st != RL_BISECT_RUN || t >= c->max_trials)
+            break;
+        rl_bisect_add(&b, cand, trial(r, cand, k, c->p1, c->p0));
+        t++;
+    }
+    rl_bisect_free(&b);
+    *trials = t;
+    return answer;
+}
+
+/* Plain bisection with r trials per probe; *trials all of them, *early
+ * the trials had each probe stopped at its first crash. */
+static int plain_search(const cell_t *c, int k, long r, rng_t *rg, long *trials, long *early)
+{
+    int lo = 0, hi = c->n - 1;
+    *trials = *early = 0;
+    while (hi - lo > 1) {
+        int mid = lo + (hi - lo) / 2, bad = 0;
+        for (long j = 0; j < r; j++) {
+            int x = trial(rg, mid, k, c->p1, c->p0);
+            if (!bad)
+                (*early)++;
+            bad |= x;
+        }
+        *trials += r;
+        if (bad)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return hi;
+}
+
+/* Exact accuracy of plain bisection with r trials per probe, k uniform. */
+static double plain_accuracy(const cell_t *c, long r)
+{
+    double bad_ok = 1 - pow(1 - c->p1, (double)r), good_ok = pow(1 - c->p0, (double)r);
+    double sum = 0;
+    for (int k = 1; k < c->n; k++) {
+        int lo = 0, hi = c->n - 1;
+        double acc = 1;
+        while (hi - lo > 1) {
+            int mid = lo + (hi - lo) / 2;
+            if (mid >= k)
+                acc *= bad_ok, hi = mid;
+            else
+                acc *= good_ok, lo = mid;
+        }
+        sum += acc;
+    }
+    return sum / (c->n - 1);
+}
+
+/* The smallest r whose exact accuracy reaches target, 0 when none does
+ * (then *best_r, *best_acc: the most accurate r). */
+static long smallest_r(const cell_t *c, double target, double *best_acc, long *best_r)
+{
+    *best_acc = 0;
+    *best_r = 1;
+    for (long t = 1; t <= 100000; t += t < 2000 ? 1 : t / 64) {
+        double acc = plain_accuracy(c, t);
+        if (acc > *best_acc)
+            *best_acc = acc, *best_r = t;
+        if (acc >= target)
+            return t;
+        if (c->p0 > 0 && acc < *best_acc * 0.5)
+            break;   /* past its peak: the noise wins from here */
+    }
+    return 0;
+}
+
+static int calib_search(const cell_t *c, int k, rng_t *rg, long *trials)
+{
+    long r = 4, spent = 0;
+    for (;;) {
+        long crashes = 0;
+        for (long j = 0; j < r; j++)
+            crashes += trial(rg, c->n - 1, k, c->p1, c->p0);
+        spent += r;
+        if (crashes >= 3 || r >= 1L << 20)
+            break;
+        r *= 2;
+    }
+    long t, e;
+    int ans = plain_search(c, k, r, rg, &t, &e);
+    *trials = spent + t;
+    return ans;
+}
+
+typedef struct {
+    const cell_t *c;
+    uint64_t seed;
+    long from, to;            /* searches [from, to) */
+    int method;               /* 0 bayes, 1 plain, 2 calib */
+    long r;
+    long right, trials, early, gave_up;
+} job_t;
+
+static void run_job(void *arg)
+{
+    job_t *j = arg;
+    for (long s = j->from; s < j->to; s++) {
+        /* The history (k) depends on the search number only, so every
+         * method meets the same ones; the trials get a stream per method. */
+        uint64_t x = j->seed ^ (uint64_t)s * 0xd1342543de82ef95ULL;
+        rng_t r;
+        rng_seed(&r, x);
+        int k = 1 + (int)(rng_next(&r) % (uint64_t)(j->c->n - 1));
+        cell_t cc = *j->c;
+        if (cc.p1 < 0)
+            cc.p1 = rng_unit(&r);   /* --p1 -1: a rate from the search's own prior */
+        rng_seed(&r, x + 1 + (uint64_t)j->method);
+        long t = 0, e = 0;
+        int ans;
+        if (j->method == 0)
+            ans = bayes_search(&cc, k, &r, &t);
+        else if (j->method == 1)
+            ans = plain_search(&cc, k, j->r, &r, &t, &e);
+        else
+            ans = calib_search(&cc, k, &r, &t);
+        j->right += ans == k;
+        j->gave_up += ans < 0;
+        j->trials += t;
+        j->early += j->method == 1 ? e : t;
+    }
+}
+
+typedef struct {
+    double acc, mean, mean_early;
+    long gave_up;
+} result_t;
+
+static result_t run_method(const cell_t *c, uint64_t seed, long searches, int threads, int method, long r)
+{
+    job_t jobs[64];
+    rl_thread_t *th[64];
+    memset(jobs, 0, sizeof jobs);
+    for (int t = 0; t < threads; t++) {
+        jobs[t] = (job_t){ .c = c, .seed = seed, .method = method, .r = r,
+                           .from = searches * t / threads, .to = searches * (t + 1) / threads };
+        th[t] = threads > 1 ? rl_thread_start(run_job, &jobs[t]) : NULL;
+        if (!th[t])
+            run_job(&jobs[t]);
+    }
+    result_t res = { 0 };
+    long right = 0, trials = 0, early = 0;
+    for (int t = 0; t < threads; t++) {
+        if (th[t])
+            rl_thread_join(th[t]);
+        right += jobs[t].right;
+        trials += jobs[t].trials;
+        early += jobs[t].early;
+        res.gave_up += jobs[t].gave_up;
+    }
+    res.acc = (double)right / (double)searches;
+    res.mean = (double)trials / (double)searches;
+    res.mean_early = (double)early / (double)searches;
+    return res;
+}
+
+static int parse_list(const char *s, double *out, int max)
+{
+    int n = 0;
+    while (*s && n < max) {
+        char *end;
+        out[n++] = strtod(s, &end);
+        if (end == s)
+            return -1;
+        s = *end == ',' ? end + 1 : end;
+        if (*end && *end != ',')
+            return -1;
+    }
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    long searches = 1000, max_trials = 1000000;
+    double ns[8] = { 64, 1024 }, p1s[8] = { 0.02, 0.1, 0.5, 0.9 }, p0s[8] = { 0, 0.005 };
+    int nn = 2, np1 = 4, np0 = 2, threads = 1, noise_known = 0, rate_known = 0;
+    double confidence = 0.95, margin = -1;
+    uint64_t seed = 19;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--noise-known") == 0) {
+            noise_known = 1;
+            continue;
+        }
+        if (strcmp(a, "--rate-known") == 0) {
+            rate_known = 1;
+            continue;
+        }
+        if (strcmp(a, "--help") == 0 || !v) {
+            fputs("usage: bisect-sim [--searches S] [--n 64,1024] [--p1 0.02,0.1,0.5,0.9] [--p0 0,0.005]\n"
+                  "                  [--confidence C] [--seed X] [--threads T] [--noise-known]\n"
+                  "                  [--max-trials M] [--margin L] [--rate-known]\n",
+                  strcmp(a, "--help") == 0 ? stdout : stderr);
+            return strcmp(a, "--help") == 0 ? 0 : 64;
+        }
+        i++;
+        int bad = 0;
+        if (strcmp(a, "--searches") == 0)
+            bad = (searches = atol(v)) < 1;
+        else if (strcmp(a, "--max-trials") == 0)
+            bad = (max_trials = atol(v)) < 1;
+        else if (strcmp(a, "--threads") == 0)
+            bad = (threads = atoi(v)) < 1 || threads > 64;
+        else if (strcmp(a, "--seed") == 0)
+            seed = strtoull(v, NULL, 0);
+        else if (strcmp(a, "--confidence") == 0)
+            bad = !((confidence = atof(v)) > 0 && confidence < 1);
+        else if (strcmp(a, "--margin") == 0)
+            bad = !((margin = atof(v)) >= 0 && margin < 1);
+        else if (strcmp(a, "--n") == 0)
+            bad = (nn = parse_list(v, ns, 8)) < 1;
+        else if (strcmp(a, "--p1") == 0)
+            bad = (np1 = parse_list(v, p1s, 8)) < 1;
+        else if (strcmp(a, "--p0") == 0)
+            bad = (np0 = parse_list(v, p0s, 8)) < 1;
+        else
+            bad = 1;
+        if (bad) {
+            fprintf(stderr, "bisect-sim: bad option %s %s (see --help)\n", a, v);
+            return 64;
+        }
+    }
+    printf("bisect-sim: %ld searches per cell, confidence %.3g, seed %llu, p0 %s, p1 %s\n", searches,
+           confidence, (unsigned long long)seed, noise_known ? "given to the search" : "estimated",
+           rate_known ? "given to the search" : "learned");
+    printf("%5s %5s %6s | %6s %8s | %5s %6s %8s %8s | %5s %6s %8s | %6s %8s | %s\n", "n", "p1", "p0", "bayes",
+           "trials", "r", "plain", "trials", "1stcrash", "r95", "plain", "trials", "calib", "trials",
+           "bayes/plain");
+    int all_ok = 1;
+    for (int a = 0; a < nn; a++)
+        for (int b = 0; b < np1; b++)
+            for (int d = 0; d < np0; d++) {
+                cell_t c = { .n = (int)ns[a], .p1 = p1s[b], .p0 = p0s[d], .confidence = confidence,
+                             .noise_known = noise_known, .max_trials = max_trials,
+                             .margin = margin, .rate_known = rate_known };
+                if (c.n < 2)
+                    continue;
+                uint64_t cs = seed * 1000003u + (uint64_t)(a * 64 + b * 8 + d);
+                result_t by = run_method(&c, cs, searches, threads, 0, 0);
+                if (c.p1 < 0) {
+                    /* p1 differs per search: no one r for plain bisection */
+                    printf("%5d %5s %6.3g | %6.3f %8.1f | (p1 uniform per search: bayes only)\n", c.n, "unif",
+                           c.p0, by.acc, by.mean);
+                    if (by.acc < confidence)
+                        all_ok = 0;
+                    continue;
+                }
+                /* the smallest r whose exact accuracy reaches bayes' (and
+                 * the stated confidence) */
+                double best_acc;
+                long best_r;
+                long r = smallest_r(&c, by.acc, &best_acc, &best_r);
+                long r95 = smallest_r(&c, confidence, &best_acc, &best_r);
+                result_t pl = run_method(&c, cs, searches, threads, 1, r ? r : best_r);
+                result_t p95 = run_method(&c, cs, searches, threads, 1, r95 ? r95 : best_r);
+                result_t ca = run_method(&c, cs, searches, threads, 2, 0);
+                char rbuf[32], r95buf[32], ratio[48];
+                snprintf(rbuf, sizeof rbuf, r ? "%ld" : "(%ld)", r ? r : best_r);
+                snprintf(r95buf, sizeof r95buf, r95 ? "%ld" : "(%ld)", r95 ? r95 : best_r);
+                if (r)
+                    snprintf(ratio, sizeof ratio, "%.2f", by.mean / pl.mean);
+                else
+                    snprintf(ratio, sizeof ratio, "- (plain peaks at %.3f)", best_acc);
+                printf("%5d %5.3g %6.3g | %6.3f %8.1f | %5s %6.3f %8.1f %8.1f | %5s %6.3f %8.1f | %6.3f %8.1f | %s%s\n",
+                       c.n, c.p1, c.p0, by.acc, by.mean, rbuf, pl.acc, pl.mean, pl.mean_early, r95buf, p95.acc,
+                       p95.mean, ca.acc, ca.mean, ratio, by.gave_up ? " (bayes gave up in some)" : "");
+                fflush(stdout);
+                if (by.acc < confidence)
+                    all_ok = 0;
+            }
+    printf("bisect-sim: bayes accuracy %s the confidence %.3g\n",
+           all_ok ? "reaches" : "MISSES (in at least one cell)", confidence);
+    if (all_ok)
+        printf("bisect-sim: in every cell\n");
+    return all_ok ? 0 : 1;
+}
