@@ -613,17 +613,42 @@ int rl_cmd_bisect(int argc, char **argv)
     char err[512];
     char *owned_dir = NULL;
 #define RL__USAGE(...) do { rc = rl_usage(__VA_ARGS__); goto out; } while (0)
+    /* The options that take a word and keep it as it is. */
+    const struct { const char *name; const char **to; const char *needs; } words[] = {
+        { "--candidates", &cfile, "a file" },
+        { "--spec", &spec, "a spec file" },
+        { "--variants", &variants, "a comma-separated list of variants" },
+        { "--good", &good, "a revision" },
+        { "--bad", &bad, "a revision" },
+        { "--repo", &repo, "a directory" },
+        { "--build-cmd", &build_cmd, "a command" },
+        { "--run", &run_cmd, "a command" },
+        { "--signature", &s.sig, "a regular expression" },
+        { "--noise", &noise, "0, a rate below 1, or auto" },
+        { "--results", &results, "a directory" },
+        { "--resume", &resume, "a directory" },
+        { "--build", &s.build, "a directory" },
+        { "--markdown", &markdown, "a file" },
+        { "--html", &html, "a file" },
+        { "--json", &json, "a file" },
+    };
     for (int i = 1; i < argc; i++) {
-        int m;
+        int m = 0;
+        size_t w;
+        for (w = 0; w < sizeof words / sizeof words[0]; w++)
+            if ((m = rl_opt(argc, argv, &i, words[w].name, &v)) != 0)
+                break;
+        if (m < 0 && w < sizeof words / sizeof words[0])
+            RL__USAGE("bisect: %s needs %s", words[w].name, words[w].needs);
+        if (m > 0 && w < sizeof words / sizeof words[0]) {
+            *words[w].to = v;
+            continue;
+        }
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(rl__bisect_help, stdout);
             goto out;
         } else if (strcmp(argv[i], "--keep-logs") == 0) {
             s.keep_logs = 1;
-        } else if ((m = rl_opt(argc, argv, &i, "--candidates", &v))) {
-            if (m < 0)
-                RL__USAGE("bisect: --candidates needs a file");
-            cfile = v;
         } else if ((m = rl_opt(argc, argv, &i, "--candidate", &v))) {
             if (m < 0)
                 RL__USAGE("bisect: --candidate needs a command");
@@ -634,42 +659,6 @@ int rl_cmd_bisect(int argc, char **argv)
             }
             cands = nc;
             cands[ncands++] = v;
-        } else if ((m = rl_opt(argc, argv, &i, "--spec", &v))) {
-            if (m < 0)
-                RL__USAGE("bisect: --spec needs a spec file");
-            spec = v;
-        } else if ((m = rl_opt(argc, argv, &i, "--variants", &v))) {
-            if (m < 0)
-                RL__USAGE("bisect: --variants needs a comma-separated list of variants");
-            variants = v;
-        } else if ((m = rl_opt(argc, argv, &i, "--good", &v))) {
-            if (m < 0)
-                RL__USAGE("bisect: --good needs a revision");
-            good = v;
-        } else if ((m = rl_opt(argc, argv, &i, "--bad", &v))) {
-            if (m < 0)
-                RL__USAGE("bisect: --bad needs a revision");
-            bad = v;
-        } else if ((m = rl_opt(argc, argv, &i, "--repo", &v))) {
-            if (m < 0)
-                RL__USAGE("bisect: --repo needs a directory");
-            repo = v;
-        } else if ((m = rl_opt(argc, argv, &i, "--build-cmd", &v))) {
-            if (m < 0)
-                RL__USAGE("bisect: --build-cmd needs a command");
-            build_cmd = v;
-        } else if ((m = rl_opt(argc, argv, &i, "--run", &v))) {
-            if (m < 0)
-                RL__USAGE("bisect: --run needs a command");
-            run_cmd = v;
-        } else if ((m = rl_opt(argc, argv, &i, "--signature", &v))) {
-            if (m < 0)
-                RL__USAGE("bisect: --signature needs a regular expression");
-            s.sig = v;
-        } else if ((m = rl_opt(argc, argv, &i, "--noise", &v))) {
-            if (m < 0)
-                RL__USAGE("bisect: --noise needs 0, a rate below 1, or auto");
-            noise = v;
         } else if ((m = rl_opt(argc, argv, &i, "--confidence", &v))) {
             if (m < 0 || rl_parse_double(v, &bo.confidence) || !(bo.confidence > 0.5 && bo.confidence < 1))
                 RL__USAGE("bisect: --confidence needs a number above 0.5 and below 1");
@@ -694,30 +683,6 @@ int rl_cmd_bisect(int argc, char **argv)
             if (m < 0 || rl_parse_u64(v, &s.base_seed))
                 RL__USAGE("bisect: --seed needs an unsigned 64-bit number");
             have_seed = 1;
-        } else if ((m = rl_opt(argc, argv, &i, "--results", &v))) {
-            if (m < 0)
-                RL__USAGE("bisect: --results needs a directory");
-            results = v;
-        } else if ((m = rl_opt(argc, argv, &i, "--resume", &v))) {
-            if (m < 0)
-                RL__USAGE("bisect: --resume needs a directory");
-            resume = v;
-        } else if ((m = rl_opt(argc, argv, &i, "--build", &v))) {
-            if (m < 0)
-                RL__USAGE("bisect: --build needs a directory");
-            s.build = v;
-        } else if ((m = rl_opt(argc, argv, &i, "--markdown", &v))) {
-            if (m < 0)
-                RL__USAGE("bisect: --markdown needs a file");
-            markdown = v;
-        } else if ((m = rl_opt(argc, argv, &i, "--html", &v))) {
-            if (m < 0)
-                RL__USAGE("bisect: --html needs a file");
-            html = v;
-        } else if ((m = rl_opt(argc, argv, &i, "--json", &v))) {
-            if (m < 0)
-                RL__USAGE("bisect: --json needs a file");
-            json = v;
         } else {
             RL__USAGE("bisect: unexpected argument '%s' (see racelab bisect --help)", argv[i]);
         }
