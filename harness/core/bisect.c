@@ -121,6 +121,18 @@ static double lbeta(double a, double b)
     return lgamma(a) + lgamma(b) - lgamma(a + b);
 }
 
+/* The log-likelihood the good candidates' c0 crashes in c0 + f0 trials add
+ * under the noise model: impossible without noise, a fixed rate, or a rate
+ * integrated out under its Beta prior. */
+static double noise_term(const rl_bisect_opts_t *o, double c0, double f0)
+{
+    if (o->noise == RL_NOISE_NONE)
+        return c0 > 0 ? -INFINITY : 0.0;
+    if (o->noise == RL_NOISE_FIXED)
+        return c0 * log(o->noise_rate) + f0 * log1p(-o->noise_rate);
+    return lbeta(o->noise_a + c0, o->noise_b + f0) - lbeta(o->noise_a, o->noise_b);
+}
+
 void rl_bisect_recompute(rl_bisect_t *b)
 {
     int n = b->n;
@@ -135,13 +147,8 @@ void rl_bisect_recompute(rl_bisect_t *b)
         double c1 = (double)b->tail_c[k], f1 = (double)(b->tail_t[k] - b->tail_c[k]);
         double c0 = (double)(b->tail_c[0] - b->tail_c[k]);
         double f0 = (double)(b->tail_t[0] - b->tail_t[k]) - c0;
-        double lp = lbeta(o->bad_a + c1, o->bad_b + f1) - lbeta(o->bad_a, o->bad_b);
-        if (o->noise == RL_NOISE_NONE)
-            lp = c0 > 0 ? -INFINITY : lp;
-        else if (o->noise == RL_NOISE_FIXED)
-            lp += c0 * log(o->noise_rate) + f0 * log1p(-o->noise_rate);
-        else
-            lp += lbeta(o->noise_a + c0, o->noise_b + f0) - lbeta(o->noise_a, o->noise_b);
+        double lp = lbeta(o->bad_a + c1, o->bad_b + f1) - lbeta(o->bad_a, o->bad_b) +
+                    noise_term(o, c0, f0);
         b->post[k] = lp;
         if (lp > top)
             top = lp;
@@ -240,13 +247,7 @@ double rl_bisect_plugin(const rl_bisect_t *b, int best, double p1)
             double c1 = (double)b->tail_c[k], f1 = (double)(b->tail_t[k] - b->tail_c[k]);
             double c0 = (double)(b->tail_c[0] - b->tail_c[k]);
             double f0 = (double)(b->tail_t[0] - b->tail_t[k]) - c0;
-            double lp = c1 * lp1 + f1 * lq1;
-            if (o->noise == RL_NOISE_NONE)
-                lp = c0 > 0 ? -INFINITY : lp;
-            else if (o->noise == RL_NOISE_FIXED)
-                lp += c0 * log(o->noise_rate) + f0 * log1p(-o->noise_rate);
-            else
-                lp += lbeta(o->noise_a + c0, o->noise_b + f0) - lbeta(o->noise_a, o->noise_b);
+            double lp = c1 * lp1 + f1 * lq1 + noise_term(o, c0, f0);
             if (pass == 0) {
                 if (lp > top)
                     top = lp;
