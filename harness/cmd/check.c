@@ -298,6 +298,18 @@ int rl_cmd_check(int argc, char **argv)
     if (rc == 0 && !o.resume && rl_dir_in_use(dir))
         rc = rl_usage("check: %s already holds trials; continue them with --resume %s "
                       "or give another --results directory", dir, dir);
+    if (rc == 0) {
+        /* Before anything is written or run: no report over an input or
+         * a file of the results directory, every report writable. */
+        const char **in = calloc((size_t)n + 1, sizeof *in);
+        if (!in)
+            rc = rl_internal("out of memory");
+        for (int s = 0; in && s < n; s++)
+            in[s] = cs[s].spec.path;
+        if (in)
+            rc = rl_report_check_files("check", &o.reports, in, n, &dir, 1);
+        free(in);
+    }
     rl_results_t results = { 0 };
     uint64_t seed = o.seed;
     int seed_recorded = 0;

@@ -135,6 +135,18 @@ int rl_cmd_merge(int argc, char **argv)
     if (ndirs == 0)
         return free(dirs), rl_usage("merge: no results directory given");
 
+    /* Before anything is read or written: no report over an input or a
+     * file of a results directory, every report writable. */
+    const char **kept = calloc((size_t)ndirs + 2, sizeof *kept);
+    if (!kept)
+        return free(dirs), rl_internal("out of memory");
+    for (int d = 0; d < ndirs; d++)
+        kept[d] = dirs[d];
+    kept[ndirs] = out;
+    int crc = rl_report_check_files("merge", &reports, NULL, 0, kept, ndirs + (out != NULL));
+    free(kept);
+    if (crc != 0)
+        return free(dirs), crc;
     char err[1024];
     rl__merge_t m = { .dirs = dirs, .ndirs = ndirs, .err = err, .errlen = sizeof err };
     int rc = 0;

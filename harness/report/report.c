@@ -4,6 +4,7 @@
 
 #include "report/sweep.h"
 #include "report/writer.h"
+#include "os/os.h"
 #include "util/fmt.h"
 #include "core/stats.h"
 
@@ -40,20 +41,20 @@ int rl_report_write_to(const rl_report_writer_t *w, const char *path, const rl_s
         errno = EINVAL;
         return -1;
     }
-    if (!strcmp(path, "-")) {
-        int rc = rl__emit(w, stdout, summaries, n, sw);
-        return fflush(stdout) == 0 ? rc : -1;
+    /* Through a temporary file renamed into place: a kill in the middle
+     * leaves the previous report whole.  "wb": the same bytes on every OS,
+     * so reports compare equal. */
+    rl_out_t o;
+    if (rl_out_open(&o, path) != 0)
+        return -1;
+    int rc = rl__emit(w, o.f, summaries, n, sw);
+    if (rc != 0) {
+        int saved = errno;
+        rl_out_abort(&o);
+        errno = saved;
+        return -1;
     }
-    /* "wb": the same bytes on every OS, so reports compare equal. */
-    FILE *f = fopen(path, "wb");
-    if (f == NULL)
-        return -1;
-    int rc = rl__emit(w, f, summaries, n, sw);
-    int saved = errno;
-    if (fclose(f) != 0 && rc == 0)
-        return -1;
-    errno = saved;
-    return rc;
+    return rl_out_commit(&o);
 }
 
 int rl_report_write_file(const char *name, const char *path, const rl_summary_t *const *summaries, int n)

@@ -15,12 +15,11 @@
 int rl_dir_write_seed(const char *dir, uint64_t seed)
 {
     char *p = rl_aprintf("%s/seed", dir);
-    FILE *f = p ? fopen(p, "w") : NULL;
+    char text[32];
+    int n = snprintf(text, sizeof text, "%llu\n", (unsigned long long)seed);
+    int rc = p ? rl_write_atomic(p, text, (size_t)n) : -1;
     free(p);
-    if (!f)
-        return -1;
-    fprintf(f, "%llu\n", (unsigned long long)seed);
-    return fclose(f) == 0 ? 0 : -1;
+    return rc;
 }
 
 int rl_dir_read_seed(const char *dir, uint64_t *seed)
@@ -47,29 +46,29 @@ int rl_dir_save_spec(const char *dir, const rl_spec_t *spec)
         return -1;
     }
     char *dst = rl_aprintf("%s/%s.repro", sd, spec->name);
-    char *tmp = rl_aprintf("%s/.%s.repro.tmp", sd, spec->name);
     free(sd);
-    /* Through a temporary file: the spec may be that very copy (--resume). */
+    /* Read whole first: the spec may be that very copy (--resume); then
+     * written through a temporary file renamed over the old copy, so a
+     * kill leaves the old copy or the new one. */
     FILE *in = fopen(spec->path, "rb");
-    FILE *out = tmp ? fopen(tmp, "wb") : NULL;
-    int rc = in && out && dst ? 0 : -1;
-    char buf[8192];
-    size_t n;
-    while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
-        if (fwrite(buf, 1, n, out) != n)
+    rl_out_t out;
+    int rc = in && dst && rl_out_open(&out, dst) == 0 ? 0 : -1;
+    if (rc == 0) {
+        char buf[8192];
+        size_t n;
+        while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
+            if (fwrite(buf, 1, n, out.f) != n)
+                rc = -1;
+        if (ferror(in))
             rc = -1;
+        if (rc == 0)
+            rc = rl_out_commit(&out);
+        else
+            rl_out_abort(&out);
+    }
     if (in)
         fclose(in);
-    if (out && fclose(out) != 0)
-        rc = -1;
-    if (rc == 0) {
-        remove(dst);   /* rename does not replace a file on Windows */
-        rc = rename(tmp, dst) == 0 ? 0 : -1;
-    } else if (tmp) {
-        remove(tmp);
-    }
     free(dst);
-    free(tmp);
     return rc;
 }
 
@@ -181,6 +180,73 @@ char *rl_default_results_dir(const char *stem)
         dir = rl_aprintf("results/%s-%s-%d", stem, ts, n);
     }
     return dir;
+}
+
+int rl_same_file(const char *a, const char *b)
+{
+    rl_file_id_t ia, ib;
+    int ea = rl_file_stat(a, NULL, &ia) != RL_FILE_NONE;
+    int eb = rl_file_stat(b, NULL, &ib) != RL_FILE_NONE;
+    if (ea && eb)
+        return ia.dev == ib.dev && ia.ino == ib.ino;
+    if (ea != eb)
+        return 0;
+    char *ra = rl_path_resolve(a), *rb = rl_path_resolve(b);
+    int same = ra && rb && strcmp(ra, rb) == 0;
+    free(ra);
+    free(rb);
+    return same;
+}
+
+static int rl__is_sep(char c)
+{
+#ifdef _WIN32
+    return c == '/' || c == '\\';
+#else
+    return c == '/';
+#endif
+}
+
+/* rest names name or something under it ("specs", "specs/x.repro"). */
+static int rl__under(const char *rest, const char *name)
+{
+    size_t n = strlen(name);
+    return strncmp(rest, name, n) == 0 && (rest[n] == '\0' || rl__is_sep(rest[n]));
+}
+
+int rl_dir_keeps(const char *dir, const char *path)
+{
+    static const char *const kept[] = { "trials.jsonl", "seed", "lock", "specs", "logs" };
+    char *rd = rl_path_resolve(dir), *rp = rl_path_resolve(path);
+    int hit = 0;
+    if (rd && rp) {
+        size_t n = strlen(rd);
+        while (n > 1 && rl__is_sep(rd[n - 1]))
+            n--;
+        if (strncmp(rp, rd, n) == 0 && rp[n] == '\0')
+            hit = 1;
+        else if (strncmp(rp, rd, n) == 0 && rl__is_sep(rp[n]))
+            for (size_t k = 0; k < sizeof kept / sizeof kept[0] && !hit; k++)
+                hit = rl__under(rp + n + 1, kept[k]);
+    }
+    free(rd);
+    free(rp);
+    /* Another name of one of those files (a hard link elsewhere). */
+    for (size_t k = 0; k < 3 && !hit; k++) {
+        char *f = rl_aprintf("%s/%s", dir, kept[k]);
+        hit = f && rl_file_stat(f, NULL, NULL) == RL_FILE_REGULAR && rl_same_file(f, path);
+        free(f);
+    }
+    char **names = NULL;
+    int nn = hit ? 0 : rl_dir_spec_names(dir, &names);
+    for (int k = 0; k < nn; k++) {
+        char *f = rl_aprintf("%s/specs/%s.repro", dir, names[k]);
+        hit = hit || (f && rl_same_file(f, path));
+        free(f);
+        free(names[k]);
+    }
+    free(names);
+    return hit;
 }
 
 int rl_dir_in_use(const char *dir)

@@ -8,6 +8,7 @@
 #include "core/proc_result.h"
 #include "store/results.h"
 #include "core/spec.h"
+#include "os/os.h"
 
 /* Writes DIR/seed.  0 or -1. */
 int rl_dir_write_seed(const char *dir, uint64_t seed);
@@ -27,6 +28,14 @@ int rl_dir_spec_names(const char *dir, char ***names);
  * stream it with rl_results_each: memory independent of its length).
  * 0 or -1. */
 int rl_dir_read_for_resume(const char *dir, rl_trial_list_t *list, char *err, size_t errlen);
+
+/* 1 when path is, or resolves to (symbolic link, hard link), a file that
+ * the results directory DIR keeps: DIR itself, DIR/trials.jsonl, DIR/seed,
+ * DIR/lock, DIR/specs and its copies, DIR/logs and the logs. */
+int rl_dir_keeps(const char *dir, const char *path);
+/* 1 when the two paths name one file (the same identity, or the same
+ * resolved path when neither exists yet). */
+int rl_same_file(const char *a, const char *b);
 
 /* 1 when DIR/trials.jsonl exists and is not empty. */
 int rl_dir_in_use(const char *dir);

@@ -1,0 +1,216 @@
+/* test_store.c - the results directory as a store (issue [store]): an
+ * output that is, or resolves to, an input or a file of the results
+ * directory is refused before any trial runs; reports and copies are
+ * replaced whole (renamed into place); one writer per directory; merge
+ * builds its output aside; the directory's history is verified on resume
+ * and merge; hostile inputs are refused.  The trials are /bin/sh. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *racelab(void)
+{
+    const char *r = getenv("RACELAB");
+    cr_assert(r, "RACELAB is not set");
+    return r;
+}
+
+/* A fresh directory under /tmp, made the working directory. */
+static void tmpdir(void)
+{
+    static char path[64];
+    strcpy(path, "/tmp/rl-store-XXXXXX");
+    cr_assert(mkdtemp(path));
+    cr_assert(chdir(path) == 0);
+}
+
+static pid_t start(char *const argv[], const char *out)
+{
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int nul = open("/dev/null", O_RDONLY);
+        if (fd < 0 || nul < 0)
+            _exit(127);
+        dup2(nul, 0);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+static int await(pid_t pid)
+{
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        cr_assert(errno == EINTR);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int run(char *const argv[], const char *out)
+{
+    return await(start(argv, out));
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *s = malloc(cap);
+    size_t k;
+    while (s && (k = fread(s + n, 1, cap - n - 1, f)) > 0) {
+        n += k;
+        if (cap - n < 2)
+            s = realloc(s, cap *= 2);
+    }
+    fclose(f);
+    if (s)
+        s[n] = '\0';
+    if (len)
+        *len = n;
+    return s;
+}
+
+static void put(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert(f && fputs(text, f) >= 0 && fclose(f) == 0, "cannot write %s", path);
+}
+
+static long lines(const char *path)
+{
+    char *s = slurp(path, NULL);
+    long n = 0;
+    for (char *p = s; p && *p; p++)
+        n += *p == '\n';
+    free(s);
+    return n;
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+static void assert_has(const char *file, const char *what)
+{
+    char *o = slurp(file, NULL);
+    cr_assert(o && strstr(o, what), "'%s' not in %s: %s", what, file, o ? o : "(none)");
+    free(o);
+}
+
+/* A two-variant spec named name whose trials run the shell script. */
+static void spec(const char *path, const char *name, const char *script, int trials)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "name %s\nissue https://example.invalid/%s\ncommand /bin/sh\nargs -c \"%s\" {seed}\n"
+             "timeout 30\ntrials %d\nvariant a\nvariant b\n"
+             "expect a no-crash upper <= 0.99\nexpect b no-crash upper <= 0.99\n",
+             name, name, script, trials);
+    put(path, text);
+}
+
+#define R (char *)racelab()
+
+/* A finished check of 2 x 3 passing trials in r/. */
+static void make_results(void)
+{
+    spec("k.repro", "k", "exit 0", 3);
+    char *argv[] = { R, "check", "--fixed-n", "--jobs", "2", "--results", "r", "k.repro", NULL };
+    cr_assert_eq(run(argv, "out0"), 0);
+    cr_assert_eq(lines("r/trials.jsonl"), 6);
+}
+
+/* ---- aliasing and crash windows ---- */
+
+Test(aliasing, report_over_the_results_file_is_refused_before_any_trial)
+{
+    tmpdir();
+    spec("k.repro", "k", "exit 0", 3);
+    /* A fresh run whose JSON report is its own results file: before, the
+     * trials ran, the report replaced them, exit 0. */
+    char *fresh[] = { R, "check", "--fixed-n", "--results", "r", "--json", "r/trials.jsonl", "k.repro", NULL };
+    cr_assert_eq(run(fresh, "o1"), 64);
+    assert_has("o1", "r/trials.jsonl");
+    cr_assert(!exists("r/trials.jsonl"), "a trial ran before the refusal");
+}
+
+Test(aliasing, symlink_and_hard_link_to_kept_files_are_refused)
+{
+    tmpdir();
+    make_results();
+    size_t n0, n1;
+    char *before = slurp("r/trials.jsonl", &n0);
+    cr_assert(symlink("r/trials.jsonl", "link.json") == 0);
+    cr_assert(link("r/seed", "seed.html") == 0);
+    char *resume[] = { R, "check", "--fixed-n", "--resume", "r", "--json", "link.json", NULL };
+    cr_assert_eq(run(resume, "o1"), 64);
+    assert_has("o1", "link.json");
+    assert_has("o1", "results directory r");
+    char *merge[] = { R, "merge", "--html", "seed.html", "r", NULL };
+    cr_assert_eq(run(merge, "o2"), 64);
+    assert_has("o2", "seed.html");
+    char *spec_out[] = { R, "check", "--fixed-n", "--results", "r2", "--markdown", "k.repro", "k.repro", NULL };
+    cr_assert_eq(run(spec_out, "o3"), 64);
+    assert_has("o3", "is the input k.repro");
+    char *two[] = { R, "merge", "--json", "x", "--junit", "./x", "r", NULL };
+    cr_assert_eq(run(two, "o4"), 64);
+    assert_has("o4", "the same file");
+    char *after = slurp("r/trials.jsonl", &n1);
+    cr_assert(n0 == n1 && memcmp(before, after, n0) == 0, "the results file changed");
+    free(before);
+    free(after);
+    cr_assert_eq(lines("r/seed"), 1);
+}
+
+Test(aliasing, unwritable_report_is_found_before_any_trial)
+{
+    tmpdir();
+    spec("k.repro", "k", "exit 0", 3);
+    /* Before, every trial ran and only then did the report fail (exit 70). */
+    char *argv[] = { R, "check", "--results", "r", "--json", "no/such/dir/k.json", "k.repro", NULL };
+    cr_assert_eq(run(argv, "o1"), 64);
+    assert_has("o1", "no/such/dir/k.json");
+    assert_has("o1", "No such file or directory");
+    cr_assert(!exists("r/trials.jsonl"), "trials ran before the report path was checked");
+}
+
+Test(crash_windows, reports_are_renamed_into_place_not_rewritten)
+{
+    tmpdir();
+    make_results();
+    /* A report written in place would also change the other name of the
+     * file; one renamed into place leaves it as it was, and no temporary
+     * file is left beside it. */
+    put("old.json", "previous report\n");
+    cr_assert(link("old.json", "other-name") == 0);
+    char *merge[] = { R, "merge", "--json", "old.json", "r", NULL };
+    cr_assert_eq(run(merge, "o1"), 0);
+    assert_has("other-name", "previous report");
+    assert_has("old.json", "\"racelab\"");
+    char *ls = NULL;
+    cr_assert(system("ls -a > ls.txt") == 0);
+    ls = slurp("ls.txt", NULL);
+    cr_assert(ls && !strstr(ls, ".tmp"), "a temporary file was left: %s", ls);
+    free(ls);
+    struct stat a, b;
+    cr_assert(stat("r/specs/k.repro", &a) == 0);
+    char *resume[] = { R, "check", "--fixed-n", "--resume", "r", NULL };
+    cr_assert_eq(run(resume, "o2"), 0);
+    cr_assert(stat("r/specs/k.repro", &b) == 0 && b.st_size == a.st_size);
+}
