@@ -310,6 +310,14 @@ int rl_cmd_check(int argc, char **argv)
             rc = rl_report_check_files("check", &o.reports, in, n, &dir, 1);
         free(in);
     }
+    rl_lock_t *lock = NULL;
+    if (rc == 0) {
+        int r = rl_dir_lock(dir, o.resume ? "check --resume" : "check", &lock, err, sizeof err);
+        if (r > 0)
+            rc = rl_usage("check: %s", err);
+        else if (r < 0)
+            rc = rl_internal("%s", err);
+    }
     rl_results_t results = { 0 };
     uint64_t seed = o.seed;
     int seed_recorded = 0;
@@ -367,6 +375,7 @@ int rl_cmd_check(int argc, char **argv)
         ran_specs = s + 1;
     }
     rl_results_close(&results);
+    rl_dir_unlock(lock);
 
     int all_passed = rc == 0 && ran_specs == n;
     if (rc == 0 || rc >= 128) {

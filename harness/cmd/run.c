@@ -196,13 +196,21 @@ int rl_cmd_run(int argc, char **argv)
         return RL_EXIT_USAGE;
     }
     char err[512];
+    rl_lock_t *lock = NULL;
+    int lr = rl_dir_lock(dir, "run", &lock, err, sizeof err);
+    if (lr != 0) {
+        free(owned_dir);
+        return lr > 0 ? rl_usage("run: %s", err) : rl_internal("%s", err);
+    }
     if (rl_results_open(&r.results, dir, err, sizeof err) != 0) {
+        rl_dir_unlock(lock);
         free(owned_dir);
         return rl_internal("%s", err);
     }
     if (rl_classifier_init(&r.classifier, r.timeout_s) != 0) {
         rl_classifier_free(&r.classifier);
         rl_results_close(&r.results);
+        rl_dir_unlock(lock);
         free(owned_dir);
         return rl_internal("out of memory");
     }
@@ -223,6 +231,7 @@ int rl_cmd_run(int argc, char **argv)
     if (rl__run_sync(&r) != 0 && rc == 0)
         rc = -1;
     rl_results_close(&r.results);
+    rl_dir_unlock(lock);
     rl_classifier_free(&r.classifier);
 
     long n = r.done, k = r.counts[RL_OUTCOME_CRASH];

@@ -12,6 +12,40 @@
 #include <sys/stat.h>
 #include <time.h>
 
+int rl_dir_lock(const char *dir, const char *cmd, rl_lock_t **lk, char *err, size_t errlen)
+{
+    *lk = NULL;
+    if (rl_mkdir_p(dir) != 0) {
+        snprintf(err, errlen, "%s: cannot create directory: %s", dir, strerror(errno));
+        return -1;
+    }
+    char *p = rl_aprintf("%s/lock", dir);
+    if (!p) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    char holder[160], ts[32] = "?";
+    time_t now = time(NULL);
+    struct tm *tm = gmtime(&now);
+    if (tm)
+        strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", tm);
+    snprintf(holder, sizeof holder, "racelab pid %ld, started %s (racelab %s)\n", rl_getpid(), ts, cmd);
+    char held[256];
+    int r = rl_lock_try(p, holder, lk, held, sizeof held);
+    if (r == 1)
+        snprintf(err, errlen, "%s is in use by %s; one racelab at a time writes a results directory "
+                 "(%s)", dir, held[0] ? held : "another racelab", p);
+    else if (r < 0)
+        snprintf(err, errlen, "%s: cannot lock: %s", p, strerror(errno));
+    free(p);
+    return r;
+}
+
+void rl_dir_unlock(rl_lock_t *lk)
+{
+    rl_lock_release(lk);
+}
+
 int rl_dir_write_seed(const char *dir, uint64_t seed)
 {
     char *p = rl_aprintf("%s/seed", dir);

@@ -10,6 +10,15 @@
 #include "core/spec.h"
 #include "os/os.h"
 
+/* Makes this process the one writer of DIR (created when missing): an
+ * exclusive lock on DIR/lock, held until rl_dir_unlock or the end of the
+ * process (the OS drops it when racelab dies, even by SIGKILL, so a dead
+ * holder leaves no stale lock; its pid and start time stay in the file and
+ * are replaced).  0 and *lk; 1 when another process holds it ("DIR is in
+ * use by racelab pid N, started T" in err); -1 with the reason in err. */
+int rl_dir_lock(const char *dir, const char *cmd, rl_lock_t **lk, char *err, size_t errlen);
+void rl_dir_unlock(rl_lock_t *lk);
+
 /* Writes DIR/seed.  0 or -1. */
 int rl_dir_write_seed(const char *dir, uint64_t seed);
 /* Reads DIR/seed: 1 found, 0 absent, -1 malformed. */

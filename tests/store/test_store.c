@@ -214,3 +214,45 @@ Test(crash_windows, reports_are_renamed_into_place_not_rewritten)
     cr_assert_eq(run(resume, "o2"), 0);
     cr_assert(stat("r/specs/k.repro", &b) == 0 && b.st_size == a.st_size);
 }
+
+/* ---- concurrency: one writer per results directory ---- */
+
+/* Polls (up to ~10 s) until path exists. */
+static int await_file(const char *path)
+{
+    for (int i = 0; i < 1000; i++) {
+        if (exists(path))
+            return 1;
+        usleep(10000);
+    }
+    return 0;
+}
+
+Test(concurrency, a_second_writer_is_refused_at_once_naming_the_holder, .timeout = 60)
+{
+    tmpdir();
+    spec("s.repro", "s", "sleep 3", 1);
+    char *first[] = { R, "check", "--fixed-n", "--jobs", "2", "--results", "r", "s.repro", NULL };
+    pid_t a = start(first, "o1");
+    cr_assert(await_file("r/seed"), "the first check never started");
+    char pid[32];
+    snprintf(pid, sizeof pid, "pid %ld", (long)a);
+    /* Before, both wrote: a fresh check on a directory with no trial yet,
+     * and a resume while the first still ran. */
+    char *again[] = { R, "check", "--fixed-n", "--results", "r", "s.repro", NULL };
+    cr_assert_eq(run(again, "o2"), 64);
+    assert_has("o2", "is in use by racelab");
+    assert_has("o2", pid);
+    char *resume[] = { R, "check", "--fixed-n", "--resume", "r", NULL };
+    cr_assert_eq(run(resume, "o3"), 64);
+    assert_has("o3", pid);
+    /* The holder killed: its lock goes with it, a resume takes over and
+     * completes the run, each trial once. */
+    kill(a, SIGKILL);
+    cr_assert_eq(await(a), 128 + SIGKILL);
+    cr_assert_eq(run(resume, "o5"), 0, "the resume after the holder died failed");
+    cr_assert_eq(lines("r/trials.jsonl"), 2);
+    char *lock = slurp("r/lock", NULL);
+    cr_assert(lock && !strstr(lock, pid), "the dead holder is still named: %s", lock);
+    free(lock);
+}
