@@ -1,11 +1,13 @@
 /* cmd/merge.c - racelab merge DIR... : combine results directories (shards
  * of one run, or several runs) and judge the expectations again. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cmd/cli.h"
 #include "core/evaluate.h"
 #include "cmd/reports.h"
+#include "os/os.h"
 #include "store/results.h"
 #include "store/resultsdir.h"
 
@@ -99,6 +101,82 @@ static int rl__merge_write(void *ctx, rl_trial_t *t)
     return 0;
 }
 
+/* Removes a merge output being built (its trials, lock, spec copies). */
+static void rl__merge_discard(const char *tmp)
+{
+    char **names = NULL;
+    int n = rl_dir_spec_names(tmp, &names);
+    for (int s = 0; s < n; s++) {
+        char *f = rl_aprintf("%s/specs/%s.repro", tmp, names[s]);
+        if (f)
+            remove(f);
+        free(f);
+        free(names[s]);
+    }
+    free(names);
+    static const char *const files[] = { "trials.jsonl", "lock", "specs" };
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+        char *f = rl_aprintf("%s/%s", tmp, files[k]);
+        if (f)
+            remove(f);
+        free(f);
+    }
+    remove(tmp);
+}
+
+/* Pass 2: OUT written by this racelab alone (OUT/lock held throughout):
+ * the spec copies, then the trials, built aside in OUT.tmp-PID/ and renamed
+ * into OUT/trials.jsonl once complete, so OUT is never appended to and a
+ * kill leaves no half of them (a device there is written in place).  0 or
+ * an exit code. */
+static int rl__merge_out(rl__merge_t *m, const char *out)
+{
+    char err[1024];
+    for (int d = 0; d < m->ndirs; d++)
+        if (rl_same_file(out, m->dirs[d]) || rl_dir_keeps(m->dirs[d], out) || rl_dir_keeps(out, m->dirs[d]))
+            return rl_usage("merge: --results %s is the input %s; refusing to write into it", out,
+                            m->dirs[d]);
+    rl_file_kind_t kind = rl_file_stat(out, NULL, NULL);
+    if (kind != RL_FILE_NONE && kind != RL_FILE_DIR)
+        return rl_internal("merge: --results %s: Not a directory", out);
+    rl_lock_t *lock = NULL;
+    int r = rl_dir_lock(out, "merge", &lock, err, sizeof err);
+    if (r != 0)
+        return r > 0 ? rl_usage("merge: %s", err) : rl_internal("%s", err);
+    if (rl_dir_in_use(out)) {
+        rl_dir_unlock(lock);
+        return rl_usage("merge: --results %s already holds trials; a merge never adds to a results "
+                        "directory (give a new one)", out);
+    }
+    char *tmp = rl_aprintf("%s.tmp-%ld", out, rl_getpid());
+    char *tf = rl_aprintf("%s/trials.jsonl", out), *ttf = rl_aprintf("%s/trials.jsonl", tmp);
+    int rc = tmp && tf && ttf ? 0 : rl_internal("out of memory");
+    for (int s = 0; s < m->nspecs && rc == 0; s++)
+        if (rl_dir_save_spec(out, &m->specs[s]->spec) != 0)
+            rc = rl_internal("%s/specs: cannot save a copy of %s: %s", out, m->specs[s]->spec.name,
+                             strerror(errno));
+    int aside = rc == 0 && rl_file_stat(tf, NULL, NULL) != RL_FILE_OTHER;
+    if (rc == 0 && rl_results_open(&m->out, aside ? tmp : out, err, sizeof err) != 0)
+        rc = rl_internal("%s", err);
+    for (int d = 0; d < m->ndirs && rc == 0; d++) {
+        int rr = rl_results_each(m->dirs[d], rl__merge_write, m, err, sizeof err);
+        rc = rr < 0 ? rl_usage("%s", err) : rr;
+    }
+    if (rc == 0 && rl_results_sync(&m->out, err, sizeof err) != 0)
+        rc = rl_internal("%s", err);
+    if (m->out.f)
+        rl_results_close(&m->out);
+    if (rc == 0 && aside && rl_file_replace(ttf, tf) != 0)
+        rc = rl_internal("cannot rename %s to %s: %s", ttf, tf, strerror(errno));
+    rl_dir_unlock(lock);
+    if (tmp && aside)
+        rl__merge_discard(tmp);
+    free(tmp);
+    free(tf);
+    free(ttf);
+    return rc;
+}
+
 int rl_cmd_merge(int argc, char **argv)
 {
     const char *out = NULL;
@@ -158,19 +236,8 @@ int rl_cmd_merge(int argc, char **argv)
     }
     if (rc == 0 && m.total == 0)
         rc = rl_usage("merge: no trials in the given directories");
-    if (rc == 0 && out) {
-        if (rl_results_open(&m.out, out, err, sizeof err) != 0)
-            rc = rl_internal("%s", err);
-        for (int d = 0; d < ndirs && rc == 0; d++) {
-            int r = rl_results_each(dirs[d], rl__merge_write, &m, err, sizeof err);
-            rc = r < 0 ? rl_usage("%s", err) : r;
-        }
-        if (rc == 0 && rl_results_sync(&m.out, err, sizeof err) != 0)
-            rc = rl_internal("%s", err);
-        rl_results_close(&m.out);
-        for (int s = 0; s < m.nspecs && rc == 0; s++)
-            rl_dir_save_spec(out, &m.specs[s]->spec);
-    }
+    if (rc == 0 && out)
+        rc = rl__merge_out(&m, out);
     int nspecs = m.nspecs;
     rl_eval_t **evs = calloc((size_t)nspecs + 1, sizeof *evs);
     if (!evs && rc == 0)

@@ -256,3 +256,32 @@ Test(concurrency, a_second_writer_is_refused_at_once_naming_the_holder, .timeout
     cr_assert(lock && !strstr(lock, pid), "the dead holder is still named: %s", lock);
     free(lock);
 }
+
+/* ---- merge: never appends, built aside, never into an input ---- */
+
+Test(merge, never_appends_never_writes_into_an_input)
+{
+    tmpdir();
+    make_results();
+    char *m1[] = { R, "merge", "--results", "out", "r", NULL };
+    cr_assert_eq(run(m1, "o1"), 0);
+    cr_assert_eq(lines("out/trials.jsonl"), 6);
+    cr_assert(exists("out/specs/k.repro"));
+    /* Before, a second merge appended a second copy (12 trials). */
+    cr_assert_eq(run(m1, "o2"), 64);
+    assert_has("o2", "already holds trials");
+    cr_assert_eq(lines("out/trials.jsonl"), 6);
+    /* Before, an output that is an input grew without end. */
+    cr_assert(symlink("r", "r-link") == 0);
+    char *m2[] = { R, "merge", "--results", "r-link", "r", NULL };
+    cr_assert_eq(run(m2, "o3"), 64);
+    assert_has("o3", "is the input r");
+    char *m3[] = { R, "merge", "--results", "r", "r", NULL };
+    cr_assert_eq(run(m3, "o4"), 64);
+    cr_assert_eq(lines("r/trials.jsonl"), 6);
+    /* Built aside: nothing but the output is left beside it. */
+    cr_assert(system("ls -a > ls.txt") == 0);
+    char *ls = slurp("ls.txt", NULL);
+    cr_assert(ls && !strstr(ls, ".tmp"), "a temporary directory was left: %s", ls);
+    free(ls);
+}
