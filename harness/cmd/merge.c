@@ -6,6 +6,7 @@
 #include <string.h>
 #include "cmd/cli.h"
 #include "core/evaluate.h"
+#include "core/seed.h"
 #include "cmd/reports.h"
 #include "os/os.h"
 #include "store/results.h"
@@ -28,6 +29,9 @@ typedef struct {
     rl__mspec_t **specs;
     int nspecs;
     size_t total;
+    const char *cur_dir;    /* pass 1: the DIR being read, its base seed */
+    int cur_has_seed;
+    uint64_t cur_seed;
     rl_results_t out;
     char *err;
     size_t errlen;
@@ -80,6 +84,10 @@ static int rl__merge_one(void *ctx, rl_trial_t *t)
     if (t->index < 0 || t->index >= sp->cap)
         return rl_usage("merge: trial %ld of %s is outside its spec's plan (%ld trial indices)",
                         t->index, t->spec, sp->cap);
+    if (m->cur_has_seed && t->seed != rl_trial_seed(m->cur_seed, t->index))
+        return rl_usage("merge: %s/trials.jsonl: trial %ld of %s has seed %llu, not the one derived "
+                        "from %s/seed", m->cur_dir, t->index, t->spec, (unsigned long long)t->seed,
+                        m->cur_dir);
     if (sp->seen[t->index])
         return rl_usage("merge: trial %ld of %s appears twice in the given directories "
                         "(overlapping results)", t->index, t->spec);
@@ -99,6 +107,51 @@ static int rl__merge_write(void *ctx, rl_trial_t *t)
     if (rl_results_append(&m->out, t, err, sizeof err) != 0)
         return rl_internal("%s", err);
     return 0;
+}
+
+/* What DIR says it was made from, checked before its trials are read: its
+ * seed file (the trials' seeds are derived from it) and, when it records
+ * a history, every spec copy's content hash.  0 or exit 64 with the
+ * reason. */
+static int rl__merge_verify(rl__merge_t *m, const char *dir)
+{
+    m->cur_dir = dir;
+    m->cur_has_seed = 0;
+    if (rl_file_stat(dir, NULL, NULL) != RL_FILE_DIR)
+        return 0; /* a results file given by itself */
+    int have = rl_dir_read_seed(dir, &m->cur_seed);
+    if (have < 0)
+        return rl_usage("merge: %s/seed: not a seed (one unsigned 64-bit number)", dir);
+    char *hist = rl_dir_read_history(dir);
+    char *plan = hist ? rl_history_get(hist, "plan") : NULL;
+    free(plan);
+    /* A check records its seed and plan; a merge of several runs has no
+     * one seed. */
+    if (have == 0 && plan && rl_dir_in_use(dir)) {
+        free(hist);
+        return rl_usage("merge: %s/seed is missing: the seeds of its trials cannot be checked", dir);
+    }
+    m->cur_has_seed = have;
+    char **names = NULL;
+    int n = hist ? rl_dir_spec_names(dir, &names) : 0;
+    int rc = 0;
+    for (int s = 0; s < n; s++) {
+        char *key = rl_aprintf("spec %s", names[s]);
+        char *rec = key ? rl_history_get(hist, key) : NULL;
+        char *path = rl_aprintf("%s/specs/%s.repro", dir, names[s]);
+        char hex[17];
+        if (rc == 0 && rec && path && (rl_file_hash(path, hex) != 0 || strncmp(rec, "fnv1a64=", 8) != 0 ||
+                                       strcmp(rec + 8, hex) != 0))
+            rc = rl_usage("merge: %s was changed since its run began (its content hash differs from "
+                          "the one in %s/history)", path, dir);
+        free(key);
+        free(rec);
+        free(path);
+        free(names[s]);
+    }
+    free(names);
+    free(hist);
+    return rc;
 }
 
 /* Removes a merge output being built (its trials, lock, spec copies). */
@@ -155,6 +208,18 @@ static int rl__merge_out(rl__merge_t *m, const char *out)
         if (rl_dir_save_spec(out, &m->specs[s]->spec) != 0)
             rc = rl_internal("%s/specs: cannot save a copy of %s: %s", out, m->specs[s]->spec.name,
                              strerror(errno));
+    char *hist = rc == 0 ? rl_aprintf("racelab-history 1\nmerged %d directories\n", m->ndirs) : NULL;
+    for (int s = 0; s < m->nspecs && hist; s++) {
+        char hex[17], *copy = rl_aprintf("%s/specs/%s.repro", out, m->specs[s]->spec.name);
+        char *nh = copy && rl_file_hash(copy, hex) == 0
+            ? rl_aprintf("%sspec %s fnv1a64=%s\n", hist, m->specs[s]->spec.name, hex) : NULL;
+        free(copy);
+        free(hist);
+        hist = nh;
+    }
+    if (rc == 0 && (!hist || rl_dir_write_history(out, hist) != 0))
+        rc = rl_internal("%s/history: cannot write it: %s", out, strerror(errno));
+    free(hist);
     int aside = rc == 0 && rl_file_stat(tf, NULL, NULL) != RL_FILE_OTHER;
     if (rc == 0 && rl_results_open(&m->out, aside ? tmp : out, err, sizeof err) != 0)
         rc = rl_internal("%s", err);
@@ -231,6 +296,9 @@ int rl_cmd_merge(int argc, char **argv)
     /* Pass 1 judges and checks everything; only then does pass 2 write OUT,
      * so a bad input leaves no half-merged OUT behind.  Both stream. */
     for (int d = 0; d < ndirs && rc == 0; d++) {
+        rc = rl__merge_verify(&m, dirs[d]);
+        if (rc != 0)
+            break;
         int r = rl_results_each(dirs[d], rl__merge_one, &m, err, sizeof err);
         rc = r < 0 ? rl_usage("%s", err) : r;
     }

@@ -368,6 +368,7 @@ static int parse_line(ctx_t *c, rl_spec_t *sp, char *line, int *seen)
             return -1;
         if (!is_name(sp->name))
             return fail(c, c->line, "name '%s': use letters, digits, _ - .", sp->name);
+        sp->name_line = c->line;
     } else if (!strcmp(kw, "issue")) {
         if (set_once(c, &sp->issue, &seen[1], kw, rest))
             return -1;

@@ -43,6 +43,7 @@ typedef struct {
 typedef struct {
     char *path;           /* file it was read from */
     char *name;           /* "go-17165" */
+    int name_line;        /* the line of the name, for messages */
     char *issue;          /* URL of the upstream issue */
     char *description;    /* one line, optional */
     int argc;

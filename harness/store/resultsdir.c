@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "os/os.h"
+#include "util/parse.h"
 #include "util/str.h"
 #include <sys/stat.h>
 #include <time.h>
@@ -59,17 +60,96 @@ int rl_dir_write_seed(const char *dir, uint64_t seed)
 int rl_dir_read_seed(const char *dir, uint64_t *seed)
 {
     char *p = rl_aprintf("%s/seed", dir);
-    FILE *f = p ? fopen(p, "r") : NULL;
+    FILE *f = p ? fopen(p, "rb") : NULL;
     free(p);
     if (!f)
         return 0;
-    unsigned long long v;
-    int ok = fscanf(f, "%llu", &v) == 1;
+    char buf[40];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
     fclose(f);
-    if (!ok)
+    buf[n] = '\0';
+    if (n == 0 || buf[n - 1] != '\n')
+        return -1;
+    buf[--n] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] < '0' || buf[i] > '9')
+            return -1;
+    uint64_t v;
+    if (rl_parse_u64(buf, &v) != 0)
         return -1;
     *seed = v;
     return 1;
+}
+
+int rl_file_hash(const char *path, char hex[17])
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    unsigned char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        for (size_t i = 0; i < n; i++)
+            h = (h ^ buf[i]) * 0x100000001b3ULL;
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        errno = EIO;
+        return -1;
+    }
+    snprintf(hex, 17, "%016llx", (unsigned long long)h);
+    return 0;
+}
+
+int rl_dir_write_history(const char *dir, const char *text)
+{
+    char *p = rl_aprintf("%s/history", dir);
+    int rc = p ? rl_write_atomic(p, text, strlen(text)) : -1;
+    free(p);
+    return rc;
+}
+
+char *rl_dir_read_history(const char *dir)
+{
+    char *p = rl_aprintf("%s/history", dir);
+    FILE *f = p ? fopen(p, "rb") : NULL;
+    free(p);
+    if (!f)
+        return NULL;
+    size_t cap = 1024, n = 0, k;
+    char *s = malloc(cap);
+    /* Bounded: a history is a line per spec. */
+    while (s && (k = fread(s + n, 1, cap - n - 1, f)) > 0) {
+        n += k;
+        if (cap - n < 2) {
+            char *ns = cap < (1u << 24) ? realloc(s, cap * 2) : NULL;
+            if (!ns) {
+                free(s);
+                s = NULL;
+                break;
+            }
+            s = ns;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (s)
+        s[n] = '\0';
+    return s;
+}
+
+char *rl_history_get(const char *text, const char *key)
+{
+    size_t kl = strlen(key);
+    for (const char *l = text; l && *l;) {
+        const char *e = strchr(l, '\n');
+        size_t len = e ? (size_t)(e - l) : strlen(l);
+        if (len > kl && strncmp(l, key, kl) == 0 && l[kl] == ' ')
+            return rl_aprintf("%.*s", (int)(len - kl - 1), l + kl + 1);
+        l = e ? e + 1 : NULL;
+    }
+    return NULL;
 }
 
 int rl_dir_save_spec(const char *dir, const rl_spec_t *spec)
@@ -250,7 +330,7 @@ static int rl__under(const char *rest, const char *name)
 
 int rl_dir_keeps(const char *dir, const char *path)
 {
-    static const char *const kept[] = { "trials.jsonl", "seed", "lock", "specs", "logs" };
+    static const char *const kept[] = { "trials.jsonl", "seed", "lock", "history", "specs", "logs" };
     char *rd = rl_path_resolve(dir), *rp = rl_path_resolve(path);
     int hit = 0;
     if (rd && rp) {
@@ -266,7 +346,7 @@ int rl_dir_keeps(const char *dir, const char *path)
     free(rd);
     free(rp);
     /* Another name of one of those files (a hard link elsewhere). */
-    for (size_t k = 0; k < 3 && !hit; k++) {
+    for (size_t k = 0; k < 4 && !hit; k++) {
         char *f = rl_aprintf("%s/%s", dir, kept[k]);
         hit = f && rl_file_stat(f, NULL, NULL) == RL_FILE_REGULAR && rl_same_file(f, path);
         free(f);

@@ -21,8 +21,23 @@ void rl_dir_unlock(rl_lock_t *lk);
 
 /* Writes DIR/seed.  0 or -1. */
 int rl_dir_write_seed(const char *dir, uint64_t seed);
-/* Reads DIR/seed: 1 found, 0 absent, -1 malformed. */
+/* Reads DIR/seed: 1 found, 0 absent, -1 malformed (anything but one
+ * unsigned 64-bit decimal number and a newline). */
 int rl_dir_read_seed(const char *dir, uint64_t *seed);
+/* The content hash of a file (64-bit FNV-1a, as 16 hex digits in hex[17]).
+ * 0, or -1 with errno set. */
+int rl_file_hash(const char *path, char hex[17]);
+/* DIR/history: what the run in DIR was made from, one "key value" line
+ * each ("plan fixed-n=0 shard=0/1", "spec NAME fnv1a64=HEX"), written
+ * once when the run begins (through a renamed temporary) and verified by
+ * --resume and merge.  Write: 0 or -1.  Read: the malloc'd text, NULL
+ * when absent (errno ENOENT) or unreadable. */
+int rl_dir_write_history(const char *dir, const char *text);
+char *rl_dir_read_history(const char *dir);
+/* The value recorded for key in the history text ("spec k" gives
+ * "fnv1a64=..."), malloc'd; NULL when not there. */
+char *rl_history_get(const char *text, const char *key);
+
 /* Copies the spec file to DIR/specs/<name>.repro.  0 or -1. */
 int rl_dir_save_spec(const char *dir, const rl_spec_t *spec);
 /* Loads DIR/specs/<name>.repro.  0, or -1 with a message in err. */
@@ -40,7 +55,7 @@ int rl_dir_read_for_resume(const char *dir, rl_trial_list_t *list, char *err, si
 
 /* 1 when path is, or resolves to (symbolic link, hard link), a file that
  * the results directory DIR keeps: DIR itself, DIR/trials.jsonl, DIR/seed,
- * DIR/lock, DIR/specs and its copies, DIR/logs and the logs. */
+ * DIR/lock, DIR/history, DIR/specs and its copies, DIR/logs and the logs. */
 int rl_dir_keeps(const char *dir, const char *path);
 /* 1 when the two paths name one file (the same identity, or the same
  * resolved path when neither exists yet). */

@@ -285,3 +285,68 @@ Test(merge, never_appends_never_writes_into_an_input)
     cr_assert(ls && !strstr(ls, ".tmp"), "a temporary directory was left: %s", ls);
     free(ls);
 }
+
+/* ---- history: what a results directory was made from ---- */
+
+Test(history, two_specs_of_one_name_are_refused_with_both_places)
+{
+    tmpdir();
+    spec("a.repro", "same", "exit 0", 2);
+    spec("b.repro", "same", "exit 1", 2);
+    /* Before, both ran into one index space (a resume then credited one
+     * spec's trials to the other). */
+    char *argv[] = { R, "check", "--fixed-n", "--results", "r", "a.repro", "b.repro", NULL };
+    cr_assert_eq(run(argv, "o1"), 64);
+    assert_has("o1", "a.repro:1");
+    assert_has("o1", "b.repro:1");
+    cr_assert(!exists("r/trials.jsonl"));
+}
+
+/* A copy of the finished run r as dir, then with one thing changed. */
+static void copy_run(const char *dir)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf %s && cp -r r %s", dir, dir);
+    cr_assert(system(cmd) == 0);
+}
+
+static void assert_resume_refused(const char *dir, const char *why)
+{
+    char *resume[] = { R, "check", "--fixed-n", "--resume", (char *)dir, NULL };
+    cr_assert_eq(run(resume, "o"), 64, "a resume of %s was not refused (%s)", dir, why);
+    assert_has("o", why);
+    char *merge[] = { R, "merge", (char *)dir, NULL };
+    cr_assert_eq(run(merge, "o"), 64, "a merge of %s was not refused (%s)", dir, why);
+    assert_has("o", why);
+}
+
+Test(history, resume_and_merge_refuse_a_changed_history_with_the_reason)
+{
+    tmpdir();
+    make_results();
+    /* Before, every one of these resumed (a random seed for a missing
+     * one) and merged without a word. */
+    copy_run("garbled");
+    put("garbled/seed", "12x\n");
+    assert_resume_refused("garbled", "garbled/seed");
+    copy_run("missing");
+    cr_assert(remove("missing/seed") == 0);
+    assert_resume_refused("missing", "missing/seed is missing");
+    copy_run("other");
+    put("other/seed", "12345\n");
+    assert_resume_refused("other", "not the one derived from other/seed");
+    copy_run("edited");
+    FILE *f = fopen("edited/specs/k.repro", "ab");
+    cr_assert(f && fputs("# edited\n", f) >= 0 && fclose(f) == 0);
+    assert_resume_refused("edited", "edited/specs/k.repro was changed since");
+    /* An option that shapes the plan, changed on resume. */
+    copy_run("plan");
+    char *resume[] = { R, "check", "--resume", "plan", NULL };
+    cr_assert_eq(run(resume, "o"), 64);
+    assert_has("o", "fixed-n=1");
+    /* The untouched run still resumes and merges. */
+    char *ok[] = { R, "check", "--fixed-n", "--resume", "r", NULL };
+    cr_assert_eq(run(ok, "o"), 0);
+    char *merge[] = { R, "merge", "r", NULL };
+    cr_assert_eq(run(merge, "o"), 0);
+}
