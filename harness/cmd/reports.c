@@ -59,8 +59,10 @@ int rl_report_check_files(const char *cmd, const rl_report_files_t *files, const
         rl_file_kind_t kind = rl_file_stat(path, NULL, NULL);
         if (kind == RL_FILE_DIR)
             return rl_usage("%s: %s %s: Is a directory", cmd, opt, path);
+        if (kind == RL_FILE_FIFO)
+            return rl_usage("%s: %s %s is a FIFO or socket; reports are written to files", cmd, opt, path);
         if (kind == RL_FILE_OTHER)
-            continue; /* a device or FIFO: written in place, at the end */
+            continue; /* a device: written in place, at the end */
         rl_out_t o;
         if (rl_out_open(&o, path) != 0)
             return rl_usage("%s: %s %s: cannot be written: %s", cmd, opt, path, strerror(errno));

@@ -61,7 +61,11 @@ typedef struct {
     rl_classifier_t classifier;
 } rl_spec_t;
 
-/* Reads and validates the spec at path.  On error returns -1 and writes
+/* The largest spec file read. */
+#define RL_SPEC_MAX_BYTES (1 << 20)
+
+/* Reads and validates the spec at path (a regular file of at most
+ * RL_SPEC_MAX_BYTES).  On error returns -1 and writes
  * "path:line: problem" into err (errlen bytes); *spec is then empty. */
 int rl_spec_load(const char *path, rl_spec_t *spec, char *err, size_t errlen);
 /* Same, from a string; path is used only in messages. */

@@ -44,7 +44,8 @@ typedef enum {
     RL_FILE_NONE = 0,    /* nothing there */
     RL_FILE_REGULAR,
     RL_FILE_DIR,
-    RL_FILE_OTHER,       /* a device, FIFO, socket... */
+    RL_FILE_OTHER,       /* a device */
+    RL_FILE_FIFO,        /* a FIFO or socket: opening it may block */
 } rl_file_kind_t;
 /* The identity of a file: equal for every name of it (symbolic links
  * followed, hard links): device + inode, or on Windows volume serial +
@@ -67,8 +68,8 @@ long rl_getpid(void);
 /* A file written whole or not at all: the bytes go to a temporary file in
  * the same directory, which rl_out_commit renames over path, so a reader
  * (or a kill of racelab in the middle) sees the old file or the new one,
- * never a part.  "-" is stdout; a path naming a device or FIFO is written
- * in place (there is nothing to rename). */
+ * never a part.  "-" is stdout; a path naming a device is written in place
+ * (there is nothing to rename); a FIFO is refused (EINVAL). */
 typedef struct {
     FILE *f;
     char *path, *tmp;   /* tmp NULL when written in place */

@@ -19,7 +19,14 @@ int rl_out_open(rl_out_t *o, const char *path)
         return -1;
     }
     strcpy(o->path, path);
-    if (rl_file_stat(path, NULL, NULL) == RL_FILE_OTHER) {
+    rl_file_kind_t kind = rl_file_stat(path, NULL, NULL);
+    if (kind == RL_FILE_FIFO) {
+        errno = EINVAL; /* would block until a reader comes */
+        free(o->path);
+        o->path = NULL;
+        return -1;
+    }
+    if (kind == RL_FILE_OTHER) {
         /* A device or FIFO: written in place, nothing to rename. */
         o->f = fopen(path, "wb");
     } else {

@@ -245,6 +245,12 @@ int rl_dir_read_for_resume(const char *dir, rl_trial_list_t *list, char *err, si
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    rl_file_kind_t kind = rl_file_stat(p, NULL, NULL);
+    if (kind != RL_FILE_NONE && kind != RL_FILE_REGULAR) {
+        snprintf(err, errlen, "%s: not a regular file; results are read from files", p);
+        free(p);
+        return -1;
+    }
     FILE *f = fopen(p, "rb+");
     if (!f) {
         int missing = errno == ENOENT;

@@ -350,3 +350,88 @@ Test(history, resume_and_merge_refuse_a_changed_history_with_the_reason)
     char *merge[] = { R, "merge", "r", NULL };
     cr_assert_eq(run(merge, "o"), 0);
 }
+
+/* ---- inputs and limits ---- */
+
+/* Runs argv with extra environment entries (NULL-ended, may be NULL); a
+ * run still going after secs seconds is SIGKILLed (128 + 9). */
+static int run_env_for(char *const argv[], char *const env[], const char *out, int secs)
+{
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        for (int i = 0; env && env[i]; i++)
+            putenv(env[i]);
+        int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int nul = open("/dev/null", O_RDONLY);
+        if (fd < 0 || nul < 0)
+            _exit(127);
+        dup2(nul, 0);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    for (int i = 0; i < secs * 100; i++) {
+        int st;
+        pid_t r = waitpid(pid, &st, WNOHANG);
+        if (r == pid)
+            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        usleep(10000);
+    }
+    kill(pid, SIGKILL);
+    return await(pid);
+}
+
+Test(inputs, fifos_are_refused_never_block, .timeout = 60)
+{
+    tmpdir();
+    cr_assert(mkfifo("f.repro", 0644) == 0);
+    /* Before, each of these blocked in open(2) for ever. */
+    char *check[] = { R, "check", "--results", "r", "f.repro", NULL };
+    cr_assert_eq(run_env_for(check, NULL, "o1", 5), 64);
+    assert_has("o1", "f.repro: not a regular file");
+    make_results();
+    cr_assert(mkfifo("fifo.jsonl", 0644) == 0);
+    char *merge[] = { R, "merge", "fifo.jsonl", NULL };
+    cr_assert_eq(run_env_for(merge, NULL, "o2", 5), 64);
+    assert_has("o2", "fifo.jsonl: not a regular file");
+    char *rep[] = { R, "merge", "--json", "fifo.jsonl", "r", NULL };
+    cr_assert_eq(run_env_for(rep, NULL, "o3", 5), 64);
+    assert_has("o3", "FIFO");
+}
+
+Test(limits, numbers_out_of_range_are_refused)
+{
+    tmpdir();
+    /* Before: a timeout of 1e12 s was accepted (its milliseconds overflow
+     * an int), and plan printed "-1 trials" with exit 0. */
+    put("t.repro", "name t\nissue https://example.invalid/t\ncommand /bin/true\ntimeout 1e12\n"
+                   "trials 2\nvariant a\nvariant b\nexpect a no-crash upper <= 0.99\n");
+    char *check[] = { R, "check", "--results", "r", "t.repro", NULL };
+    cr_assert_eq(run(check, "o1"), 64);
+    assert_has("o1", "t.repro:4: timeout");
+    char *plan[] = { R, "plan", "--buggy-rate", "1e-300", "--bound", "0.5", "--confidence", "0.99999999999",
+                     NULL };
+    cr_assert_eq(run(plan, "o2"), 64);
+    char *o = slurp("o2", NULL);
+    cr_assert(o && !strstr(o, "-1 "), "a negative count: %s", o);
+    free(o);
+    /* Before, a back-reference compiled (as a literal '1'). */
+    put("b.repro", "name b\nissue https://example.invalid/b\ncommand /bin/true\nsignature /(x)\\1/\n"
+                   "trials 2\nvariant a\nvariant b\nexpect a no-crash upper <= 0.99\n");
+    char *bref[] = { R, "check", "--results", "r2", "b.repro", NULL };
+    cr_assert_eq(run(bref, "o3"), 64);
+    assert_has("o3", "back-reference");
+}
+
+Test(limits, a_stale_owner_in_racelabs_own_environment_does_not_kill_it, .timeout = 60)
+{
+    tmpdir();
+    /* Before, racelab took itself for an abandoned trial of the dead
+     * racelab "1.1" and SIGKILLed itself. */
+    char *env[] = { "RACELAB_OWNER=1.1", NULL };
+    char *argv[] = { R, "run", "--trials", "2", "--results", "r", "--", "/bin/true", NULL };
+    cr_assert_eq(run_env_for(argv, env, "o1", 30), 0);
+    cr_assert_eq(lines("r/trials.jsonl"), 2);
+}

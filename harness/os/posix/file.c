@@ -37,6 +37,8 @@ rl_file_kind_t rl_file_stat(const char *path, long long *size, rl_file_id_t *id)
     }
     if (S_ISREG(st.st_mode))
         return RL_FILE_REGULAR;
+    if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+        return RL_FILE_FIFO;
     return S_ISDIR(st.st_mode) ? RL_FILE_DIR : RL_FILE_OTHER;
 }
 

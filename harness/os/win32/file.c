@@ -39,8 +39,10 @@ rl_file_kind_t rl_file_stat(const char *path, long long *size, rl_file_id_t *id)
         have = GetFileInformationByHandle(h, &fi) != 0;
         DWORD type = GetFileType(h);
         CloseHandle(h);
-        if (type == FILE_TYPE_CHAR || type == FILE_TYPE_PIPE)
+        if (type == FILE_TYPE_CHAR)
             return RL_FILE_OTHER;
+        if (type == FILE_TYPE_PIPE)
+            return RL_FILE_FIFO;
     }
     if (size)
         *size = have ? (long long)(((unsigned long long)fi.nFileSizeHigh << 32) | fi.nFileSizeLow) : 0;
