@@ -6,6 +6,7 @@
 #include "cmd/cli.h"
 #include "core/seed.h"
 #include "run/interrupt.h"
+#include "report/writer.h"
 #include "store/resultsdir.h"
 #include "run/engine.h"
 #include "os/os.h"
@@ -248,7 +249,9 @@ int rl_cmd_run(int argc, char **argv)
         printf("\n");
     }
     for (int s = 0; s < r.nsigs; s++) {
-        printf("  %6ld  %s\n", r.sigcount[s], r.sigs[s]);
+        printf("  %6ld  ", r.sigcount[s]);
+        rl_report_term(stdout, r.sigs[s]);   /* a trial's bytes: no escape sequences */
+        putchar('\n');
         free(r.sigs[s]);
     }
     free(r.sigs);

@@ -150,12 +150,38 @@ void rl_report_xml(FILE *out, const char *str)
             fprintf(out, "&#%u;", c); /* kept even inside attributes */
         else if (c < 0x20 || c == 0x7F || n == 0)
             fprintf(out, "\\x%02X", c);
-        else {
+        else if ((n == 2 && c == 0xC2 && s[1] < 0xA0) ||
+                 (n == 3 && c == 0xEF && s[1] == 0xBF && s[2] >= 0xBE)) {
+            /* C1 controls, and U+FFFE/U+FFFF, which XML 1.0 does not allow:
+             * shown as their code point. */
+            fprintf(out, "\\u%04X", n == 2 ? (unsigned)s[1] : s[2] == 0xBE ? 0xFFFEu : 0xFFFFu);
+            s += n;
+            continue;
+        } else {
             fwrite(s, 1, n, out);
             s += n;
             continue;
         }
         s++;
+    }
+}
+
+void rl_report_term(FILE *out, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)(str ? str : "");
+    while (*s) {
+        unsigned c = *s;
+        size_t n = rl_utf8_len(s);
+        if (c < 0x20 || c == 0x7F || n == 0) {
+            fprintf(out, "\\x%02X", c);
+            s++;
+        } else if (n == 2 && c == 0xC2 && s[1] < 0xA0) {
+            fprintf(out, "\\u%04X", (unsigned)s[1]);
+            s += 2;
+        } else {
+            fwrite(s, 1, n, out);
+            s += n;
+        }
     }
 }
 

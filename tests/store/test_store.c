@@ -435,3 +435,39 @@ Test(limits, a_stale_owner_in_racelabs_own_environment_does_not_kill_it, .timeou
     cr_assert_eq(run_env_for(argv, env, "o1", 30), 0);
     cr_assert_eq(lines("r/trials.jsonl"), 2);
 }
+
+/* ---- hostile bytes ---- */
+
+Test(hostile, controls_and_noncharacters_never_reach_xml_or_the_terminal, .timeout = 60)
+{
+    tmpdir();
+    /* A crash line with an escape sequence (ESC [31m), a C1 control
+     * (U+0085), U+FFFE and U+FFFF. */
+    put("t.sh", "printf 'fatal error: \\033[31mred\\302\\205\\357\\277\\276\\357\\277\\277 end\\n'\nexit 2\n");
+    char cwd[512], script[600];
+    cr_assert(getcwd(cwd, sizeof cwd));
+    snprintf(script, sizeof script, "exec /bin/sh %s/t.sh", cwd);
+    spec("h.repro", "h", script, 2);
+    char *argv[] = { R, "check", "--fixed-n", "--results", "r", "--html", "h.html", "--junit", "h.xml",
+                     "h.repro", NULL };
+    cr_assert_eq(run(argv, "o1"), 1);
+    assert_has("r/trials.jsonl", "fatal error");
+    /* Before, expat refused both: U+FFFE/U+FFFF are not XML 1.0 characters. */
+    for (int i = 0; i < 2; i++) {
+        char cmd[256];
+        snprintf(cmd, sizeof cmd, "python3 -c \"import xml.dom.minidom,sys; xml.dom.minidom.parse('%s')\" 2>py.err",
+                 i ? "h.xml" : "h.html");
+        int rc = system(cmd);
+        char *e = slurp("py.err", NULL);
+        cr_assert_eq(rc, 0, "%s is not well-formed XML: %s", i ? "h.xml" : "h.html", e ? e : "");
+        free(e);
+    }
+    /* Before, the text report printed the escape sequence raw. */
+    size_t n;
+    char *o = slurp("o1", &n);
+    cr_assert(o && strstr(o, "fatal error: "), "no signature in the text report: %s", o);
+    cr_assert(memchr(o, 0x1B, n) == NULL, "an ESC byte reached the terminal output");
+    cr_assert(strstr(o, "\\x1B[31mred"), "the escape sequence is not shown escaped: %s", o);
+    cr_assert(strstr(o, "\xc2\x85") == NULL, "a C1 control reached the terminal output");
+    free(o);
+}
