@@ -84,6 +84,14 @@ void rl_out_abort(rl_out_t *o);
 /* Writes n bytes to path through rl_out_t.  0, or -1 with errno set. */
 int rl_write_atomic(const char *path, const void *data, size_t n);
 
+/* A watchdog for an interrupted racelab: rl_exit_later(s, status) ends the
+ * process with _exit(status) s seconds later (at most one pending), so a
+ * racelab stuck in a blocking open or write still ends.  Safe to call from
+ * a signal handler once rl_exit_later_init has run (POSIX: alarm(2) and a
+ * SIGALRM handler; Windows: a thread). */
+void rl_exit_later_init(void);
+void rl_exit_later(int seconds, int status);
+
 /* An exclusive lock on a file, held until rl_lock_release or the end of
  * the process (a kill included: the OS drops it, so it never goes stale). */
 typedef struct rl_lock rl_lock_t;

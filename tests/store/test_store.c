@@ -471,3 +471,51 @@ Test(hostile, controls_and_noncharacters_never_reach_xml_or_the_terminal, .timeo
     cr_assert(strstr(o, "\xc2\x85") == NULL, "a C1 control reached the terminal output");
     free(o);
 }
+
+/* ---- signals ---- */
+
+Test(signals, sigterm_ends_racelab_blocked_in_a_write, .timeout = 60)
+{
+    tmpdir();
+    spec("p.repro", "p", "yes | head -c 300000; exit 0", 1);
+    char *argv[] = { R, "check", "--fixed-n", "--results", "r", "p.repro", NULL };
+    cr_assert_eq(run(argv, "o1"), 0);
+    /* replay prints the trial's 64 KiB of output into a pipe nobody
+     * reads: it blocks in write(2).  Before, SIGTERM then changed
+     * nothing (the write was restarted); now racelab ends with 143. */
+    int p[2];
+    cr_assert(pipe(p) == 0);
+#ifdef F_SETPIPE_SZ
+    fcntl(p[1], F_SETPIPE_SZ, 4096);
+#endif
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        int fd = open("o2", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(p[1], 1);
+        dup2(fd, 2);
+        close(p[0]);
+        char *rp[] = { R, "replay", "r", "0", NULL };
+        execv(rp[0], rp);
+        _exit(127);
+    }
+    close(p[1]);
+    /* Time for the trial (milliseconds) and for replay to fill the pipe
+     * and block in its write. */
+    sleep(2);
+    kill(pid, SIGTERM);
+    int rc = -1;
+    for (int i = 0; i < 1000 && rc < 0; i++) {
+        int st;
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        else
+            usleep(10000);
+    }
+    if (rc < 0) {
+        kill(pid, SIGKILL);
+        await(pid);
+    }
+    close(p[0]);
+    cr_assert_eq(rc, 143, "racelab blocked in a write did not end with 143 after SIGTERM (%d)", rc);
+}
