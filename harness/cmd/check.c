@@ -424,7 +424,7 @@ int rl_cmd_check(int argc, char **argv)
     free(history);
     for (int s = 0; s < n && rc == 0; s++)
         if (rl_dir_save_spec(dir, &cs[s].spec) != 0 && nspecs)
-            rc = rl_internal("%s/specs: cannot save a copy of %s", dir, cs[s].spec.path);
+            rc = rl_internal("%s/specs: cannot save a copy of %s: %s", dir, cs[s].spec.path, strerror(errno));
     if (rc == 0) {
         int stale = rl_spawn_reap_abandoned();
         if (stale > 0)

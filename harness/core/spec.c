@@ -369,6 +369,9 @@ static int parse_line(ctx_t *c, rl_spec_t *sp, char *line, int *seen)
             return -1;
         if (!is_name(sp->name))
             return fail(c, c->line, "name '%s': use letters, digits, _ - .", sp->name);
+        /* It names files (DIR/specs/NAME.repro, DIR/logs/NAME-...). */
+        if (strlen(sp->name) > RL_SPEC_MAX_NAME)
+            return fail(c, c->line, "name '%.20s...': longer than %d characters", sp->name, RL_SPEC_MAX_NAME);
         sp->name_line = c->line;
     } else if (!strcmp(kw, "issue")) {
         if (set_once(c, &sp->issue, &seen[1], kw, rest))

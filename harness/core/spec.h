@@ -61,6 +61,8 @@ typedef struct {
     rl_classifier_t classifier;
 } rl_spec_t;
 
+/* The longest spec name: it names files in the results directory. */
+#define RL_SPEC_MAX_NAME 100
 /* The largest spec file read. */
 #define RL_SPEC_MAX_BYTES (1 << 20)
 

@@ -519,3 +519,19 @@ Test(signals, sigterm_ends_racelab_blocked_in_a_write, .timeout = 60)
     close(p[0]);
     cr_assert_eq(rc, 143, "racelab blocked in a write did not end with 143 after SIGTERM (%d)", rc);
 }
+
+Test(limits, an_over_long_spec_name_is_refused_with_the_reason)
+{
+    tmpdir();
+    char text[1024], name[201];
+    memset(name, 'n', 200);
+    name[200] = '\0';
+    snprintf(text, sizeof text, "name %s\nissue https://example.invalid/n\ncommand /bin/true\ntrials 2\n"
+                                "variant a\nvariant b\nexpect a no-crash upper <= 0.99\n", name);
+    put("n.repro", text);
+    /* Before: exit 70, "cannot save a copy", no reason. */
+    char *argv[] = { R, "check", "--results", "r", "n.repro", NULL };
+    cr_assert_eq(run(argv, "o1"), 64);
+    assert_has("o1", "n.repro:1: name");
+    assert_has("o1", "longer than 100 characters");
+}
