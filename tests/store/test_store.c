@@ -535,3 +535,47 @@ Test(limits, an_over_long_spec_name_is_refused_with_the_reason)
     assert_has("o1", "n.repro:1: name");
     assert_has("o1", "longer than 100 characters");
 }
+
+/* ---- random kills of merge and report writing ---- */
+
+Test(kills, merge_and_reports_killed_at_random_leave_whole_files_or_none, .timeout = 120)
+{
+    tmpdir();
+    make_results();
+    char *first[] = { R, "merge", "--json", "rep.json", "--junit", "rep.xml", "r", NULL };
+    cr_assert_eq(run(first, "o0"), 0);
+    size_t jn, xn;
+    char *json = slurp("rep.json", &jn), *xml = slurp("rep.xml", &xn);
+    cr_assert(json && xml);
+    srand(12345);
+    int kills = 0;
+    for (int k = 0; k < 100; k++) {
+        char out[32];
+        snprintf(out, sizeof out, "out%d", k);
+        char *argv[] = { R, "merge", "--results", out, "--json", "rep.json", "--junit", "rep.xml", "r", NULL };
+        pid_t pid = start(argv, "o1");
+        usleep((useconds_t)(rand() % 20000));
+        if (kill(pid, SIGKILL) == 0)
+            kills++;
+        await(pid);
+        /* The reports: the previous ones or new ones, whole (the wall time
+         * differs, so compare the parts that do not). */
+        size_t n;
+        char *j = slurp("rep.json", &n), *x = slurp("rep.xml", NULL);
+        cr_assert(j && n > 2 && j[0] == '{' && strstr(j, "\"passed\":true") && n >= jn - 8 && n <= jn + 8,
+                  "kill %d left a torn JSON report (%zu bytes): %s", k, n, j ? j : "(none)");
+        cr_assert(x && strstr(x, "</testsuites>"), "kill %d left a torn JUnit report", k);
+        free(j);
+        free(x);
+        /* The merge output: no trials, or all 6. */
+        char tf[64];
+        snprintf(tf, sizeof tf, "%s/trials.jsonl", out);
+        long l = lines(tf);
+        cr_assert(l == 0 || l == 6, "kill %d left %ld trials in %s", k, l, tf);
+    }
+    cr_assert_geq(kills, 50, "only %d of 100 merges were still running when killed", kills);
+    cr_assert(system("python3 -c \"import json,xml.dom.minidom; json.load(open('rep.json')); "
+                     "xml.dom.minidom.parse('rep.xml')\"") == 0, "the last reports do not parse");
+    free(json);
+    free(xml);
+}
