@@ -361,9 +361,6 @@ int rl_cmd_check(int argc, char **argv)
     char *owned_dir = NULL;
     if (rc == 0 && !dir)
         dir = owned_dir = rl_default_results_dir(n == 1 ? cs[0].spec.name : "check");
-    if (rc == 0 && !o.resume && rl_dir_in_use(dir))
-        rc = rl_usage("check: %s already holds trials; continue them with --resume %s "
-                      "or give another --results directory", dir, dir);
     if (rc == 0) {
         /* Before anything is written or run: no report over an input or
          * a file of the results directory, every report writable. */
@@ -384,6 +381,11 @@ int rl_cmd_check(int argc, char **argv)
         else if (r < 0)
             rc = rl_internal("%s", err);
     }
+    /* Under the lock: a run that ended just before cannot slip in
+     * between this look and the first write. */
+    if (rc == 0 && !o.resume && rl_dir_in_use(dir))
+        rc = rl_usage("check: %s already holds trials; continue them with --resume %s "
+                      "or give another --results directory", dir, dir);
     rl_results_t results = { 0 };
     uint64_t seed = o.seed;
     int seed_recorded = 0;

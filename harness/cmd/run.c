@@ -191,17 +191,18 @@ int rl_cmd_run(int argc, char **argv)
     if (!dir)
         dir = owned_dir = rl_default_results_dir("run");
     r.dir = dir;
-    if (rl_dir_in_use(dir)) {
-        rl_usage("run: %s already holds trials; give another --results directory", dir);
-        free(owned_dir);
-        return RL_EXIT_USAGE;
-    }
     char err[512];
     rl_lock_t *lock = NULL;
     int lr = rl_dir_lock(dir, "run", &lock, err, sizeof err);
     if (lr != 0) {
         free(owned_dir);
         return lr > 0 ? rl_usage("run: %s", err) : rl_internal("%s", err);
+    }
+    if (rl_dir_in_use(dir)) { /* under the lock, as check */
+        rl_usage("run: %s already holds trials; give another --results directory", dir);
+        rl_dir_unlock(lock);
+        free(owned_dir);
+        return RL_EXIT_USAGE;
     }
     if (rl_results_open(&r.results, dir, err, sizeof err) != 0) {
         rl_dir_unlock(lock);

@@ -579,3 +579,37 @@ Test(kills, merge_and_reports_killed_at_random_leave_whole_files_or_none, .timeo
     free(json);
     free(xml);
 }
+
+Test(concurrency, writers_started_together_one_runs_the_others_are_refused, .timeout = 60)
+{
+    tmpdir();
+    spec("c.repro", "c", "sleep 0.2", 4);
+    /* Before, all of them wrote into r: duplicated indices, the seed file
+     * overwritten. */
+    pid_t pids[6];
+    char outs[6][8];
+    for (int i = 0; i < 6; i++) {
+        snprintf(outs[i], sizeof outs[i], "o%d", i);
+        char *argv[] = { R, "check", "--fixed-n", "--jobs", "2", "--results", "r", "c.repro", NULL };
+        pids[i] = start(argv, outs[i]);
+    }
+    int ok = 0, refused = 0;
+    for (int i = 0; i < 6; i++) {
+        int rc = await(pids[i]);
+        ok += rc == 0;
+        refused += rc == 64;
+    }
+    cr_assert_eq(ok, 1, "%d of 6 concurrent checks ran", ok);
+    cr_assert_eq(refused, 5);
+    /* The one run: indices 0..7 once each. */
+    char *s = slurp("r/trials.jsonl", NULL);
+    cr_assert(s);
+    for (int i = 0; i < 8; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "\"index\":%d,", i);
+        char *a = strstr(s, key);
+        cr_assert(a && !strstr(a + 1, key), "index %d not recorded exactly once", i);
+    }
+    cr_assert_eq(lines("r/trials.jsonl"), 8);
+    free(s);
+}
