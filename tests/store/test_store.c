@@ -613,3 +613,19 @@ Test(concurrency, writers_started_together_one_runs_the_others_are_refused, .tim
     cr_assert_eq(lines("r/trials.jsonl"), 8);
     free(s);
 }
+
+Test(aliasing, sweep_refuses_a_report_over_its_spec_or_a_points_results)
+{
+    tmpdir();
+    spec("w.repro", "w", "exit 0", 2);
+    /* Before, the sweep ran and its JSON report replaced the spec. */
+    char *over_spec[] = { R, "sweep", "--results", "sw", "--json", "w.repro", "w.repro", "--knob", "k=1,2", NULL };
+    cr_assert_eq(run(over_spec, "o1"), 64);
+    assert_has("o1", "is the input w.repro");
+    assert_has("w.repro", "name w");
+    char *over_point[] = { R, "sweep", "--results", "sw", "--html", "sw/k=2/seed", "w.repro", "--knob", "k=1,2",
+                           NULL };
+    cr_assert_eq(run(over_point, "o2"), 64);
+    assert_has("o2", "sw/k=2");
+    cr_assert(!exists("sw/k=1/trials.jsonl"), "a point ran before the refusal");
+}
