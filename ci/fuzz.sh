@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes the parsers of untrusted input (specs, results files, trial output)
+# and the report writers (well-formed XML and JSON whatever a trial prints)
 # with libFuzzer + ASan + UBSan for a bounded time each, and fails on any
 # crash, sanitizer report, leak or broken promise (tests/fuzz/fuzz_targets.c).
 #   RACELAB_FUZZ_SECONDS   seconds per target (default 60)
@@ -21,7 +22,7 @@ trap 'rm -rf "$work"' EXIT
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 fail=0
 total=0
-for t in spec results classify; do
+for t in spec results classify reports; do
     mkdir -p "$work/$t" "$work/crash-$t"
     # The repo's seed corpus is read; new inputs go to the scratch corpus.
     if "$build/tests/fuzz/fuzz-$t" -max_total_time="$secs" -timeout=10 -print_final_stats=1 \

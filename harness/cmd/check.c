@@ -1,6 +1,7 @@
 /* cmd/check.c - racelab check [options] SPEC...: run each spec's variants
  * interleaved, stop a variant once its expectations are decided, record
  * every trial, judge, report. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +171,10 @@ static int rl__check_prior(void *ctx, rl_trial_t *t)
     if (t->index < 0 || t->index >= c->cap || rl_spec_variant(&c->spec, t->variant) != (int)(t->index % V))
         return rl_usage("%s/trials.jsonl: trial %ld of %s does not fit the spec %s (variant %s)",
                         c->dir, t->index, t->spec, c->spec.path, t->variant);
+    if (t->seed != rl_trial_seed(c->base_seed, t->index))
+        return rl_usage("%s/trials.jsonl: trial %ld of %s has seed %llu, not the one derived from "
+                        "%s/seed (%llu)", c->dir, t->index, t->spec, (unsigned long long)t->seed, c->dir,
+                        (unsigned long long)rl_trial_seed(c->base_seed, t->index));
     if (c->recorded[t->index]) {
         fprintf(stderr, "racelab: %s/trials.jsonl: trial %ld of %s recorded twice; counted once\n",
                 c->dir, t->index, t->spec);
@@ -224,6 +229,60 @@ static int rl__check_spec(rl__check_t *c, const rl__check_opts_t *o, const char 
     if (rc < 0)
         return RL_EXIT_INTERNAL;
     return 0;
+}
+
+/* What the run is made from, as DIR/history records it: the options that
+ * shape the plan and each spec's content hash, in *text (malloc'd).  On
+ * --resume, checked against the history recorded (absent in a directory
+ * of an older racelab): 0, or exit 64 with the reason. */
+static int rl__check_history(rl__check_t *cs, int n, const rl__check_opts_t *o, int from_copies,
+                             char **text)
+{
+    char plan[64];
+    snprintf(plan, sizeof plan, "fixed-n=%d shard=%d/%d", o->fixed_n, o->shard_i,
+             o->shard_n > 1 ? o->shard_n : 1);
+    char *t = rl_aprintf("racelab-history 1\nplan %s\n", plan);
+    char *old = o->resume ? rl_dir_read_history(o->resume) : NULL;
+    int rc = t ? 0 : rl_internal("out of memory");
+    char *was = old ? rl_history_get(old, "plan") : NULL;
+    if (rc == 0 && old && (!was || strcmp(was, plan) != 0))
+        rc = rl_usage("check: the run in %s was made with '%s', this resume asks for '%s' "
+                      "(options that shape the plan cannot change on --resume; see %s/history)",
+                      o->resume, was ? was : "(no plan line)", plan, o->resume);
+    free(was);
+    for (int s = 0; s < n && rc == 0; s++) {
+        char hex[17];
+        if (rl_file_hash(cs[s].spec.path, hex) != 0) {
+            rc = rl_internal("%s: cannot read it: %s", cs[s].spec.path, strerror(errno));
+            break;
+        }
+        char *key = rl_aprintf("spec %s", cs[s].spec.name);
+        char *rec = old && key ? rl_history_get(old, key) : NULL;
+        if (old && !rec)
+            rc = rl_usage("check: spec %s (%s) is not part of the run recorded in %s", cs[s].spec.name,
+                          cs[s].spec.path, o->resume);
+        else if (old && (strncmp(rec, "fnv1a64=", 8) != 0 || strcmp(rec + 8, hex) != 0))
+            rc = from_copies
+                ? rl_usage("check: %s was changed since the run began (its content hash differs "
+                           "from the one in %s/history)", cs[s].spec.path, o->resume)
+                : rl_usage("check: %s is not the spec %s the run in %s was made from (its content "
+                           "hash differs from %s/history); resume without naming it, or start a new run",
+                           cs[s].spec.path, cs[s].spec.name, o->resume, o->resume);
+        char *nt = rc == 0 ? rl_aprintf("%sspec %s fnv1a64=%s\n", t, cs[s].spec.name, hex) : NULL;
+        if (rc == 0 && !nt)
+            rc = rl_internal("out of memory");
+        free(t);
+        t = nt;
+        free(key);
+        free(rec);
+    }
+    free(old);
+    if (rc != 0) {
+        free(t);
+        t = NULL;
+    }
+    *text = t;
+    return rc;
 }
 
 int rl_cmd_check(int argc, char **argv)
@@ -312,6 +371,13 @@ int rl_cmd_check(int argc, char **argv)
         if (bad)
             rc = rl_usage("%s", err);
     }
+    /* One index space per spec name: two specs of one name would share it. */
+    for (int s = 0; s < n && rc == 0; s++)
+        for (int t = 0; t < s && rc == 0; t++)
+            if (strcmp(cs[s].spec.name, cs[t].spec.name) == 0)
+                rc = rl_usage("check: %s:%d and %s:%d both name the spec '%s'; spec names must be "
+                              "unique within one run", cs[t].spec.path, cs[t].spec.name_line,
+                              cs[s].spec.path, cs[s].spec.name_line, cs[s].spec.name);
     for (int s = 0; s < nsaved; s++)
         free(saved[s]);
     free(saved);
@@ -321,6 +387,28 @@ int rl_cmd_check(int argc, char **argv)
     char *owned_dir = NULL;
     if (rc == 0 && !dir)
         dir = owned_dir = rl_default_results_dir(n == 1 ? cs[0].spec.name : "check");
+    if (rc == 0) {
+        /* Before anything is written or run: no report over an input or
+         * a file of the results directory, every report writable. */
+        const char **in = calloc((size_t)n + 1, sizeof *in);
+        if (!in)
+            rc = rl_internal("out of memory");
+        for (int s = 0; in && s < n; s++)
+            in[s] = cs[s].spec.path;
+        if (in)
+            rc = rl_report_check_files("check", &o.reports, in, n, &dir, 1);
+        free(in);
+    }
+    rl_lock_t *lock = NULL;
+    if (rc == 0) {
+        int r = rl_dir_lock(dir, o.resume ? "check --resume" : "check", &lock, err, sizeof err);
+        if (r > 0)
+            rc = rl_usage("check: %s", err);
+        else if (r < 0)
+            rc = rl_internal("%s", err);
+    }
+    /* Under the lock: a run that ended just before cannot slip in
+     * between this look and the first write. */
     if (rc == 0 && !o.resume && rl_dir_in_use(dir))
         rc = rl_usage("check: %s already holds trials; continue them with --resume %s "
                       "or give another --results directory", dir, dir);
@@ -337,12 +425,18 @@ int rl_cmd_check(int argc, char **argv)
         if (rc == 0 && have && o.have_seed && s0 != o.seed)
             rc = rl_usage("check: --seed %llu differs from the seed %llu recorded in %s",
                           (unsigned long long)o.seed, (unsigned long long)s0, o.resume);
+        if (rc == 0 && !have && rl_dir_in_use(o.resume))
+            rc = rl_usage("%s/seed is missing: the seeds of the recorded trials cannot be continued",
+                          o.resume);
         if (have) {
             seed = s0;
             o.have_seed = 1;
             seed_recorded = 1;
         }
     }
+    char *history = NULL;
+    if (rc == 0)
+        rc = rl__check_history(cs, n, &o, nspecs == 0, &history);
     if (rc == 0) {
         if (!o.have_seed)
             seed = rl_random_seed();
@@ -352,10 +446,13 @@ int rl_cmd_check(int argc, char **argv)
          * would leave a run that cannot be resumed. */
         else if (!seed_recorded && rl_dir_write_seed(dir, seed) != 0)
             rc = rl_internal("%s/seed: cannot write it", dir);
+        else if (!o.resume && rl_dir_write_history(dir, history) != 0)
+            rc = rl_internal("%s/history: cannot write it: %s", dir, strerror(errno));
     }
+    free(history);
     for (int s = 0; s < n && rc == 0; s++)
         if (rl_dir_save_spec(dir, &cs[s].spec) != 0 && nspecs)
-            rc = rl_internal("%s/specs: cannot save a copy of %s", dir, cs[s].spec.path);
+            rc = rl_internal("%s/specs: cannot save a copy of %s: %s", dir, cs[s].spec.path, strerror(errno));
     if (rc == 0) {
         int stale = rl_spawn_reap_abandoned();
         if (stale > 0)
@@ -381,6 +478,7 @@ int rl_cmd_check(int argc, char **argv)
         ran_specs = s + 1;
     }
     rl_results_close(&results);
+    rl_dir_unlock(lock);
 
     int all_passed = rc == 0 && ran_specs == n;
     int verdict = RL_EXIT_FAIL;

@@ -1,11 +1,14 @@
 /* cmd/merge.c - racelab merge DIR... : combine results directories (shards
  * of one run, or several runs) and judge the expectations again. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cmd/cli.h"
 #include "core/evaluate.h"
+#include "core/seed.h"
 #include "cmd/reports.h"
+#include "os/os.h"
 #include "store/results.h"
 #include "store/resultsdir.h"
 
@@ -26,6 +29,9 @@ typedef struct {
     rl__mspec_t **specs;
     int nspecs;
     size_t total;
+    const char *cur_dir;    /* pass 1: the DIR being read, its base seed */
+    int cur_has_seed;
+    uint64_t cur_seed;
     rl_results_t out;
     char *err;
     size_t errlen;
@@ -78,6 +84,10 @@ static int rl__merge_one(void *ctx, rl_trial_t *t)
     if (t->index < 0 || t->index >= sp->cap)
         return rl_usage("merge: trial %ld of %s is outside its spec's plan (%ld trial indices)",
                         t->index, t->spec, sp->cap);
+    if (m->cur_has_seed && t->seed != rl_trial_seed(m->cur_seed, t->index))
+        return rl_usage("merge: %s/trials.jsonl: trial %ld of %s has seed %llu, not the one derived "
+                        "from %s/seed", m->cur_dir, t->index, t->spec, (unsigned long long)t->seed,
+                        m->cur_dir);
     if (sp->seen[t->index])
         return rl_usage("merge: trial %ld of %s appears twice in the given directories "
                         "(overlapping results)", t->index, t->spec);
@@ -97,6 +107,139 @@ static int rl__merge_write(void *ctx, rl_trial_t *t)
     if (rl_results_append(&m->out, t, err, sizeof err) != 0)
         return rl_internal("%s", err);
     return 0;
+}
+
+/* What DIR says it was made from, checked before its trials are read: its
+ * seed file (the trials' seeds are derived from it) and, when it records
+ * a history, every spec copy's content hash.  0 or exit 64 with the
+ * reason. */
+static int rl__merge_verify(rl__merge_t *m, const char *dir)
+{
+    m->cur_dir = dir;
+    m->cur_has_seed = 0;
+    if (rl_file_stat(dir, NULL, NULL) != RL_FILE_DIR)
+        return 0; /* a results file given by itself */
+    int have = rl_dir_read_seed(dir, &m->cur_seed);
+    if (have < 0)
+        return rl_usage("merge: %s/seed: not a seed (one unsigned 64-bit number)", dir);
+    char *hist = rl_dir_read_history(dir);
+    char *plan = hist ? rl_history_get(hist, "plan") : NULL;
+    free(plan);
+    /* A check records its seed and plan; a merge of several runs has no
+     * one seed. */
+    if (have == 0 && plan && rl_dir_in_use(dir)) {
+        free(hist);
+        return rl_usage("merge: %s/seed is missing: the seeds of its trials cannot be checked", dir);
+    }
+    m->cur_has_seed = have;
+    char **names = NULL;
+    int n = hist ? rl_dir_spec_names(dir, &names) : 0;
+    int rc = 0;
+    for (int s = 0; s < n; s++) {
+        char *key = rl_aprintf("spec %s", names[s]);
+        char *rec = key ? rl_history_get(hist, key) : NULL;
+        char *path = rl_aprintf("%s/specs/%s.repro", dir, names[s]);
+        char hex[17];
+        if (rc == 0 && rec && path && (rl_file_hash(path, hex) != 0 || strncmp(rec, "fnv1a64=", 8) != 0 ||
+                                       strcmp(rec + 8, hex) != 0))
+            rc = rl_usage("merge: %s was changed since its run began (its content hash differs from "
+                          "the one in %s/history)", path, dir);
+        free(key);
+        free(rec);
+        free(path);
+        free(names[s]);
+    }
+    free(names);
+    free(hist);
+    return rc;
+}
+
+/* Removes a merge output being built (its trials, lock, spec copies). */
+static void rl__merge_discard(const char *tmp)
+{
+    char **names = NULL;
+    int n = rl_dir_spec_names(tmp, &names);
+    for (int s = 0; s < n; s++) {
+        char *f = rl_aprintf("%s/specs/%s.repro", tmp, names[s]);
+        if (f)
+            remove(f);
+        free(f);
+        free(names[s]);
+    }
+    free(names);
+    static const char *const files[] = { "trials.jsonl", "lock", "specs" };
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+        char *f = rl_aprintf("%s/%s", tmp, files[k]);
+        if (f)
+            remove(f);
+        free(f);
+    }
+    remove(tmp);
+}
+
+/* Pass 2: OUT written by this racelab alone (OUT/lock held throughout):
+ * the spec copies, then the trials, built aside in OUT.tmp-PID/ and renamed
+ * into OUT/trials.jsonl once complete, so OUT is never appended to and a
+ * kill leaves no half of them (a device there is written in place).  0 or
+ * an exit code. */
+static int rl__merge_out(rl__merge_t *m, const char *out)
+{
+    char err[1024];
+    for (int d = 0; d < m->ndirs; d++)
+        if (rl_same_file(out, m->dirs[d]) || rl_dir_keeps(m->dirs[d], out) || rl_dir_keeps(out, m->dirs[d]))
+            return rl_usage("merge: --results %s is the input %s; refusing to write into it", out,
+                            m->dirs[d]);
+    rl_file_kind_t kind = rl_file_stat(out, NULL, NULL);
+    if (kind != RL_FILE_NONE && kind != RL_FILE_DIR)
+        return rl_internal("merge: --results %s: Not a directory", out);
+    rl_lock_t *lock = NULL;
+    int r = rl_dir_lock(out, "merge", &lock, err, sizeof err);
+    if (r != 0)
+        return r > 0 ? rl_usage("merge: %s", err) : rl_internal("%s", err);
+    if (rl_dir_in_use(out)) {
+        rl_dir_unlock(lock);
+        return rl_usage("merge: --results %s already holds trials; a merge never adds to a results "
+                        "directory (give a new one)", out);
+    }
+    char *tmp = rl_aprintf("%s.tmp-%ld", out, rl_getpid());
+    char *tf = rl_aprintf("%s/trials.jsonl", out), *ttf = rl_aprintf("%s/trials.jsonl", tmp);
+    int rc = tmp && tf && ttf ? 0 : rl_internal("out of memory");
+    for (int s = 0; s < m->nspecs && rc == 0; s++)
+        if (rl_dir_save_spec(out, &m->specs[s]->spec) != 0)
+            rc = rl_internal("%s/specs: cannot save a copy of %s: %s", out, m->specs[s]->spec.name,
+                             strerror(errno));
+    char *hist = rc == 0 ? rl_aprintf("racelab-history 1\nmerged %d directories\n", m->ndirs) : NULL;
+    for (int s = 0; s < m->nspecs && hist; s++) {
+        char hex[17], *copy = rl_aprintf("%s/specs/%s.repro", out, m->specs[s]->spec.name);
+        char *nh = copy && rl_file_hash(copy, hex) == 0
+            ? rl_aprintf("%sspec %s fnv1a64=%s\n", hist, m->specs[s]->spec.name, hex) : NULL;
+        free(copy);
+        free(hist);
+        hist = nh;
+    }
+    if (rc == 0 && (!hist || rl_dir_write_history(out, hist) != 0))
+        rc = rl_internal("%s/history: cannot write it: %s", out, strerror(errno));
+    free(hist);
+    int aside = rc == 0 && rl_file_stat(tf, NULL, NULL) != RL_FILE_OTHER;
+    if (rc == 0 && rl_results_open(&m->out, aside ? tmp : out, err, sizeof err) != 0)
+        rc = rl_internal("%s", err);
+    for (int d = 0; d < m->ndirs && rc == 0; d++) {
+        int rr = rl_results_each(m->dirs[d], rl__merge_write, m, err, sizeof err);
+        rc = rr < 0 ? rl_usage("%s", err) : rr;
+    }
+    if (rc == 0 && rl_results_sync(&m->out, err, sizeof err) != 0)
+        rc = rl_internal("%s", err);
+    if (m->out.f)
+        rl_results_close(&m->out);
+    if (rc == 0 && aside && rl_file_replace(ttf, tf) != 0)
+        rc = rl_internal("cannot rename %s to %s: %s", ttf, tf, strerror(errno));
+    rl_dir_unlock(lock);
+    if (tmp && aside)
+        rl__merge_discard(tmp);
+    free(tmp);
+    free(tf);
+    free(ttf);
+    return rc;
 }
 
 int rl_cmd_merge(int argc, char **argv)
@@ -135,30 +278,34 @@ int rl_cmd_merge(int argc, char **argv)
     if (ndirs == 0)
         return free(dirs), rl_usage("merge: no results directory given");
 
+    /* Before anything is read or written: no report over an input or a
+     * file of a results directory, every report writable. */
+    const char **kept = calloc((size_t)ndirs + 2, sizeof *kept);
+    if (!kept)
+        return free(dirs), rl_internal("out of memory");
+    for (int d = 0; d < ndirs; d++)
+        kept[d] = dirs[d];
+    kept[ndirs] = out;
+    int crc = rl_report_check_files("merge", &reports, NULL, 0, kept, ndirs + (out != NULL));
+    free(kept);
+    if (crc != 0)
+        return free(dirs), crc;
     char err[1024];
     rl__merge_t m = { .dirs = dirs, .ndirs = ndirs, .err = err, .errlen = sizeof err };
     int rc = 0;
     /* Pass 1 judges and checks everything; only then does pass 2 write OUT,
      * so a bad input leaves no half-merged OUT behind.  Both stream. */
     for (int d = 0; d < ndirs && rc == 0; d++) {
+        rc = rl__merge_verify(&m, dirs[d]);
+        if (rc != 0)
+            break;
         int r = rl_results_each(dirs[d], rl__merge_one, &m, err, sizeof err);
         rc = r < 0 ? rl_usage("%s", err) : r;
     }
     if (rc == 0 && m.total == 0)
         rc = rl_usage("merge: no trials in the given directories");
-    if (rc == 0 && out) {
-        if (rl_results_open(&m.out, out, err, sizeof err) != 0)
-            rc = rl_internal("%s", err);
-        for (int d = 0; d < ndirs && rc == 0; d++) {
-            int r = rl_results_each(dirs[d], rl__merge_write, &m, err, sizeof err);
-            rc = r < 0 ? rl_usage("%s", err) : r;
-        }
-        if (rc == 0 && rl_results_sync(&m.out, err, sizeof err) != 0)
-            rc = rl_internal("%s", err);
-        rl_results_close(&m.out);
-        for (int s = 0; s < m.nspecs && rc == 0; s++)
-            rl_dir_save_spec(out, &m.specs[s]->spec);
-    }
+    if (rc == 0 && out)
+        rc = rl__merge_out(&m, out);
     int nspecs = m.nspecs;
     rl_eval_t **evs = calloc((size_t)nspecs + 1, sizeof *evs);
     if (!evs && rc == 0)

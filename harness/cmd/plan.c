@@ -34,6 +34,12 @@ int rl_cmd_plan(int argc, char **argv)
         return rl_usage("plan: give --buggy-rate P and --bound B");
     long fixed = rl_plan_zero_crash(bound, conf);
     long first = rl_plan_first_crash(p, conf);
+    /* -1: more trials than a long counts (a rate or bound near 0, a
+     * confidence near 1). */
+    if (fixed < 0 || first < 0)
+        return rl_usage("plan: more than 2e18 trials would be needed (%s); no plan can be run",
+                        fixed < 0 ? "the bound is too small for the confidence"
+                                  : "the buggy rate is too small for the confidence");
     printf("confidence %.3g\n", conf);
     printf("fixed variant: %ld crash-free trials bound its rate below %.4g%% "
            "(one-sided exact, 0 crashes)\n", fixed, 100 * bound);

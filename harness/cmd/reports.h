@@ -24,6 +24,15 @@ int rl_report_opt(int argc, char **argv, int *i, const char *cmd, int sweep, rl_
  * order: ("  ", " FILE") gives "  --json FILE  --junit FILE ...". */
 void rl_report_opts_help(FILE *out, int sweep, const char *before, const char *after);
 
+/* Before anything runs: refuses (exit 64, naming both paths) a report file
+ * that is, or resolves to, one of the inputs[ninputs] (spec or results
+ * files), a file kept by one of the results directories dirs[ndirs], or
+ * another report file; then checks that each can be written (a temporary
+ * file beside it is created and removed; exit 64 with the reason).  0 or
+ * the exit code, after saying why on stderr. */
+int rl_report_check_files(const char *cmd, const rl_report_files_t *files, const char *const *inputs,
+                          int ninputs, const char *const *dirs, int ndirs);
+
 /* Writes every report asked for in files: the summaries, or the sweep form
  * of sw when sw is not NULL.  Each file that cannot be written is said on
  * stderr and the others are still written.  0, or RL_EXIT_INTERNAL. */

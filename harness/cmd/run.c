@@ -6,6 +6,7 @@
 #include "cmd/cli.h"
 #include "core/seed.h"
 #include "run/interrupt.h"
+#include "report/writer.h"
 #include "store/resultsdir.h"
 #include "run/engine.h"
 #include "os/os.h"
@@ -190,19 +191,28 @@ int rl_cmd_run(int argc, char **argv)
     if (!dir)
         dir = owned_dir = rl_default_results_dir("run");
     r.dir = dir;
-    if (rl_dir_in_use(dir)) {
+    char err[512];
+    rl_lock_t *lock = NULL;
+    int lr = rl_dir_lock(dir, "run", &lock, err, sizeof err);
+    if (lr != 0) {
+        free(owned_dir);
+        return lr > 0 ? rl_usage("run: %s", err) : rl_internal("%s", err);
+    }
+    if (rl_dir_in_use(dir)) { /* under the lock, as check */
         rl_usage("run: %s already holds trials; give another --results directory", dir);
+        rl_dir_unlock(lock);
         free(owned_dir);
         return RL_EXIT_USAGE;
     }
-    char err[512];
     if (rl_results_open(&r.results, dir, err, sizeof err) != 0) {
+        rl_dir_unlock(lock);
         free(owned_dir);
         return rl_internal("%s", err);
     }
     if (rl_classifier_init(&r.classifier, r.timeout_s) != 0) {
         rl_classifier_free(&r.classifier);
         rl_results_close(&r.results);
+        rl_dir_unlock(lock);
         free(owned_dir);
         return rl_internal("out of memory");
     }
@@ -223,6 +233,7 @@ int rl_cmd_run(int argc, char **argv)
     if (rl__run_sync(&r) != 0 && rc == 0)
         rc = -1;
     rl_results_close(&r.results);
+    rl_dir_unlock(lock);
     rl_classifier_free(&r.classifier);
 
     long n = r.done, k = r.counts[RL_OUTCOME_CRASH];
@@ -239,7 +250,9 @@ int rl_cmd_run(int argc, char **argv)
         printf("\n");
     }
     for (int s = 0; s < r.nsigs; s++) {
-        printf("  %6ld  %s\n", r.sigcount[s], r.sigs[s]);
+        printf("  %6ld  ", r.sigcount[s]);
+        rl_report_term(stdout, r.sigs[s]);   /* a trial's bytes: no escape sequences */
+        putchar('\n');
         free(r.sigs[s]);
     }
     free(r.sigs);

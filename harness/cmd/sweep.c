@@ -378,6 +378,21 @@ int rl_cmd_sweep(int argc, char **argv)
                           "or give another --results directory", sub, dir);
         free(sub);
     }
+    if (rc == 0) {
+        /* Before any point runs: no report over the spec or a file of a
+         * point's results directory, every report writable. */
+        char **subs = calloc((size_t)o.nvalues + 1, sizeof *subs);
+        if (!subs)
+            rc = rl_internal("out of memory");
+        for (int p = 0; subs && p < o.nvalues; p++)
+            subs[p] = rl_aprintf("%s/%s=%s", dir, o.knob, o.values[p]);
+        const char *in[1] = { o.spec_path };
+        if (subs)
+            rc = rl_report_check_files("sweep", &o.reports, in, 1, (const char *const *)subs, o.nvalues);
+        for (int p = 0; subs && p < o.nvalues; p++)
+            free(subs[p]);
+        free(subs);
+    }
     if (rc == 0 && rl_mkdir_p(dir) != 0)
         rc = rl_internal("%s: cannot create it: %s", dir, strerror(errno));
     /* One base seed for every point (common random numbers: trial i gets

@@ -4,6 +4,7 @@
  * substitution by the runner).  Reference: docs/racelab-repro.5.md. */
 #include "core/spec.h"
 
+#include "os/os.h"
 #include "util/regex.h"
 #include "util/str.h"
 #include "util/strbuf.h"
@@ -368,6 +369,10 @@ static int parse_line(ctx_t *c, rl_spec_t *sp, char *line, int *seen)
             return -1;
         if (!is_name(sp->name))
             return fail(c, c->line, "name '%s': use letters, digits, _ - .", sp->name);
+        /* It names files (DIR/specs/NAME.repro, DIR/logs/NAME-...). */
+        if (strlen(sp->name) > RL_SPEC_MAX_NAME)
+            return fail(c, c->line, "name '%.20s...': longer than %d characters", sp->name, RL_SPEC_MAX_NAME);
+        sp->name_line = c->line;
     } else if (!strcmp(kw, "issue")) {
         if (set_once(c, &sp->issue, &seen[1], kw, rest))
             return -1;
@@ -400,7 +405,8 @@ static int parse_line(ctx_t *c, rl_spec_t *sp, char *line, int *seen)
             ;
         else
             endp = NULL;
-        if (endp == NULL || endp == rest || errno || !isfinite(d) || !(d > 0.0))
+        /* At most 1e9 s, as --timeout: every later use of it stays in range. */
+        if (endp == NULL || endp == rest || errno || !isfinite(d) || !(d > 0.0) || d > 1e9)
             return fail(c, c->line, "timeout: wants seconds > 0, e.g. 10, 10s or 500ms, not '%s'", rest);
         sp->classifier.timeout_s = d;
     } else if (!strcmp(kw, "trials")) {
@@ -520,6 +526,20 @@ int rl_spec_parse(const char *path, const char *text, rl_spec_t *spec, char *err
 int rl_spec_load(const char *path, rl_spec_t *spec, char *err, size_t errlen)
 {
     memset(spec, 0, sizeof *spec);
+    /* Looked at before it is opened: opening a FIFO blocks, a device may
+     * never end. */
+    long long size = 0;
+    rl_file_kind_t kind = rl_file_stat(path, &size, NULL);
+    if (kind != RL_FILE_NONE && kind != RL_FILE_REGULAR) {
+        snprintf(err, errlen, "%s: not a regular file (%s); a spec is read from a file", path,
+                 kind == RL_FILE_DIR ? "a directory" : kind == RL_FILE_FIFO ? "a FIFO or socket" : "a device");
+        return -1;
+    }
+    if (size > RL_SPEC_MAX_BYTES) {
+        snprintf(err, errlen, "%s: %lld bytes: larger than a spec may be (%d bytes)", path, size,
+                 RL_SPEC_MAX_BYTES);
+        return -1;
+    }
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));

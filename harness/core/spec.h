@@ -43,6 +43,7 @@ typedef struct {
 typedef struct {
     char *path;           /* file it was read from */
     char *name;           /* "go-17165" */
+    int name_line;        /* the line of the name, for messages */
     char *issue;          /* URL of the upstream issue */
     char *description;    /* one line, optional */
     int argc;
@@ -60,7 +61,13 @@ typedef struct {
     rl_classifier_t classifier;
 } rl_spec_t;
 
-/* Reads and validates the spec at path.  On error returns -1 and writes
+/* The longest spec name: it names files in the results directory. */
+#define RL_SPEC_MAX_NAME 100
+/* The largest spec file read. */
+#define RL_SPEC_MAX_BYTES (1 << 20)
+
+/* Reads and validates the spec at path (a regular file of at most
+ * RL_SPEC_MAX_BYTES).  On error returns -1 and writes
  * "path:line: problem" into err (errlen bytes); *spec is then empty. */
 int rl_spec_load(const char *path, rl_spec_t *spec, char *err, size_t errlen);
 /* Same, from a string; path is used only in messages. */

@@ -39,4 +39,66 @@ int rl_file_truncate(FILE *f, long long len);
 /* Is stderr a terminal? */
 int rl_stderr_isatty(void);
 
+/* What a path names (following symbolic links). */
+typedef enum {
+    RL_FILE_NONE = 0,    /* nothing there */
+    RL_FILE_REGULAR,
+    RL_FILE_DIR,
+    RL_FILE_OTHER,       /* a device */
+    RL_FILE_FIFO,        /* a FIFO or socket: opening it may block */
+} rl_file_kind_t;
+/* The identity of a file: equal for every name of it (symbolic links
+ * followed, hard links): device + inode, or on Windows volume serial +
+ * file index. */
+typedef struct {
+    unsigned long long dev, ino;
+} rl_file_id_t;
+/* The kind of file at path, its size in *size and its identity in *id
+ * (either may be NULL).  RL_FILE_NONE also when it cannot be looked at. */
+rl_file_kind_t rl_file_stat(const char *path, long long *size, rl_file_id_t *id);
+/* path made absolute and normalised, symbolic links resolved as far as the
+ * path exists (the rest appended as given); malloc'd, NULL on failure. */
+char *rl_path_resolve(const char *path);
+/* Renames from to to, replacing to when it exists (on Windows too).  0, or
+ * -1 with errno set. */
+int rl_file_replace(const char *from, const char *to);
+/* The current process id. */
+long rl_getpid(void);
+
+/* A file written whole or not at all: the bytes go to a temporary file in
+ * the same directory, which rl_out_commit renames over path, so a reader
+ * (or a kill of racelab in the middle) sees the old file or the new one,
+ * never a part.  "-" is stdout; a path naming a device is written in place
+ * (there is nothing to rename); a FIFO is refused (EINVAL). */
+typedef struct {
+    FILE *f;
+    char *path, *tmp;   /* tmp NULL when written in place */
+} rl_out_t;
+/* Opens for writing ("wb").  0, or -1 with errno set. */
+int rl_out_open(rl_out_t *o, const char *path);
+/* Flushes, syncs, closes and renames into place.  0, or -1 with errno set
+ * (the temporary file is removed, path untouched). */
+int rl_out_commit(rl_out_t *o);
+/* Closes and removes the temporary file; path is untouched. */
+void rl_out_abort(rl_out_t *o);
+/* Writes n bytes to path through rl_out_t.  0, or -1 with errno set. */
+int rl_write_atomic(const char *path, const void *data, size_t n);
+
+/* A watchdog for an interrupted racelab: rl_exit_later(s, status) ends the
+ * process with _exit(status) s seconds later (at most one pending), so a
+ * racelab stuck in a blocking open or write still ends.  Safe to call from
+ * a signal handler once rl_exit_later_init has run (POSIX: alarm(2) and a
+ * SIGALRM handler; Windows: a thread). */
+void rl_exit_later_init(void);
+void rl_exit_later(int seconds, int status);
+
+/* An exclusive lock on a file, held until rl_lock_release or the end of
+ * the process (a kill included: the OS drops it, so it never goes stale). */
+typedef struct rl_lock rl_lock_t;
+/* Takes the lock on path (created when missing) without waiting and
+ * writes holder into the file.  0 and *lk; 1 when another process holds
+ * it (its holder text, as it wrote it, in held_by); -1 with errno set. */
+int rl_lock_try(const char *path, const char *holder, rl_lock_t **lk, char *held_by, size_t hlen);
+void rl_lock_release(rl_lock_t *lk);
+
 #endif

@@ -4,6 +4,7 @@
 
 #include "report/sweep.h"
 #include "report/writer.h"
+#include "os/os.h"
 #include "util/fmt.h"
 #include "core/stats.h"
 
@@ -40,20 +41,20 @@ int rl_report_write_to(const rl_report_writer_t *w, const char *path, const rl_s
         errno = EINVAL;
         return -1;
     }
-    if (!strcmp(path, "-")) {
-        int rc = rl__emit(w, stdout, summaries, n, sw);
-        return fflush(stdout) == 0 ? rc : -1;
+    /* Through a temporary file renamed into place: a kill in the middle
+     * leaves the previous report whole.  "wb": the same bytes on every OS,
+     * so reports compare equal. */
+    rl_out_t o;
+    if (rl_out_open(&o, path) != 0)
+        return -1;
+    int rc = rl__emit(w, o.f, summaries, n, sw);
+    if (rc != 0) {
+        int saved = errno;
+        rl_out_abort(&o);
+        errno = saved;
+        return -1;
     }
-    /* "wb": the same bytes on every OS, so reports compare equal. */
-    FILE *f = fopen(path, "wb");
-    if (f == NULL)
-        return -1;
-    int rc = rl__emit(w, f, summaries, n, sw);
-    int saved = errno;
-    if (fclose(f) != 0 && rc == 0)
-        return -1;
-    errno = saved;
-    return rc;
+    return rl_out_commit(&o);
 }
 
 int rl_report_write_file(const char *name, const char *path, const rl_summary_t *const *summaries, int n)
@@ -179,12 +180,38 @@ void rl_report_xml(FILE *out, const char *str)
             fprintf(out, "&#%u;", c); /* kept even inside attributes */
         else if (c < 0x20 || c == 0x7F || n == 0)
             fprintf(out, "\\x%02X", c);
-        else {
+        else if ((n == 2 && c == 0xC2 && s[1] < 0xA0) ||
+                 (n == 3 && c == 0xEF && s[1] == 0xBF && s[2] >= 0xBE)) {
+            /* C1 controls, and U+FFFE/U+FFFF, which XML 1.0 does not allow:
+             * shown as their code point. */
+            fprintf(out, "\\u%04X", n == 2 ? (unsigned)s[1] : s[2] == 0xBE ? 0xFFFEu : 0xFFFFu);
+            s += n;
+            continue;
+        } else {
             fwrite(s, 1, n, out);
             s += n;
             continue;
         }
         s++;
+    }
+}
+
+void rl_report_term(FILE *out, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)(str ? str : "");
+    while (*s) {
+        unsigned c = *s;
+        size_t n = rl_utf8_len(s);
+        if (c < 0x20 || c == 0x7F || n == 0) {
+            fprintf(out, "\\x%02X", c);
+            s++;
+        } else if (n == 2 && c == 0xC2 && s[1] < 0xA0) {
+            fprintf(out, "\\u%04X", (unsigned)s[1]);
+            s += 2;
+        } else {
+            fwrite(s, 1, n, out);
+            s += n;
+        }
     }
 }
 

@@ -28,8 +28,11 @@ static void variant_block(FILE *out, const rl_summary_t *s, int i)
         fprintf(out, "    first crash after %.2f s (trial %ld)\n", t->first_crash_s, t->first_crash_index);
     const rl_bucket_t **v;
     int nb = rl_report_buckets(t, &v);
-    for (int j = 0; j < nb; j++)
-        fprintf(out, "    %6ld  %s\n", v[j]->count, v[j]->signature);
+    for (int j = 0; j < nb; j++) {
+        fprintf(out, "    %6ld  ", v[j]->count);
+        rl_report_term(out, v[j]->signature);
+        fputc('\n', out);
+    }
     free(v);
 }
 
@@ -46,7 +49,9 @@ static void summary(FILE *out, const rl_summary_t *s)
         const rl_expect_result_t *r = &s->results[i];
         const char *mark = rl_report_mark(r->result); /* ✔ ✘ ? */
         fprintf(out, "  %s %s\n", mark, r->expect && r->expect->text ? r->expect->text : "?");
-        fprintf(out, "      %s\n", rl_report_why(r));
+        fputs("      ", out);
+        rl_report_term(out, rl_report_why(r)); /* may quote a trial */
+        fputc('\n', out);
     }
     long ran = rl_report_trials(s);
     if (s->sequential && s->fixed_n_plan > 0) {

@@ -51,8 +51,13 @@ long rl_report_trials(const rl_summary_t *s);
  * with esc and gt standing for '>'. */
 void rl_report_closing(FILE *out, const rl_summary_t *s, void (*esc)(FILE *, const char *), const char *gt);
 /* s with XML special characters escaped; bytes XML 1.0 cannot carry
- * (control characters, invalid UTF-8) become the visible text \xNN. */
+ * (control characters, invalid UTF-8) become the visible text \xNN, C1
+ * controls and the noncharacters U+FFFE/U+FFFF the text \uXXXX. */
 void rl_report_xml(FILE *out, const char *s);
+/* s for a terminal (or a file read on one): control characters (C0, DEL,
+ * C1: escape sequences) and invalid UTF-8 become the visible text \xNN
+ * (C1: \uXXXX), so text from a trial cannot drive the terminal. */
+void rl_report_term(FILE *out, const char *s);
 /* s as a JSON string literal (or null); the same escaping as store/results.c. */
 void rl_report_json_str(FILE *out, const char *s);
 /* head (the JSON before a value: ",\"path\":"), then s as rl_report_json_str

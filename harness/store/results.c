@@ -647,6 +647,11 @@ int rl_results_open(rl_results_t *r, const char *dir, char *err, size_t errlen)
         snprintf(err, errlen, "%s: out of memory", dir);
         return -1;
     }
+    if (rl_file_stat(r->path, NULL, NULL) == RL_FILE_FIFO) {
+        snprintf(err, errlen, "%s: a FIFO or socket; results are written to a file", r->path);
+        rl_results_close(r);
+        return -1;
+    }
     /* "a+b": appends always go to the end; reading lets us find a torn
      * final line first. */
     r->f = fopen(r->path, "a+b");
@@ -739,6 +744,16 @@ int rl_results_each(const char *path, int (*fn)(void *ctx, rl_trial_t *t), void 
 {
     /* A directory holds trials.jsonl; anything else is the file itself. */
     char *inner = join_path(path, "trials.jsonl");
+    /* Only a regular file is read: opening a FIFO blocks, a device may
+     * never end. */
+    const char *which = inner && rl_file_stat(inner, NULL, NULL) != RL_FILE_NONE ? inner : path;
+    rl_file_kind_t kind = rl_file_stat(which, NULL, NULL);
+    if (kind == RL_FILE_FIFO || kind == RL_FILE_OTHER) {
+        snprintf(err, errlen, "%s: not a regular file (%s); results are read from files", which,
+                 kind == RL_FILE_FIFO ? "a FIFO or socket" : "a device");
+        free(inner);
+        return -1;
+    }
     FILE *f = inner ? fopen(inner, "rb") : NULL;
     const char *name = inner;
     if (f == NULL) {

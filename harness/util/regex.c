@@ -171,6 +171,10 @@ static int parse_atom(parser_t *ps)
             ps->err = "trailing backslash";
             return -1;
         }
+        if (ps->p[1] >= '1' && ps->p[1] <= '9') {
+            ps->err = "back-references (\\1 ... \\9) are not supported";
+            return -1;
+        }
         ps->p += 2;
         return new_node(ps, N_CHAR, -1, -1, (unsigned char)ps->p[-1]);
     case '*': case '+': case '?':

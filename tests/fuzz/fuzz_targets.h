@@ -19,5 +19,9 @@ int rl_fuzz_results(const uint8_t *data, size_t size);
 /* Crash classification of arbitrary output: pattern search, signature
  * choice and normalisation (bounded, never NULL for a crash). */
 int rl_fuzz_classify(const uint8_t *data, size_t size);
+/* The report writers: each input line a trial's signature; the HTML and
+ * JUnit reports must be well-formed XML 1.0, the JSON report strict JSON,
+ * the text report free of control characters (fuzz_reports.c). */
+int rl_fuzz_reports(const uint8_t *data, size_t size);
 
 #endif

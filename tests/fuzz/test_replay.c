@@ -55,6 +55,11 @@ Test(fuzz_replay, results)
     replay("results", rl_fuzz_results);
 }
 
+Test(fuzz_replay, reports)
+{
+    replay("reports", rl_fuzz_reports);
+}
+
 Test(fuzz_replay, classify)
 {
     replay("classify", rl_fuzz_classify);

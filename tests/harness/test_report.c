@@ -96,7 +96,7 @@ Test(report, text_exact)
         "    crash rate 83.3%, Wilson 95% [55.2%, 95.3%]\n"
         "    first crash after 1.00 s (trial 0)\n"
         "         9  fatal error: malloc deadlock\n"
-        "         1  signal <SIGSEGV> & \"x\" | y\x01\n"
+        "         1  signal <SIGSEGV> & \"x\" | y\\x01\n"   /* a control shown escaped */
         "  fixed: 299 trials: 299 pass, 0 crash, 0 hang, 0 error\n"
         "    crash rate 0.0%, Wilson 95% [0.0%, 1.27%], exact one-sided upper bound 0.997%\n"
         "  Fisher's exact test, buggy crashes more often than fixed: one-sided p = %P\n"

@@ -129,3 +129,27 @@ int rl_stderr_isatty(void)
 {
     return _isatty(_fileno(stderr));
 }
+
+static volatile LONG rl__late_status = 1, rl__late_ms = 0;
+
+static DWORD WINAPI rl__late_main(LPVOID p)
+{
+    (void)p;
+    Sleep((DWORD)rl__late_ms);
+    _exit((int)rl__late_status);
+    return 0;
+}
+
+void rl_exit_later_init(void)
+{
+}
+
+void rl_exit_later(int seconds, int status)
+{
+    rl__late_status = status;
+    if (InterlockedExchange(&rl__late_ms, seconds * 1000) != 0)
+        return; /* one pending already */
+    HANDLE h = CreateThread(NULL, 0, rl__late_main, NULL, 0, NULL);
+    if (h)
+        CloseHandle(h);
+}

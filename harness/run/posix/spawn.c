@@ -22,6 +22,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -31,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -493,6 +495,36 @@ static int rl__owner_of(const char *pid, char *out, size_t len)
     return found;
 }
 
+/* 1 for a process the reaper must never touch: racelab, an ancestor of
+ * it, a member of its process group, another user's process. */
+static int rl__spares(pid_t pid)
+{
+    if (pid == getpid() || getpgid(pid) == getpgrp())
+        return 1;
+    char path[64];
+    struct stat st;
+    snprintf(path, sizeof path, "/proc/%d", (int)pid);
+    if (stat(path, &st) != 0 || st.st_uid != getuid())
+        return 1;
+    for (pid_t a = getppid(); a > 1;) {
+        if (a == pid)
+            return 1;
+        char buf[512];
+        snprintf(path, sizeof path, "/proc/%d/stat", (int)a);
+        FILE *f = fopen(path, "r");
+        size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+        if (f)
+            fclose(f);
+        buf[n] = '\0';
+        const char *rp = strrchr(buf, ')');
+        int pp = 0;
+        if (!rp || sscanf(rp + 1, " %*c %d", &pp) != 1)
+            break;
+        a = (pid_t)pp;
+    }
+    return 0;
+}
+
 int rl_spawn_reap_abandoned(void)
 {
     pthread_once(&rl__once, rl__init);
@@ -507,6 +539,13 @@ int rl_spawn_reap_abandoned(void)
             continue;
         char owner[64];
         if (!rl__owner_of(e->d_name, owner, sizeof owner) || strcmp(owner, self) == 0)
+            continue;
+        pid_t cand = (pid_t)atoi(e->d_name);
+        /* Never racelab itself, its ancestors or its own process group (a
+         * stale RACELAB_OWNER inherited by racelab, e.g. when it runs
+         * inside a trial of a racelab that was killed), nor a process of
+         * another user. */
+        if (rl__spares(cand))
             continue;
         int opid = 0;
         unsigned long long ostart = 0;
@@ -621,7 +660,9 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_proc_result_t *res, int helpe
                     timed_out = 1;
                 break;
             }
-            wait_ms = (int)((until - now) * 1000.0) + 1;
+            /* Clamped: a long timeout must not overflow the int. */
+            double ms = (until - now) * 1000.0;
+            wait_ms = ms >= (double)(INT_MAX - 1) ? INT_MAX - 1 : (int)ms + 1;
         }
         if (!exited && pidfd < 0 && (wait_ms < 0 || wait_ms > 10))
             wait_ms = 10;     /* no pidfd (old kernel): fall back to a short tick */
@@ -694,7 +735,7 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_proc_result_t *res, int helpe
             if (now >= end)
                 break;
             struct pollfd pf = { .fd = rd, .events = POLLIN };
-            if (poll(&pf, 1, (int)((end - now) * 1000.0) + 1) <= 0)
+            if (poll(&pf, 1, (int)((end - now) * 1000.0) + 1) <= 0)   /* end: < 1 s away */
                 continue;
             ssize_t k = read(rd, buf, sizeof buf);
             if (k > 0)
