@@ -15,13 +15,8 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static const char *racelab(void)
-{
-    const char *r = getenv("RACELAB");
-    cr_assert(r, "RACELAB is not set");
-    return r;
-}
+#include "racelab_run.h"
+#include "testfs.h"
 
 /* A fresh directory under /tmp, made the working directory. */
 static void tmpdir(void)
@@ -32,85 +27,10 @@ static void tmpdir(void)
     cr_assert(chdir(path) == 0);
 }
 
-static pid_t start(char *const argv[], const char *out)
-{
-    pid_t pid = fork();
-    cr_assert(pid >= 0);
-    if (pid == 0) {
-        int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int nul = open("/dev/null", O_RDONLY);
-        if (fd < 0 || nul < 0)
-            _exit(127);
-        dup2(nul, 0);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    return pid;
-}
-
-static int await(pid_t pid)
-{
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        cr_assert(errno == EINTR);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-static int run(char *const argv[], const char *out)
-{
-    return await(start(argv, out));
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *s = malloc(cap);
-    size_t k;
-    while (s && (k = fread(s + n, 1, cap - n - 1, f)) > 0) {
-        n += k;
-        if (cap - n < 2)
-            s = realloc(s, cap *= 2);
-    }
-    fclose(f);
-    if (s)
-        s[n] = '\0';
-    if (len)
-        *len = n;
-    return s;
-}
-
-static void put(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    cr_assert(f && fputs(text, f) >= 0 && fclose(f) == 0, "cannot write %s", path);
-}
-
-static long lines(const char *path)
-{
-    char *s = slurp(path, NULL);
-    long n = 0;
-    for (char *p = s; p && *p; p++)
-        n += *p == '\n';
-    free(s);
-    return n;
-}
-
 static int exists(const char *path)
 {
     struct stat st;
     return lstat(path, &st) == 0;
-}
-
-static void assert_has(const char *file, const char *what)
-{
-    char *o = slurp(file, NULL);
-    cr_assert(o && strstr(o, what), "'%s' not in %s: %s", what, file, o ? o : "(none)");
-    free(o);
 }
 
 /* A two-variant spec named name whose trials run the shell script. */
@@ -122,18 +42,18 @@ static void spec(const char *path, const char *name, const char *script, int tri
              "timeout 30\ntrials %d\nvariant a\nvariant b\n"
              "expect a no-crash upper <= 0.99\nexpect b no-crash upper <= 0.99\n",
              name, name, script, trials);
-    put(path, text);
+    e2e_write(path, text);
 }
 
-#define R (char *)racelab()
+#define R (char *)e2e_racelab()
 
 /* A finished check of 2 x 3 passing trials in r/. */
 static void make_results(void)
 {
     spec("k.repro", "k", "exit 0", 3);
     char *argv[] = { R, "check", "--fixed-n", "--jobs", "2", "--results", "r", "k.repro", NULL };
-    cr_assert_eq(run(argv, "out0"), 0);
-    cr_assert_eq(lines("r/trials.jsonl"), 6);
+    cr_assert_eq(e2e_run(argv, "out0"), 0);
+    cr_assert_eq(tf_count_lines("r/trials.jsonl"), 6);
 }
 
 /* ---- aliasing and crash windows ---- */
@@ -145,8 +65,8 @@ Test(aliasing, report_over_the_results_file_is_refused_before_any_trial)
     /* A fresh run whose JSON report is its own results file: before, the
      * trials ran, the report replaced them, exit 0. */
     char *fresh[] = { R, "check", "--fixed-n", "--results", "r", "--json", "r/trials.jsonl", "k.repro", NULL };
-    cr_assert_eq(run(fresh, "o1"), 64);
-    assert_has("o1", "r/trials.jsonl");
+    cr_assert_eq(e2e_run(fresh, "o1"), 64);
+    e2e_assert_file_has("o1", "r/trials.jsonl");
     cr_assert(!exists("r/trials.jsonl"), "a trial ran before the refusal");
 }
 
@@ -155,27 +75,27 @@ Test(aliasing, symlink_and_hard_link_to_kept_files_are_refused)
     tmpdir();
     make_results();
     size_t n0, n1;
-    char *before = slurp("r/trials.jsonl", &n0);
+    char *before = tf_slurp("r/trials.jsonl", &n0);
     cr_assert(symlink("r/trials.jsonl", "link.json") == 0);
     cr_assert(link("r/seed", "seed.html") == 0);
     char *resume[] = { R, "check", "--fixed-n", "--resume", "r", "--json", "link.json", NULL };
-    cr_assert_eq(run(resume, "o1"), 64);
-    assert_has("o1", "link.json");
-    assert_has("o1", "results directory r");
+    cr_assert_eq(e2e_run(resume, "o1"), 64);
+    e2e_assert_file_has("o1", "link.json");
+    e2e_assert_file_has("o1", "results directory r");
     char *merge[] = { R, "merge", "--html", "seed.html", "r", NULL };
-    cr_assert_eq(run(merge, "o2"), 64);
-    assert_has("o2", "seed.html");
+    cr_assert_eq(e2e_run(merge, "o2"), 64);
+    e2e_assert_file_has("o2", "seed.html");
     char *spec_out[] = { R, "check", "--fixed-n", "--results", "r2", "--markdown", "k.repro", "k.repro", NULL };
-    cr_assert_eq(run(spec_out, "o3"), 64);
-    assert_has("o3", "is the input k.repro");
+    cr_assert_eq(e2e_run(spec_out, "o3"), 64);
+    e2e_assert_file_has("o3", "is the input k.repro");
     char *two[] = { R, "merge", "--json", "x", "--junit", "./x", "r", NULL };
-    cr_assert_eq(run(two, "o4"), 64);
-    assert_has("o4", "the same file");
-    char *after = slurp("r/trials.jsonl", &n1);
+    cr_assert_eq(e2e_run(two, "o4"), 64);
+    e2e_assert_file_has("o4", "the same file");
+    char *after = tf_slurp("r/trials.jsonl", &n1);
     cr_assert(n0 == n1 && memcmp(before, after, n0) == 0, "the results file changed");
     free(before);
     free(after);
-    cr_assert_eq(lines("r/seed"), 1);
+    cr_assert_eq(tf_count_lines("r/seed"), 1);
 }
 
 Test(aliasing, unwritable_report_is_found_before_any_trial)
@@ -184,9 +104,9 @@ Test(aliasing, unwritable_report_is_found_before_any_trial)
     spec("k.repro", "k", "exit 0", 3);
     /* Before, every trial ran and only then did the report fail (exit 70). */
     char *argv[] = { R, "check", "--results", "r", "--json", "no/such/dir/k.json", "k.repro", NULL };
-    cr_assert_eq(run(argv, "o1"), 64);
-    assert_has("o1", "no/such/dir/k.json");
-    assert_has("o1", "No such file or directory");
+    cr_assert_eq(e2e_run(argv, "o1"), 64);
+    e2e_assert_file_has("o1", "no/such/dir/k.json");
+    e2e_assert_file_has("o1", "No such file or directory");
     cr_assert(!exists("r/trials.jsonl"), "trials ran before the report path was checked");
 }
 
@@ -197,21 +117,21 @@ Test(crash_windows, reports_are_renamed_into_place_not_rewritten)
     /* A report written in place would also change the other name of the
      * file; one renamed into place leaves it as it was, and no temporary
      * file is left beside it. */
-    put("old.json", "previous report\n");
+    e2e_write("old.json", "previous report\n");
     cr_assert(link("old.json", "other-name") == 0);
     char *merge[] = { R, "merge", "--json", "old.json", "r", NULL };
-    cr_assert_eq(run(merge, "o1"), 0);
-    assert_has("other-name", "previous report");
-    assert_has("old.json", "\"racelab\"");
+    cr_assert_eq(e2e_run(merge, "o1"), 0);
+    e2e_assert_file_has("other-name", "previous report");
+    e2e_assert_file_has("old.json", "\"racelab\"");
     char *ls = NULL;
     cr_assert(system("ls -a > ls.txt") == 0);
-    ls = slurp("ls.txt", NULL);
+    ls = tf_slurp("ls.txt", NULL);
     cr_assert(ls && !strstr(ls, ".tmp"), "a temporary file was left: %s", ls);
     free(ls);
     struct stat a, b;
     cr_assert(stat("r/specs/k.repro", &a) == 0);
     char *resume[] = { R, "check", "--fixed-n", "--resume", "r", NULL };
-    cr_assert_eq(run(resume, "o2"), 0);
+    cr_assert_eq(e2e_run(resume, "o2"), 0);
     cr_assert(stat("r/specs/k.repro", &b) == 0 && b.st_size == a.st_size);
 }
 
@@ -233,26 +153,26 @@ Test(concurrency, a_second_writer_is_refused_at_once_naming_the_holder, .timeout
     tmpdir();
     spec("s.repro", "s", "sleep 3", 1);
     char *first[] = { R, "check", "--fixed-n", "--jobs", "2", "--results", "r", "s.repro", NULL };
-    pid_t a = start(first, "o1");
+    pid_t a = e2e_start(first, "o1");
     cr_assert(await_file("r/seed"), "the first check never started");
     char pid[32];
     snprintf(pid, sizeof pid, "pid %ld", (long)a);
     /* Before, both wrote: a fresh check on a directory with no trial yet,
      * and a resume while the first still ran. */
     char *again[] = { R, "check", "--fixed-n", "--results", "r", "s.repro", NULL };
-    cr_assert_eq(run(again, "o2"), 64);
-    assert_has("o2", "is in use by racelab");
-    assert_has("o2", pid);
+    cr_assert_eq(e2e_run(again, "o2"), 64);
+    e2e_assert_file_has("o2", "is in use by racelab");
+    e2e_assert_file_has("o2", pid);
     char *resume[] = { R, "check", "--fixed-n", "--resume", "r", NULL };
-    cr_assert_eq(run(resume, "o3"), 64);
-    assert_has("o3", pid);
+    cr_assert_eq(e2e_run(resume, "o3"), 64);
+    e2e_assert_file_has("o3", pid);
     /* The holder killed: its lock goes with it, a resume takes over and
      * completes the run, each trial once. */
     kill(a, SIGKILL);
-    cr_assert_eq(await(a), 128 + SIGKILL);
-    cr_assert_eq(run(resume, "o5"), 0, "the resume after the holder died failed");
-    cr_assert_eq(lines("r/trials.jsonl"), 2);
-    char *lock = slurp("r/lock", NULL);
+    cr_assert_eq(e2e_wait(a), 128 + SIGKILL);
+    cr_assert_eq(e2e_run(resume, "o5"), 0, "the resume after the holder died failed");
+    cr_assert_eq(tf_count_lines("r/trials.jsonl"), 2);
+    char *lock = tf_slurp("r/lock", NULL);
     cr_assert(lock && !strstr(lock, pid), "the dead holder is still named: %s", lock);
     free(lock);
 }
@@ -264,24 +184,24 @@ Test(merge, never_appends_never_writes_into_an_input)
     tmpdir();
     make_results();
     char *m1[] = { R, "merge", "--results", "out", "r", NULL };
-    cr_assert_eq(run(m1, "o1"), 0);
-    cr_assert_eq(lines("out/trials.jsonl"), 6);
+    cr_assert_eq(e2e_run(m1, "o1"), 0);
+    cr_assert_eq(tf_count_lines("out/trials.jsonl"), 6);
     cr_assert(exists("out/specs/k.repro"));
     /* Before, a second merge appended a second copy (12 trials). */
-    cr_assert_eq(run(m1, "o2"), 64);
-    assert_has("o2", "already holds trials");
-    cr_assert_eq(lines("out/trials.jsonl"), 6);
+    cr_assert_eq(e2e_run(m1, "o2"), 64);
+    e2e_assert_file_has("o2", "already holds trials");
+    cr_assert_eq(tf_count_lines("out/trials.jsonl"), 6);
     /* Before, an output that is an input grew without end. */
     cr_assert(symlink("r", "r-link") == 0);
     char *m2[] = { R, "merge", "--results", "r-link", "r", NULL };
-    cr_assert_eq(run(m2, "o3"), 64);
-    assert_has("o3", "is the input r");
+    cr_assert_eq(e2e_run(m2, "o3"), 64);
+    e2e_assert_file_has("o3", "is the input r");
     char *m3[] = { R, "merge", "--results", "r", "r", NULL };
-    cr_assert_eq(run(m3, "o4"), 64);
-    cr_assert_eq(lines("r/trials.jsonl"), 6);
+    cr_assert_eq(e2e_run(m3, "o4"), 64);
+    cr_assert_eq(tf_count_lines("r/trials.jsonl"), 6);
     /* Built aside: nothing but the output is left beside it. */
     cr_assert(system("ls -a > ls.txt") == 0);
-    char *ls = slurp("ls.txt", NULL);
+    char *ls = tf_slurp("ls.txt", NULL);
     cr_assert(ls && !strstr(ls, ".tmp"), "a temporary directory was left: %s", ls);
     free(ls);
 }
@@ -296,9 +216,9 @@ Test(history, two_specs_of_one_name_are_refused_with_both_places)
     /* Before, both ran into one index space (a resume then credited one
      * spec's trials to the other). */
     char *argv[] = { R, "check", "--fixed-n", "--results", "r", "a.repro", "b.repro", NULL };
-    cr_assert_eq(run(argv, "o1"), 64);
-    assert_has("o1", "a.repro:1");
-    assert_has("o1", "b.repro:1");
+    cr_assert_eq(e2e_run(argv, "o1"), 64);
+    e2e_assert_file_has("o1", "a.repro:1");
+    e2e_assert_file_has("o1", "b.repro:1");
     cr_assert(!exists("r/trials.jsonl"));
 }
 
@@ -313,11 +233,11 @@ static void copy_run(const char *dir)
 static void assert_resume_refused(const char *dir, const char *why)
 {
     char *resume[] = { R, "check", "--fixed-n", "--resume", (char *)dir, NULL };
-    cr_assert_eq(run(resume, "o"), 64, "a resume of %s was not refused (%s)", dir, why);
-    assert_has("o", why);
+    cr_assert_eq(e2e_run(resume, "o"), 64, "a resume of %s was not refused (%s)", dir, why);
+    e2e_assert_file_has("o", why);
     char *merge[] = { R, "merge", (char *)dir, NULL };
-    cr_assert_eq(run(merge, "o"), 64, "a merge of %s was not refused (%s)", dir, why);
-    assert_has("o", why);
+    cr_assert_eq(e2e_run(merge, "o"), 64, "a merge of %s was not refused (%s)", dir, why);
+    e2e_assert_file_has("o", why);
 }
 
 Test(history, resume_and_merge_refuse_a_changed_history_with_the_reason)
@@ -327,13 +247,13 @@ Test(history, resume_and_merge_refuse_a_changed_history_with_the_reason)
     /* Before, every one of these resumed (a random seed for a missing
      * one) and merged without a word. */
     copy_run("garbled");
-    put("garbled/seed", "12x\n");
+    e2e_write("garbled/seed", "12x\n");
     assert_resume_refused("garbled", "garbled/seed");
     copy_run("missing");
     cr_assert(remove("missing/seed") == 0);
     assert_resume_refused("missing", "missing/seed is missing");
     copy_run("other");
-    put("other/seed", "12345\n");
+    e2e_write("other/seed", "12345\n");
     assert_resume_refused("other", "not the one derived from other/seed");
     copy_run("edited");
     FILE *f = fopen("edited/specs/k.repro", "ab");
@@ -342,13 +262,13 @@ Test(history, resume_and_merge_refuse_a_changed_history_with_the_reason)
     /* An option that shapes the plan, changed on resume. */
     copy_run("plan");
     char *resume[] = { R, "check", "--resume", "plan", NULL };
-    cr_assert_eq(run(resume, "o"), 64);
-    assert_has("o", "fixed-n=1");
+    cr_assert_eq(e2e_run(resume, "o"), 64);
+    e2e_assert_file_has("o", "fixed-n=1");
     /* The untouched run still resumes and merges. */
     char *ok[] = { R, "check", "--fixed-n", "--resume", "r", NULL };
-    cr_assert_eq(run(ok, "o"), 0);
+    cr_assert_eq(e2e_run(ok, "o"), 0);
     char *merge[] = { R, "merge", "r", NULL };
-    cr_assert_eq(run(merge, "o"), 0);
+    cr_assert_eq(e2e_run(merge, "o"), 0);
 }
 
 /* ---- inputs and limits ---- */
@@ -380,7 +300,7 @@ static int run_env_for(char *const argv[], char *const env[], const char *out, i
         usleep(10000);
     }
     kill(pid, SIGKILL);
-    return await(pid);
+    return e2e_wait(pid);
 }
 
 Test(inputs, fifos_are_refused_never_block, .timeout = 60)
@@ -390,15 +310,15 @@ Test(inputs, fifos_are_refused_never_block, .timeout = 60)
     /* Before, each of these blocked in open(2) for ever. */
     char *check[] = { R, "check", "--results", "r", "f.repro", NULL };
     cr_assert_eq(run_env_for(check, NULL, "o1", 5), 64);
-    assert_has("o1", "f.repro: not a regular file");
+    e2e_assert_file_has("o1", "f.repro: not a regular file");
     make_results();
     cr_assert(mkfifo("fifo.jsonl", 0644) == 0);
     char *merge[] = { R, "merge", "fifo.jsonl", NULL };
     cr_assert_eq(run_env_for(merge, NULL, "o2", 5), 64);
-    assert_has("o2", "fifo.jsonl: not a regular file");
+    e2e_assert_file_has("o2", "fifo.jsonl: not a regular file");
     char *rep[] = { R, "merge", "--json", "fifo.jsonl", "r", NULL };
     cr_assert_eq(run_env_for(rep, NULL, "o3", 5), 64);
-    assert_has("o3", "FIFO");
+    e2e_assert_file_has("o3", "FIFO");
 }
 
 Test(limits, numbers_out_of_range_are_refused)
@@ -406,23 +326,23 @@ Test(limits, numbers_out_of_range_are_refused)
     tmpdir();
     /* Before: a timeout of 1e12 s was accepted (its milliseconds overflow
      * an int), and plan printed "-1 trials" with exit 0. */
-    put("t.repro", "name t\nissue https://example.invalid/t\ncommand /bin/true\ntimeout 1e12\n"
+    e2e_write("t.repro", "name t\nissue https://example.invalid/t\ncommand /bin/true\ntimeout 1e12\n"
                    "trials 2\nvariant a\nvariant b\nexpect a no-crash upper <= 0.99\n");
     char *check[] = { R, "check", "--results", "r", "t.repro", NULL };
-    cr_assert_eq(run(check, "o1"), 64);
-    assert_has("o1", "t.repro:4: timeout");
+    cr_assert_eq(e2e_run(check, "o1"), 64);
+    e2e_assert_file_has("o1", "t.repro:4: timeout");
     char *plan[] = { R, "plan", "--buggy-rate", "1e-300", "--bound", "0.5", "--confidence", "0.99999999999",
                      NULL };
-    cr_assert_eq(run(plan, "o2"), 64);
-    char *o = slurp("o2", NULL);
+    cr_assert_eq(e2e_run(plan, "o2"), 64);
+    char *o = tf_slurp("o2", NULL);
     cr_assert(o && !strstr(o, "-1 "), "a negative count: %s", o);
     free(o);
     /* Before, a back-reference compiled (as a literal '1'). */
-    put("b.repro", "name b\nissue https://example.invalid/b\ncommand /bin/true\nsignature /(x)\\1/\n"
+    e2e_write("b.repro", "name b\nissue https://example.invalid/b\ncommand /bin/true\nsignature /(x)\\1/\n"
                    "trials 2\nvariant a\nvariant b\nexpect a no-crash upper <= 0.99\n");
     char *bref[] = { R, "check", "--results", "r2", "b.repro", NULL };
-    cr_assert_eq(run(bref, "o3"), 64);
-    assert_has("o3", "back-reference");
+    cr_assert_eq(e2e_run(bref, "o3"), 64);
+    e2e_assert_file_has("o3", "back-reference");
 }
 
 Test(limits, a_stale_owner_in_racelabs_own_environment_does_not_kill_it, .timeout = 60)
@@ -433,7 +353,7 @@ Test(limits, a_stale_owner_in_racelabs_own_environment_does_not_kill_it, .timeou
     char *env[] = { "RACELAB_OWNER=1.1", NULL };
     char *argv[] = { R, "run", "--trials", "2", "--results", "r", "--", "/bin/true", NULL };
     cr_assert_eq(run_env_for(argv, env, "o1", 30), 0);
-    cr_assert_eq(lines("r/trials.jsonl"), 2);
+    cr_assert_eq(tf_count_lines("r/trials.jsonl"), 2);
 }
 
 /* ---- hostile bytes ---- */
@@ -443,28 +363,28 @@ Test(hostile, controls_and_noncharacters_never_reach_xml_or_the_terminal, .timeo
     tmpdir();
     /* A crash line with an escape sequence (ESC [31m), a C1 control
      * (U+0085), U+FFFE and U+FFFF. */
-    put("t.sh", "printf 'fatal error: \\033[31mred\\302\\205\\357\\277\\276\\357\\277\\277 end\\n'\nexit 2\n");
+    e2e_write("t.sh", "printf 'fatal error: \\033[31mred\\302\\205\\357\\277\\276\\357\\277\\277 end\\n'\nexit 2\n");
     char cwd[512], script[600];
     cr_assert(getcwd(cwd, sizeof cwd));
     snprintf(script, sizeof script, "exec /bin/sh %s/t.sh", cwd);
     spec("h.repro", "h", script, 2);
     char *argv[] = { R, "check", "--fixed-n", "--results", "r", "--html", "h.html", "--junit", "h.xml",
                      "h.repro", NULL };
-    cr_assert_eq(run(argv, "o1"), 1);
-    assert_has("r/trials.jsonl", "fatal error");
+    cr_assert_eq(e2e_run(argv, "o1"), 1);
+    e2e_assert_file_has("r/trials.jsonl", "fatal error");
     /* Before, expat refused both: U+FFFE/U+FFFF are not XML 1.0 characters. */
     for (int i = 0; i < 2; i++) {
         char cmd[256];
         snprintf(cmd, sizeof cmd, "python3 -c \"import xml.dom.minidom,sys; xml.dom.minidom.parse('%s')\" 2>py.err",
                  i ? "h.xml" : "h.html");
         int rc = system(cmd);
-        char *e = slurp("py.err", NULL);
+        char *e = tf_slurp("py.err", NULL);
         cr_assert_eq(rc, 0, "%s is not well-formed XML: %s", i ? "h.xml" : "h.html", e ? e : "");
         free(e);
     }
     /* Before, the text report printed the escape sequence raw. */
     size_t n;
-    char *o = slurp("o1", &n);
+    char *o = tf_slurp("o1", &n);
     cr_assert(o && strstr(o, "fatal error: "), "no signature in the text report: %s", o);
     cr_assert(memchr(o, 0x1B, n) == NULL, "an ESC byte reached the terminal output");
     cr_assert(strstr(o, "\\x1B[31mred"), "the escape sequence is not shown escaped: %s", o);
@@ -479,7 +399,7 @@ Test(signals, sigterm_ends_racelab_blocked_in_a_write, .timeout = 60)
     tmpdir();
     spec("p.repro", "p", "yes | head -c 300000; exit 0", 1);
     char *argv[] = { R, "check", "--fixed-n", "--results", "r", "p.repro", NULL };
-    cr_assert_eq(run(argv, "o1"), 0);
+    cr_assert_eq(e2e_run(argv, "o1"), 0);
     /* replay prints the trial's 64 KiB of output into a pipe nobody
      * reads: it blocks in write(2).  Before, SIGTERM then changed
      * nothing (the write was restarted); now racelab ends with 143. */
@@ -514,7 +434,7 @@ Test(signals, sigterm_ends_racelab_blocked_in_a_write, .timeout = 60)
     }
     if (rc < 0) {
         kill(pid, SIGKILL);
-        await(pid);
+        e2e_wait(pid);
     }
     close(p[0]);
     cr_assert_eq(rc, 143, "racelab blocked in a write did not end with 143 after SIGTERM (%d)", rc);
@@ -528,12 +448,12 @@ Test(limits, an_over_long_spec_name_is_refused_with_the_reason)
     name[200] = '\0';
     snprintf(text, sizeof text, "name %s\nissue https://example.invalid/n\ncommand /bin/true\ntrials 2\n"
                                 "variant a\nvariant b\nexpect a no-crash upper <= 0.99\n", name);
-    put("n.repro", text);
+    e2e_write("n.repro", text);
     /* Before: exit 70, "cannot save a copy", no reason. */
     char *argv[] = { R, "check", "--results", "r", "n.repro", NULL };
-    cr_assert_eq(run(argv, "o1"), 64);
-    assert_has("o1", "n.repro:1: name");
-    assert_has("o1", "longer than 100 characters");
+    cr_assert_eq(e2e_run(argv, "o1"), 64);
+    e2e_assert_file_has("o1", "n.repro:1: name");
+    e2e_assert_file_has("o1", "longer than 100 characters");
 }
 
 /* ---- random kills of merge and report writing ---- */
@@ -543,9 +463,9 @@ Test(kills, merge_and_reports_killed_at_random_leave_whole_files_or_none, .timeo
     tmpdir();
     make_results();
     char *first[] = { R, "merge", "--json", "rep.json", "--junit", "rep.xml", "r", NULL };
-    cr_assert_eq(run(first, "o0"), 0);
+    cr_assert_eq(e2e_run(first, "o0"), 0);
     size_t jn, xn;
-    char *json = slurp("rep.json", &jn), *xml = slurp("rep.xml", &xn);
+    char *json = tf_slurp("rep.json", &jn), *xml = tf_slurp("rep.xml", &xn);
     cr_assert(json && xml);
     srand(12345);
     int kills = 0;
@@ -553,15 +473,15 @@ Test(kills, merge_and_reports_killed_at_random_leave_whole_files_or_none, .timeo
         char out[32];
         snprintf(out, sizeof out, "out%d", k);
         char *argv[] = { R, "merge", "--results", out, "--json", "rep.json", "--junit", "rep.xml", "r", NULL };
-        pid_t pid = start(argv, "o1");
+        pid_t pid = e2e_start(argv, "o1");
         usleep((useconds_t)(rand() % 20000));
         if (kill(pid, SIGKILL) == 0)
             kills++;
-        await(pid);
+        e2e_wait(pid);
         /* The reports: the previous ones or new ones, whole (the wall time
          * differs, so compare the parts that do not). */
         size_t n;
-        char *j = slurp("rep.json", &n), *x = slurp("rep.xml", NULL);
+        char *j = tf_slurp("rep.json", &n), *x = tf_slurp("rep.xml", NULL);
         cr_assert(j && n > 2 && j[0] == '{' && strstr(j, "\"passed\":true") && n >= jn - 8 && n <= jn + 8,
                   "kill %d left a torn JSON report (%zu bytes): %s", k, n, j ? j : "(none)");
         cr_assert(x && strstr(x, "</testsuites>"), "kill %d left a torn JUnit report", k);
@@ -570,7 +490,7 @@ Test(kills, merge_and_reports_killed_at_random_leave_whole_files_or_none, .timeo
         /* The merge output: no trials, or all 6. */
         char tf[64];
         snprintf(tf, sizeof tf, "%s/trials.jsonl", out);
-        long l = lines(tf);
+        long l = tf_count_lines(tf);
         cr_assert(l == 0 || l == 6, "kill %d left %ld trials in %s", k, l, tf);
     }
     cr_assert_geq(kills, 50, "only %d of 100 merges were still running when killed", kills);
@@ -591,18 +511,18 @@ Test(concurrency, writers_started_together_one_runs_the_others_are_refused, .tim
     for (int i = 0; i < 6; i++) {
         snprintf(outs[i], sizeof outs[i], "o%d", i);
         char *argv[] = { R, "check", "--fixed-n", "--jobs", "2", "--results", "r", "c.repro", NULL };
-        pids[i] = start(argv, outs[i]);
+        pids[i] = e2e_start(argv, outs[i]);
     }
     int ok = 0, refused = 0;
     for (int i = 0; i < 6; i++) {
-        int rc = await(pids[i]);
+        int rc = e2e_wait(pids[i]);
         ok += rc == 0;
         refused += rc == 64;
     }
     cr_assert_eq(ok, 1, "%d of 6 concurrent checks ran", ok);
     cr_assert_eq(refused, 5);
     /* The one run: indices 0..7 once each. */
-    char *s = slurp("r/trials.jsonl", NULL);
+    char *s = tf_slurp("r/trials.jsonl", NULL);
     cr_assert(s);
     for (int i = 0; i < 8; i++) {
         char key[32];
@@ -610,7 +530,7 @@ Test(concurrency, writers_started_together_one_runs_the_others_are_refused, .tim
         char *a = strstr(s, key);
         cr_assert(a && !strstr(a + 1, key), "index %d not recorded exactly once", i);
     }
-    cr_assert_eq(lines("r/trials.jsonl"), 8);
+    cr_assert_eq(tf_count_lines("r/trials.jsonl"), 8);
     free(s);
 }
 
@@ -620,12 +540,12 @@ Test(aliasing, sweep_refuses_a_report_over_its_spec_or_a_points_results)
     spec("w.repro", "w", "exit 0", 2);
     /* Before, the sweep ran and its JSON report replaced the spec. */
     char *over_spec[] = { R, "sweep", "--results", "sw", "--json", "w.repro", "w.repro", "--knob", "k=1,2", NULL };
-    cr_assert_eq(run(over_spec, "o1"), 64);
-    assert_has("o1", "is the input w.repro");
-    assert_has("w.repro", "name w");
+    cr_assert_eq(e2e_run(over_spec, "o1"), 64);
+    e2e_assert_file_has("o1", "is the input w.repro");
+    e2e_assert_file_has("w.repro", "name w");
     char *over_point[] = { R, "sweep", "--results", "sw", "--html", "sw/k=2/seed", "w.repro", "--knob", "k=1,2",
                            NULL };
-    cr_assert_eq(run(over_point, "o2"), 64);
-    assert_has("o2", "sw/k=2");
+    cr_assert_eq(e2e_run(over_point, "o2"), 64);
+    e2e_assert_file_has("o2", "sw/k=2");
     cr_assert(!exists("sw/k=1/trials.jsonl"), "a point ran before the refusal");
 }
