@@ -271,11 +271,25 @@ static const char *rl__status_name(int status)
     }
 }
 
-static int rl__write_json(const rl__bis_t *s, const char *path, int status, int best, double wall)
+typedef int (*rl__writer_fn)(FILE *f, const rl__bis_t *s, int status, int best, double wall);
+
+/* Writes one report to path whole or not at all (os/os.h's rl_out_t), as
+ * every other racelab report is written.  0, or -1. */
+static int rl__write_report(rl__writer_fn write, const char *path, const rl__bis_t *s, int status,
+                            int best, double wall)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
+    rl_out_t o;
+    if (rl_out_open(&o, path) != 0)
         return -1;
+    if (write(o.f, s, status, best, wall) != 0) {
+        rl_out_abort(&o);
+        return -1;
+    }
+    return rl_out_commit(&o);
+}
+
+static int rl__write_json(FILE *f, const rl__bis_t *s, int status, int best, double wall)
+{
     const rl_bisect_t *b = &s->b;
     double p = b->post[best];
     fprintf(f, "{\"command\":\"bisect\",\"status\":\"%s\",\"confidence\":%.6g,", rl__status_name(status),
@@ -311,7 +325,7 @@ static int rl__write_json(const rl__bis_t *s, const char *path, int status, int 
                 b->trials[i], b->crashes[i], s->other[i], s->hangs[i], s->errors[i], b->post[i]);
     }
     fputs("]}\n", f);
-    return fclose(f) == 0 ? 0 : -1;
+    return ferror(f) ? -1 : 0;
 }
 
 /* Rows of the tables: the ends, the candidates near the answer, and every
@@ -351,11 +365,8 @@ static void rl__html_text(FILE *f, const char *t)
     }
 }
 
-static int rl__write_markdown(const rl__bis_t *s, const char *path, int status, int best, double wall)
+static int rl__write_markdown(FILE *f, const rl__bis_t *s, int status, int best, double wall)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
     const rl_bisect_t *b = &s->b;
     char head[256];
     rl__headline(s, status, best, head, sizeof head);
@@ -370,7 +381,7 @@ static int rl__write_markdown(const rl__bis_t *s, const char *path, int status, 
             fprintf(f, "| %d | %s%s%s | %ld | %ld | %ld | %ld | %ld | %.4f |\n", i, i == best ? "**" : "",
                     s->cl->c[i].name, i == best ? "**" : "", b->trials[i], b->crashes[i], s->other[i],
                     s->hangs[i], s->errors[i], b->post[i]);
-    return fclose(f) == 0 ? 0 : -1;
+    return ferror(f) ? -1 : 0;
 }
 
 /* A bar chart of v[0..n-1] (scaled to top) as inline SVG. */
@@ -390,11 +401,8 @@ static void rl__svg_bars(FILE *f, const char *title, const double *v, int n, dou
             pad, h + 14, w - pad, h + 14, n - 1);
 }
 
-static int rl__write_html(const rl__bis_t *s, const char *path, int status, int best, double wall)
+static int rl__write_html(FILE *f, const rl__bis_t *s, int status, int best, double wall)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
     const rl_bisect_t *b = &s->b;
     char head[256];
     rl__headline(s, status, best, head, sizeof head);
@@ -429,7 +437,7 @@ static int rl__write_html(const rl__bis_t *s, const char *path, int status, int 
                     b->trials[i], b->crashes[i], s->other[i], s->hangs[i], s->errors[i], b->post[i]);
         }
     fputs("</table>\n</body></html>\n", f);
-    return fclose(f) == 0 ? 0 : -1;
+    return ferror(f) ? -1 : 0;
 }
 
 static void rl__report(const rl__bis_t *s, int status, int best, double wall, int jobs)
@@ -877,11 +885,11 @@ int rl_cmd_bisect(int argc, char **argv)
         status = 1;
     int best = rl_bisect_best(&s.b, NULL);
     rl__report(&s, status, best, wall, jobs);
-    if (json && rl__write_json(&s, json, status, best, wall) != 0)
+    if (json && rl__write_report(rl__write_json, json, &s, status, best, wall) != 0)
         fprintf(stderr, "racelab: cannot write %s\n", json);
-    if (markdown && rl__write_markdown(&s, markdown, status, best, wall) != 0)
+    if (markdown && rl__write_report(rl__write_markdown, markdown, &s, status, best, wall) != 0)
         fprintf(stderr, "racelab: cannot write %s\n", markdown);
-    if (html && rl__write_html(&s, html, status, best, wall) != 0)
+    if (html && rl__write_report(rl__write_html, html, &s, status, best, wall) != 0)
         fprintf(stderr, "racelab: cannot write %s\n", html);
     if (erc == 1) {
         printf("continue with: racelab bisect --resume %s\n", s.dir);
