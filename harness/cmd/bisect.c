@@ -25,7 +25,7 @@ typedef struct {
     rl_bisect_cand_list_t *cl;
     rl_bisect_t b;
     const char *sig;            /* --signature, or NULL: any crash counts */
-    rl_regex_t *re;
+    const rl_regex_t *re;       /* --signature's, owned by classifier */
     rl_classifier_t classifier; /* --timeout, --signature, the built-in patterns */
     uint64_t base_seed;
     double timeout_s, time_s, t0;
@@ -760,15 +760,16 @@ int rl_cmd_bisect(int argc, char **argv)
     } else {
         RL__USAGE("bisect: --noise needs 0, a rate below 1, or auto");
     }
-    if (s.sig) {
-        s.re = rl_regex_compile(s.sig, err, sizeof err);
-        if (!s.re)
-            RL__USAGE("bisect: --signature: %s", err);
-    }
-    if (rl_classifier_init(&s.classifier, s.timeout_s) != 0 ||
-        (s.sig && rl_classifier_add(&s.classifier, s.sig, err, sizeof err) != 0)) {
+    if (rl_classifier_init(&s.classifier, s.timeout_s) != 0) {
         rc = rl_internal("bisect: out of memory");
         goto out;
+    }
+    /* --signature is compiled once, as the classifier's first pattern; the
+     * count of matching crashes reads the same compiled regex. */
+    if (s.sig) {
+        if (rl_classifier_add(&s.classifier, s.sig, err, sizeof err) != 0)
+            RL__USAGE("bisect: --signature: %s", err);
+        s.re = s.classifier.patterns[0].re;
     }
     if (!resume) {
         if (rl_mkdir_p(s.dir) != 0 || rl_dir_write_seed(s.dir, s.base_seed) != 0 ||
@@ -905,7 +906,6 @@ int rl_cmd_bisect(int argc, char **argv)
 out:
     free(owned_dir);
     free(cands);
-    rl_regex_free(s.re);
     rl_classifier_free(&s.classifier);
     rl_bisect_free(&s.b);
     free(s.other);
