@@ -9,6 +9,7 @@
 #include "core/seed.h"
 #include "run/interrupt.h"
 #include "run/engine.h"
+#include "run/coload.h"
 #include "core/evaluate.h"
 #include "os/os.h"
 #include "cmd/reports.h"
@@ -148,15 +149,19 @@ static const char rl__check_help[] =
     "  --fixed-n         run every variant to the spec's trial count (no early stop)\n"
     "  --seed S          base seed (default: random; DIR/seed when resuming)\n"
     "  --build DIR       value of {build} (default $RACELAB_BUILD or build)\n"
-    "  --shard I/N       run only share I (0-based) of N of the trial indices\n";
+    "  --shard I/N       run only share I (0-based) of N of the trial indices\n"
+    "  --co-load cpu=N   N busy threads beside the trials for the whole run (a known\n"
+    "                    load; recorded, shown in every report, kept on --resume)\n";
 /* Then the report options, from the writer table. */
 static const char rl__check_help_tail[] =
     "  --quiet           no text summary, only the verdict line\n";
 
 typedef struct {
-    int jobs, fixed_n, quiet, shard_i, shard_n, have_seed;
+    int jobs, fixed_n, quiet, shard_i, shard_n, have_seed, have_co_load;
     uint64_t seed;
     const char *results, *resume, *build;
+    rl_coload_spec_t co_load;
+    char co_load_text[32];  /* its canonical text, "none" without one */
     rl_report_files_t reports;
 } rl__check_opts_t;
 
@@ -236,13 +241,41 @@ static int rl__check_spec(rl__check_t *c, const rl__check_opts_t *o, const char 
  * --resume, checked against the history recorded (absent in a directory
  * of an older racelab): 0, or exit 64 with the reason. */
 static int rl__check_history(rl__check_t *cs, int n, const rl__check_opts_t *o, int from_copies,
+                             char **text);
+
+/* The co-load of a resumed run is the one it began with (DIR/history's
+ * co-load line; a directory without one ran with none): a --co-load that
+ * differs is refused, none given keeps it, so the trials of one run all
+ * saw the same load.  0, or exit 64 with the reason. */
+static int rl__check_resume_co_load(rl__check_opts_t *o)
+{
+    char *old = rl_dir_read_history(o->resume);
+    char *was = old ? rl_history_get(old, "co-load") : NULL;
+    rl_coload_spec_t rec = { 0 };
+    char err[256];
+    int rc = 0;
+    if (was && rl_coload_parse(was, &rec, err, sizeof err) != 0)
+        rc = rl_usage("%s/history: co-load '%s' is not one racelab writes", o->resume, was);
+    else if (o->have_co_load && rec.cpus != o->co_load.cpus)
+        rc = rl_usage("check: the run in %s was made with --co-load %s, this resume asks for %s "
+                      "(a resumed run keeps its co-load; leave the option out)", o->resume,
+                      was ? was : "none", o->co_load_text);
+    else
+        o->co_load = rec;
+    rl_coload_text(&o->co_load, o->co_load_text, sizeof o->co_load_text);
+    free(was);
+    free(old);
+    return rc;
+}
+
+static int rl__check_history(rl__check_t *cs, int n, const rl__check_opts_t *o, int from_copies,
                              char **text)
 {
     char plan[64];
     snprintf(plan, sizeof plan, "fixed-n=%d shard=%d/%d", o->fixed_n, o->shard_i,
              o->shard_n > 1 ? o->shard_n : 1);
-    char *t = rl_aprintf("racelab-history 1\nplan %s\n", plan);
     char *old = o->resume ? rl_dir_read_history(o->resume) : NULL;
+    char *t = rl_aprintf("racelab-history 1\nplan %s\nco-load %s\n", plan, o->co_load_text);
     int rc = t ? 0 : rl_internal("out of memory");
     char *was = old ? rl_history_get(old, "plan") : NULL;
     if (rc == 0 && old && (!was || strcmp(was, plan) != 0))
@@ -325,6 +358,11 @@ int rl_cmd_check(int argc, char **argv)
                 return free(specs), rl_usage("check: --shard needs I/N with 0 <= I < N, e.g. 0/4");
             o.shard_i = (int)a;
             o.shard_n = (int)b;
+        } else if ((m = rl_opt(argc, argv, &i, "--co-load", &v))) {
+            char cerr[160];
+            if (m < 0 || rl_coload_parse(v, &o.co_load, cerr, sizeof cerr) != 0)
+                return free(specs), rl_usage("check: %s", m < 0 ? "--co-load needs cpu=N" : cerr);
+            o.have_co_load = 1;
         } else if ((m = rl_report_opt(argc, argv, &i, "check", 0, &o.reports))) {
             if (m < 0)
                 return free(specs), RL_EXIT_USAGE;
@@ -359,6 +397,7 @@ int rl_cmd_check(int argc, char **argv)
         return free(specs), rl_usage("check: no spec given (racelab check [options] SPEC...)");
     }
     int n = nspecs ? nspecs : nsaved;
+    rl_coload_text(&o.co_load, o.co_load_text, sizeof o.co_load_text);
 
     rl__check_t *cs = calloc((size_t)n, sizeof *cs);
     if (!cs)
@@ -435,6 +474,8 @@ int rl_cmd_check(int argc, char **argv)
         }
     }
     char *history = NULL;
+    if (rc == 0 && o.resume)
+        rc = rl__check_resume_co_load(&o);
     if (rc == 0)
         rc = rl__check_history(cs, n, &o, nspecs == 0, &history);
     if (rc == 0) {
@@ -463,6 +504,14 @@ int rl_cmd_check(int argc, char **argv)
             fprintf(stderr, "racelab: results in %s (base seed %llu)\n", dir, (unsigned long long)seed);
     }
 
+    /* The load runs from before the first trial to after the last. */
+    rl_coload_t *load = NULL;
+    if (rc == 0 && !(load = rl_coload_start(&o.co_load)))
+        rc = rl_internal("check: cannot start the %d threads of --co-load %s", o.co_load.cpus,
+                         o.co_load_text);
+    if (rc == 0 && o.co_load.cpus > 0 && !o.quiet)
+        fprintf(stderr, "racelab: co-load %s: %d busy thread%s beside the trials\n", o.co_load_text,
+                o.co_load.cpus, o.co_load.cpus == 1 ? "" : "s");
     double t0 = rl_now();
     int ran_specs = 0;
     for (int s = 0; s < n && rc == 0; s++) {
@@ -475,8 +524,10 @@ int rl_cmd_check(int argc, char **argv)
         c->dir = dir;
         c->results = &results;
         rc = rl__check_spec(c, &o, o.resume);
+        c->ev.summary.co_load = o.co_load.cpus > 0 ? o.co_load_text : NULL;
         ran_specs = s + 1;
     }
+    rl_coload_stop(load);
     rl_results_close(&results);
     rl_dir_unlock(lock);
 

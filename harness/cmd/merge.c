@@ -33,6 +33,7 @@ typedef struct {
     int cur_has_seed;
     uint64_t cur_seed;
     rl_results_t out;
+    char co_load[40];       /* the inputs' co-load, "mixed" when they differ */
     char *err;
     size_t errlen;
 } rl__merge_t;
@@ -125,6 +126,15 @@ static int rl__merge_verify(rl__merge_t *m, const char *dir)
     char *hist = rl_dir_read_history(dir);
     char *plan = hist ? rl_history_get(hist, "plan") : NULL;
     free(plan);
+    /* The load each input ran beside (a directory that records none ran
+     * with none); inputs that differ make a merge of mixed load. */
+    char *load = hist ? rl_history_get(hist, "co-load") : NULL;
+    const char *lt = load && strlen(load) < sizeof m->co_load ? load : "none";
+    if (!m->co_load[0])
+        snprintf(m->co_load, sizeof m->co_load, "%s", lt);
+    else if (strcmp(m->co_load, lt) != 0)
+        snprintf(m->co_load, sizeof m->co_load, "mixed");
+    free(load);
     /* A check records its seed and plan; a merge of several runs has no
      * one seed. */
     if (have == 0 && plan && rl_dir_in_use(dir)) {
@@ -208,7 +218,8 @@ static int rl__merge_out(rl__merge_t *m, const char *out)
         if (rl_dir_save_spec(out, &m->specs[s]->spec) != 0)
             rc = rl_internal("%s/specs: cannot save a copy of %s: %s", out, m->specs[s]->spec.name,
                              strerror(errno));
-    char *hist = rc == 0 ? rl_aprintf("racelab-history 1\nmerged %d directories\n", m->ndirs) : NULL;
+    char *hist = rc == 0 ? rl_aprintf("racelab-history 1\nmerged %d directories\nco-load %s\n", m->ndirs,
+                                      m->co_load[0] ? m->co_load : "none") : NULL;
     for (int s = 0; s < m->nspecs && hist; s++) {
         char hex[17], *copy = rl_aprintf("%s/specs/%s.repro", out, m->specs[s]->spec.name);
         char *nh = copy && rl_file_hash(copy, hex) == 0
@@ -317,6 +328,7 @@ int rl_cmd_merge(int argc, char **argv)
         const rl_summary_t **sums = calloc((size_t)nspecs + 1, sizeof *sums);
         for (int s = 0; s < nspecs && sums; s++) {
             rl_eval_finish(evs[s], 1, 0);
+            evs[s]->summary.co_load = m.co_load[0] && strcmp(m.co_load, "none") != 0 ? m.co_load : NULL;
             sums[s] = &evs[s]->summary;
             passed = passed && evs[s]->summary.passed;
         }

@@ -9,6 +9,7 @@
 #include "report/writer.h"
 #include "store/resultsdir.h"
 #include "run/engine.h"
+#include "run/coload.h"
 #include "os/os.h"
 #include "store/results.h"
 #include "core/stats.h"
@@ -121,7 +122,8 @@ static const char rl__run_help[] =
     "  --timeout T     per-trial timeout (default 60s; 0 = none)\n"
     "  --results DIR   where trials.jsonl and logs/ go (default results/run-<time>)\n"
     "  --build DIR     value of {build} (default $RACELAB_BUILD or build)\n"
-    "  --keep-logs     keep the output of passing trials too\n";
+    "  --keep-logs     keep the output of passing trials too\n"
+    "  --co-load cpu=N N busy threads beside the trials for the whole run\n";
 
 int rl_cmd_run(int argc, char **argv)
 {
@@ -131,6 +133,8 @@ int rl_cmd_run(int argc, char **argv)
     r.timeout_s = 60;
     r.build = getenv("RACELAB_BUILD") ? getenv("RACELAB_BUILD") : "build";
     int jobs = rl_ncpus(), have_seed = 0, have_time = 0;
+    rl_coload_spec_t co_load = { 0 };
+    char co_load_text[32];
     const char *dir = NULL, *v;
     int i;
     for (i = 1; i < argc; i++) {
@@ -170,6 +174,10 @@ int rl_cmd_run(int argc, char **argv)
             if (m < 0)
                 return rl_usage("run: --build needs a directory");
             r.build = v;
+        } else if ((m = rl_opt(argc, argv, &i, "--co-load", &v))) {
+            char cerr[160];
+            if (m < 0 || rl_coload_parse(v, &co_load, cerr, sizeof cerr) != 0)
+                return rl_usage("run: %s", m < 0 ? "--co-load needs cpu=N" : cerr);
         } else if (argv[i][0] == '-') {
             return rl_usage("run: unknown option '%s' (see racelab run --help)", argv[i]);
         } else {
@@ -227,8 +235,18 @@ int rl_cmd_run(int argc, char **argv)
         .progress = rl_stderr_isatty() ? rl__run_progress : NULL,
         .results_dir = r.dir,
     };
+    rl_coload_text(&co_load, co_load_text, sizeof co_load_text);
+    rl_coload_t *load = rl_coload_start(&co_load);
+    if (!load) {
+        rl_classifier_free(&r.classifier);
+        rl_results_close(&r.results);
+        rl_dir_unlock(lock);
+        free(owned_dir);
+        return rl_internal("run: cannot start the %d threads of --co-load %s", co_load.cpus, co_load_text);
+    }
     r.t0 = e.t0 = rl_now();
     int rc = rl_engine_run(&e);
+    rl_coload_stop(load);
     double wall = rl_now() - r.t0;
     if (rl__run_sync(&r) != 0 && rc == 0)
         rc = -1;
@@ -237,8 +255,8 @@ int rl_cmd_run(int argc, char **argv)
     rl_classifier_free(&r.classifier);
 
     long n = r.done, k = r.counts[RL_OUTCOME_CRASH];
-    printf("racelab run: %ld trials in %.1fs (%d jobs, base seed %llu)\n", n, wall, jobs,
-           (unsigned long long)r.base_seed);
+    printf("racelab run: %ld trials in %.1fs (%d jobs, base seed %llu, co-load %s)\n", n, wall, jobs,
+           (unsigned long long)r.base_seed, co_load_text);
     printf("  pass %ld  crash %ld  hang %ld  error %ld\n", r.counts[RL_OUTCOME_PASS], k,
            r.counts[RL_OUTCOME_HANG], r.counts[RL_OUTCOME_ERROR]);
     if (n > 0) {

@@ -41,7 +41,8 @@ static const char rl__sweep_help[] =
     "  --resume DIR      continue an interrupted sweep (same SPEC and --knob)\n"
     "  --fixed-n         no sequential stopping: every variant runs all its trials\n"
     "  --seed S          base seed, the same for every point (default: one random)\n"
-    "  --build DIR       value of {build} (default $RACELAB_BUILD or build)\n";
+    "  --build DIR       value of {build} (default $RACELAB_BUILD or build)\n"
+    "  --co-load cpu=N   N busy threads beside every point's trials (see check)\n";
 /* Then the report options that have a sweep form, from the writer table. */
 static const char rl__sweep_help_tail[] =
     "  --quiet           no table on stdout, only the verdict line\n"
@@ -50,7 +51,7 @@ static const char rl__sweep_help_tail[] =
 
 typedef struct {
     const char *spec_path, *knob_arg, *results, *resume, *build;
-    const char *jobs, *seed;
+    const char *jobs, *seed, *co_load;
     rl_report_files_t reports;
     long trials;
     int fixed_n, quiet;
@@ -135,9 +136,9 @@ static int rl__parse(rl__sweep_opts_t *o, int argc, char **argv)
                 return RL_EXIT_USAGE;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             static const char *const names[] = { "--knob", "--results", "--resume", "--build", "--jobs",
-                                                 "--seed" };
+                                                 "--seed", "--co-load" };
             const char **slots[] = { &o->knob_arg, &o->results, &o->resume, &o->build, &o->jobs,
-                                     &o->seed };
+                                     &o->seed, &o->co_load };
             int found = 0;
             for (size_t k = 0; k < sizeof names / sizeof names[0] && !found; k++) {
                 m = rl_opt(argc, argv, &i, names[k], &v);
@@ -329,6 +330,10 @@ static int rl__run_point(const rl__sweep_opts_t *o, const char *dir, const char 
     }
     if (o->fixed_n)
         argv[argc++] = "--fixed-n";
+    if (o->co_load) {   /* checked by check: a resumed point keeps its own */
+        argv[argc++] = "--co-load";
+        argv[argc++] = (char *)o->co_load;
+    }
     argv[argc++] = path;
     argv[argc] = NULL;
     fprintf(stderr, "racelab: sweep point %d/%d: --%s=%s%s\n", p + 1, o->nvalues, o->knob, o->values[p],

@@ -19,6 +19,9 @@ typedef struct {
     double fisher_p;                 /* buggy vs fixed, < 0 when not computed */
     const char *fisher_a, *fisher_b; /* the two variants compared */
     double wall_s;                   /* wall-clock time of the check */
+    const char *co_load;             /* the background load the trials ran
+                                        beside ("cpu=4", see --co-load),
+                                        NULL: none */
     int passed;                      /* the verdict (rl_summary_finish) */
     int undecided;                   /* not passed, yet nothing failed:
                                         trials that could not run leave it

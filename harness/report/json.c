@@ -45,6 +45,7 @@ static void summary(FILE *out, const rl_summary_t *s)
     fprintf(out, ",\"undecided\":%s,\"errors\":%ld", s->undecided ? "true" : "false", s->errors);
     fprintf(out, ",\"trials_run\":%ld,\"fixed_n_plan\":%ld,\"wall_s\":%.3f", rl_report_trials(s), s->fixed_n_plan,
             s->wall_s);
+    rl_report_json_field(out, ",\"co_load\":", rl_report_co_load(s));
     if (s->fisher_p >= 0.0 && s->fisher_a && s->fisher_b) {
         rl_report_json_field(out, ",\"fisher\":{\"a\":", s->fisher_a);
         rl_report_json_field(out, ",\"b\":", s->fisher_b);

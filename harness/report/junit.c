@@ -66,6 +66,8 @@ int rl_report_junit(FILE *out, const rl_summary_t *const *s, int n)
         rl_report_xml(out, sm->spec->issue);
         fputs("\"/>\n      <property name=\"spec\" value=\"", out);
         rl_report_xml(out, sm->spec->path);
+        fputs("\"/>\n      <property name=\"co-load\" value=\"", out);
+        rl_report_xml(out, rl_report_co_load(sm));
         fputs("\"/>\n    </properties>\n", out);
         for (int j = 0; j < sm->nresults; j++) {
             const rl_expect_result_t *r = &sm->results[j];

@@ -125,6 +125,11 @@ const char *rl_report_errors(char *buf, size_t len, const rl_summary_t *s)
     return buf;
 }
 
+const char *rl_report_co_load(const rl_summary_t *s)
+{
+    return s->co_load && *s->co_load ? s->co_load : "none";
+}
+
 void rl_report_rate(rl_report_rate_t *r, const rl_tally_t *t, double confidence)
 {
     long n = rl_report_ran(t);
@@ -157,7 +162,9 @@ void rl_report_closing(FILE *out, const rl_summary_t *s, void (*esc)(FILE *, con
         fprintf(out, "Sequential stopping ran %ld of the fixed-N plan's %ld trials. ", ran, s->fixed_n_plan);
     else
         fprintf(out, "%ld trials. ", ran);
-    fprintf(out, "Wall time %.1f s.", s->wall_s);
+    fprintf(out, "Wall time %.1f s. Co-load: ", s->wall_s);
+    esc(out, rl_report_co_load(s));
+    fputc('.', out);
 }
 
 void rl_report_xml(FILE *out, const char *str)

@@ -62,6 +62,9 @@ static void summary(FILE *out, const rl_summary_t *s)
     } else {
         fprintf(out, "  fixed N: %ld trials\n", ran);
     }
+    fprintf(out, "  co-load: ");
+    rl_report_term(out, rl_report_co_load(s));
+    fputc('\n', out);
     char errs[160];
     if (*rl_report_errors(errs, sizeof errs, s))
         fprintf(out, "  %s\n", errs);

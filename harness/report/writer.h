@@ -44,10 +44,14 @@ const char *rl_report_verdict(const rl_summary_t *s);
  * run (infrastructure or setup errors): counted in no rate."), written into
  * buf; "" when there were none. */
 const char *rl_report_errors(char *buf, size_t len, const rl_summary_t *s);
+/* The background load s's trials ran beside: its --co-load ("cpu=4"),
+ * or "none". */
+const char *rl_report_co_load(const rl_summary_t *s);
 /* Total trials run over every variant of s. */
 long rl_report_trials(const rl_summary_t *s);
 /* The closing sentences of a spec's report: Fisher's test when it was run,
- * how many trials, the wall time ("... Wall time 1.2 s."), names written
+ * how many trials, the wall time and the co-load ("... Wall time 1.2 s.
+ * Co-load: none."), names written
  * with esc and gt standing for '>'. */
 void rl_report_closing(FILE *out, const rl_summary_t *s, void (*esc)(FILE *, const char *), const char *gt);
 /* s with XML special characters escaped; bytes XML 1.0 cannot carry

@@ -106,6 +106,7 @@ Test(report, text_exact)
         "  \xE2\x9C\x94 fixed no-crash upper <= 0.01\n"
         "      0/299 crashes: rate 0.0% [0.0%, 1.27%], exact upper bound 0.997% <= 1.00%\n"
         "  sequential stopping: 311 trials instead of the fixed-N plan's 600, saved 289 (48.2%)\n"
+        "  co-load: none\n"
         "  FAIL in 151.2 s\n";
     /* The two values computed elsewhere are spliced in rather than
      * retyped, so this compares layout and every other number. */
@@ -269,6 +270,32 @@ Test(report, markdown_table)
     cr_assert(strstr(out, "| fixed | 299 | 299 | 0 | 0 | 0 | 0.0% | [0.0%, 1.27%] | none |") != NULL);
     cr_assert(strstr(out, "signal &lt;SIGSEGV&gt; &amp; \"x\" \\| y\\\\x01") != NULL, "| is escaped in a cell");
     free(out);
+}
+
+/* The load a run's trials ran beside is in every format: "none" without
+ * --co-load, its value with one. */
+Test(report, co_load_in_every_format)
+{
+    static const char *const names[] = {"text", "json", "junit", "markdown", "html"};
+    static const char *const none[] = {"  co-load: none\n", "\"co_load\":\"none\"",
+                                       "<property name=\"co-load\" value=\"none\"/>", "Co-load: none.",
+                                       "Co-load: none."};
+    static const char *const four[] = {"  co-load: cpu=4\n", "\"co_load\":\"cpu=4\"",
+                                       "<property name=\"co-load\" value=\"cpu=4\"/>", "Co-load: cpu=4.",
+                                       "Co-load: cpu=4."};
+    for (int i = 0; i < 5; i++) {
+        char *out = render(names[i]);
+        cr_assert(strstr(out, none[i]) != NULL, "%s: no '%s' in\n%s", names[i], none[i], out);
+        free(out);
+    }
+    sum.co_load = "cpu=4";
+    for (int i = 0; i < 5; i++) {
+        char *out = render(names[i]);
+        cr_assert(strstr(out, four[i]) != NULL, "%s: no '%s' in\n%s", names[i], four[i], out);
+        cr_assert_null(strstr(out, none[i]), "%s", names[i]);
+        free(out);
+    }
+    sum.co_load = NULL;
 }
 
 Test(report, writer_table_and_files)
