@@ -48,8 +48,10 @@ void rl_spawn_cleanup(void);
 /* Kills trial process trees left running by an earlier racelab that was
  * itself killed (SIGKILL, a crash) before it could end them.  On Linux each
  * trial's environment carries RACELAB_OWNER=<pid>.<start time> of its
- * racelab; a process whose owner no longer exists is killed with its
- * process group.  Trials of a racelab still running are never touched.
+ * racelab; a process whose owner no longer exists (or is a zombie: killed,
+ * not yet waited for by its parent) is killed with its process group.
+ * Trials of a racelab still running, and other users' processes, are never
+ * touched.
  * Returns how many processes were killed.  A no-op (0) where a Job object
  * already kills the trials with racelab. */
 int rl_spawn_reap_abandoned(void);

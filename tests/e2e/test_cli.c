@@ -484,11 +484,10 @@ Test(cli, plan_gives_the_zero_crash_trial_count, .timeout = 30)
     cr_assert_eq(e2e_run(bad, "out2"), 64);
 }
 
-Test(cli, trials_abandoned_by_a_killed_racelab_are_ended_by_the_next, .timeout = 120)
+/* The two trials in ./pids, left running by a killed racelab, are ended
+ * by the next racelab (a resume of its results directory r). */
+static void assert_next_racelab_ends_the_trials(void)
 {
-    pid_t p = start_hanging_check(3);
-    kill(p, SIGKILL);
-    e2e_wait(p);
     char *s = tf_slurp("pids", NULL);
     pid_t a = atoi(s), b = atoi(strchr(s, '\n') + 1);
     free(s);
@@ -518,6 +517,56 @@ Test(cli, trials_abandoned_by_a_killed_racelab_are_ended_by_the_next, .timeout =
     if (!o || !strstr(o, "left running by a racelab that was killed"))
         cr_log_info("abandoned trials ended by another racelab running in parallel: %s", o ? o : "");
     free(o);
+}
+
+Test(cli, trials_abandoned_by_a_killed_racelab_are_ended_by_the_next, .timeout = 120)
+{
+    pid_t p = start_hanging_check(3);
+    kill(p, SIGKILL);
+    e2e_wait(p);
+    assert_next_racelab_ends_the_trials();
+}
+
+/* The state letter of /proc/PID/stat, or 0 when the process is gone. */
+static char proc_state(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    char *s = tf_slurp(path, NULL);
+    char *r = s ? strrchr(s, ')') : NULL;
+    char st = r && r[1] == ' ' ? r[2] : 0;
+    free(s);
+    return st;
+}
+
+/* A racelab whose parent never waits for it stays a zombie once killed:
+ * kill(pid, 0) still finds it, yet its trials are abandoned all the same. */
+Test(cli, trials_of_a_killed_racelab_left_a_zombie_are_ended_by_the_next, .timeout = 120)
+{
+    e2e_tmpdir();
+    char mode[256], cwd[200];
+    cr_assert(getcwd(cwd, sizeof cwd));
+    snprintf(mode, sizeof mode, "hang --pidfile %s/pids", cwd);
+    e2e_write_spec("h.repro", "slow", mode, 3);
+    /* sh starts racelab in the background and becomes sleep, which never
+     * waits for its children. */
+    char *argv[] = { "/bin/sh", "-c",
+                     "\"$0\" check --jobs 2 --fixed-n --results r h.repro >out 2>&1 &"
+                     " echo $! >racelab.pid; exec sleep 600",
+                     R, NULL };
+    pid_t parent = e2e_start(argv, "sh.out");
+    for (int i = 0; i < 1000 && tf_count_lines("pids") < 2; i++)
+        usleep(10000);
+    cr_assert_geq(tf_count_lines("pids"), 2, "trials did not start");
+    pid_t p = read_pid("racelab.pid");
+    kill(p, SIGKILL);
+    for (int i = 0; i < 500 && proc_state(p) != 'Z'; i++)
+        usleep(10000);
+    cr_assert_eq(proc_state(p), 'Z', "the killed racelab %d is not left a zombie", (int)p);
+    assert_next_racelab_ends_the_trials();
+    cr_assert_eq(proc_state(p), 'Z', "the zombie racelab was reaped before the check");
+    kill(parent, SIGKILL);
+    e2e_wait(parent);
 }
 
 Test(cli, run_for_a_time_budget, .timeout = 60)

@@ -525,6 +525,23 @@ static int rl__spares(pid_t pid)
     return 0;
 }
 
+/* 1 while the racelab named by pid and its start time still runs: the same
+ * process (the start time matches, so the pid was not reused) with a
+ * thread that has not exited.  A racelab killed while its parent does not
+ * wait for it stays a zombie, which kill(pid, 0) and /proc/PID/stat still
+ * find; its trials are as abandoned as a reaped racelab's. */
+static int rl__owner_running(pid_t pid, unsigned long long start)
+{
+    if (kill(pid, 0) != 0 && errno != EPERM)
+        return 0;
+    if (rl__start_time(pid) != start)
+        return 0;
+    char path[64];
+    pid_t live[1];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    return rl__scan_pids(path, rl__not_zombie, 0, live, 1) > 0;
+}
+
 int rl_spawn_reap_abandoned(void)
 {
     pthread_once(&rl__once, rl__init);
@@ -551,7 +568,7 @@ int rl_spawn_reap_abandoned(void)
         unsigned long long ostart = 0;
         if (sscanf(owner, "%d.%llu", &opid, &ostart) != 2 || opid <= 0)
             continue;
-        if (kill(opid, 0) == 0 && rl__start_time(opid) == ostart)
+        if (rl__owner_running(opid, ostart))
             continue;     /* its racelab is alive and will end it */
         pid_t pid = (pid_t)atoi(e->d_name);
         /* Counted when either kill lands: the group kill may end the
