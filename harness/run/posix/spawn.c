@@ -496,15 +496,21 @@ static int rl__owner_of(const char *pid, char *out, size_t len)
 }
 
 /* 1 for a process the reaper must never touch: racelab, an ancestor of
- * it, a member of its process group, another user's process. */
+ * it, a member of its process group, another user's process, another
+ * racelab of this build (one started with a stale RACELAB_OWNER is a
+ * running racelab, not a trial, and it ends its own trials). */
 static int rl__spares(pid_t pid)
 {
     if (pid == getpid() || getpgid(pid) == getpgrp())
         return 1;
     char path[64];
-    struct stat st;
+    struct stat st, exe, self;
     snprintf(path, sizeof path, "/proc/%d", (int)pid);
     if (stat(path, &st) != 0 || st.st_uid != getuid())
+        return 1;
+    snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
+    if (stat(path, &exe) == 0 && stat("/proc/self/exe", &self) == 0 &&
+        exe.st_dev == self.st_dev && exe.st_ino == self.st_ino)
         return 1;
     for (pid_t a = getppid(); a > 1;) {
         if (a == pid)
