@@ -241,7 +241,7 @@ static int rl__check_spec(rl__check_t *c, const rl__check_opts_t *o, const char 
  * --resume, checked against the history recorded (absent in a directory
  * of an older racelab): 0, or exit 64 with the reason. */
 static int rl__check_history(rl__check_t *cs, int n, const rl__check_opts_t *o, int from_copies,
-                             char **text);
+                             char **text, int *record);
 
 /* The co-load of a resumed run is the one it began with (DIR/history's
  * co-load line; a directory without one ran with none): a --co-load that
@@ -269,14 +269,30 @@ static int rl__check_resume_co_load(rl__check_opts_t *o)
 }
 
 static int rl__check_history(rl__check_t *cs, int n, const rl__check_opts_t *o, int from_copies,
-                             char **text)
+                             char **text, int *record)
 {
+    *record = !o->resume;
     char plan[64];
     snprintf(plan, sizeof plan, "fixed-n=%d shard=%d/%d", o->fixed_n, o->shard_i,
              o->shard_n > 1 ? o->shard_n : 1);
     char *old = o->resume ? rl_dir_read_history(o->resume) : NULL;
+    int herr = errno;
     char *t = rl_aprintf("racelab-history 1\nplan %s\nco-load %s\n", plan, o->co_load_text);
     int rc = t ? 0 : rl_internal("out of memory");
+    if (rc == 0 && o->resume && !old) {
+        if (herr != ENOENT)
+            rc = rl_internal("%s/history: cannot read it: %s", o->resume, strerror(herr));
+        else {
+            /* A directory of a racelab that kept no history, or a check
+             * killed before it wrote one: nothing to verify against, so
+             * say so, and record it now for the resumes after this one. */
+            fprintf(stderr, "racelab: note: %s/history is missing (a run of a racelab that kept none, "
+                            "or one killed as it began): the plan options and spec hashes this resume "
+                            "uses cannot be verified against the run's start; recording them now\n",
+                    o->resume);
+            *record = 1;
+        }
+    }
     char *was = old ? rl_history_get(old, "plan") : NULL;
     if (rc == 0 && old && (!was || strcmp(was, plan) != 0))
         rc = rl_usage("check: the run in %s was made with '%s', this resume asks for '%s' "
@@ -438,6 +454,11 @@ int rl_cmd_check(int argc, char **argv)
             rc = rl_report_check_files("check", &o.reports, in, n, &dir, 1);
         free(in);
     }
+    /* From the lock on, a SIGINT/SIGTERM only asks the run to stop, so it
+     * cannot end racelab between the seed, the history and the spec
+     * copies: the directory stays one that --resume takes. */
+    if (rc == 0)
+        rl_install_signal_handlers();
     rl_lock_t *lock = NULL;
     if (rc == 0) {
         int r = rl_dir_lock(dir, o.resume ? "check --resume" : "check", &lock, err, sizeof err);
@@ -476,8 +497,9 @@ int rl_cmd_check(int argc, char **argv)
     char *history = NULL;
     if (rc == 0 && o.resume)
         rc = rl__check_resume_co_load(&o);
+    int record_history = 0;
     if (rc == 0)
-        rc = rl__check_history(cs, n, &o, nspecs == 0, &history);
+        rc = rl__check_history(cs, n, &o, nspecs == 0, &history, &record_history);
     if (rc == 0) {
         if (!o.have_seed)
             seed = rl_random_seed();
@@ -487,7 +509,7 @@ int rl_cmd_check(int argc, char **argv)
          * would leave a run that cannot be resumed. */
         else if (!seed_recorded && rl_dir_write_seed(dir, seed) != 0)
             rc = rl_internal("%s/seed: cannot write it", dir);
-        else if (!o.resume && rl_dir_write_history(dir, history) != 0)
+        else if (record_history && rl_dir_write_history(dir, history) != 0)
             rc = rl_internal("%s/history: cannot write it: %s", dir, strerror(errno));
     }
     free(history);
@@ -499,7 +521,6 @@ int rl_cmd_check(int argc, char **argv)
         if (stale > 0)
             fprintf(stderr, "racelab: killed %d trial process%s left running by a racelab that "
                             "was killed\n", stale, stale == 1 ? "" : "es");
-        rl_install_signal_handlers();
         if (!o.quiet)
             fprintf(stderr, "racelab: results in %s (base seed %llu)\n", dir, (unsigned long long)seed);
     }

@@ -124,6 +124,11 @@ static int rl__merge_verify(rl__merge_t *m, const char *dir)
     if (have < 0)
         return rl_usage("merge: %s/seed: not a seed (one unsigned 64-bit number)", dir);
     char *hist = rl_dir_read_history(dir);
+    if (!hist && errno != ENOENT)
+        return rl_internal("merge: %s/history: cannot read it: %s", dir, strerror(errno));
+    if (!hist && rl_dir_in_use(dir))
+        fprintf(stderr, "racelab: note: merge: %s/history is missing (a run of a racelab that kept none): "
+                        "its spec copies cannot be verified against the run's start\n", dir);
     char *plan = hist ? rl_history_get(hist, "plan") : NULL;
     free(plan);
     /* The load each input ran beside (a directory that records none ran
@@ -211,6 +216,16 @@ static int rl__merge_out(rl__merge_t *m, const char *out)
         return rl_usage("merge: --results %s already holds trials; a merge never adds to a results "
                         "directory (give a new one)", out);
     }
+    /* What a merge into OUT killed in the middle left aside: its writer
+     * is dead (OUT/lock is ours now), so nothing else will finish it. */
+    char **left;
+    int nleft = rl_tmp_leftovers(out, &left);
+    for (int i = 0; i < nleft; i++)
+        if (rl_file_stat(left[i], NULL, NULL) == RL_FILE_DIR) {
+            rl__merge_discard(left[i]);
+            fprintf(stderr, "racelab: merge: removed %s, left by a merge that was killed\n", left[i]);
+        }
+    rl_tmp_leftovers_free(left, nleft);
     char *tmp = rl_aprintf("%s.tmp-%ld", out, rl_getpid());
     char *tf = rl_aprintf("%s/trials.jsonl", out), *ttf = rl_aprintf("%s/trials.jsonl", tmp);
     int rc = tmp && tf && ttf ? 0 : rl_internal("out of memory");

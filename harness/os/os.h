@@ -64,6 +64,9 @@ char *rl_path_resolve(const char *path);
 int rl_file_replace(const char *from, const char *to);
 /* The current process id. */
 long rl_getpid(void);
+/* 1 when a process with this id exists (another user's included), 0 when
+ * none does. */
+int rl_pid_alive(long pid);
 
 /* A file written whole or not at all: the bytes go to a temporary file in
  * the same directory, which rl_out_commit renames over path, so a reader
@@ -83,6 +86,13 @@ int rl_out_commit(rl_out_t *o);
 void rl_out_abort(rl_out_t *o);
 /* Writes n bytes to path through rl_out_t.  0, or -1 with errno set. */
 int rl_write_atomic(const char *path, const void *data, size_t n);
+/* The temporary files (or directories) "path.tmp-PID" that a writer killed
+ * in the middle left beside path: those whose PID is not this process and
+ * names no live process (one whose PID is alive, or was reused, is left
+ * alone).  The count, with a malloc'd array of malloc'd paths in *found;
+ * 0 when none (or the directory cannot be read). */
+int rl_tmp_leftovers(const char *path, char ***found);
+void rl_tmp_leftovers_free(char **found, int n);
 
 /* A watchdog for an interrupted racelab: rl_exit_later(s, status) ends the
  * process with _exit(status) s seconds later (at most one pending), so a

@@ -1,10 +1,82 @@
 /* os/out.c - files written whole or not at all (os/os.h, rl_out_t): a
  * temporary file beside the target, renamed over it once complete. */
 #include "os/os.h"
+#include "os/internal.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+int rl_tmp_leftovers(const char *path, char ***found)
+{
+    *found = NULL;
+    size_t cut = strlen(path);
+    while (cut > 0 && !rl__path_is_sep(path[cut - 1]))
+        cut--;
+    const char *base = path + cut;
+    size_t blen = strlen(base);
+    if (blen == 0)
+        return 0;
+    char *dir = malloc(cut + 2);
+    if (!dir)
+        return 0;
+    if (cut)
+        memcpy(dir, path, cut);
+    else
+        dir[cut++] = '.';
+    dir[cut] = '\0';
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        const char *name = e->d_name;
+        if (strncmp(name, base, blen) != 0 || strncmp(name + blen, ".tmp-", 5) != 0)
+            continue;
+        const char *digits = name + blen + 5;
+        char *end;
+        long pid = strtol(digits, &end, 10);
+        if (end == digits || *end || digits[0] == '0' || digits[0] == '-' || digits[0] == '+')
+            continue;
+        /* Only what a dead writer left: a live one is still writing it,
+         * and a reused PID is left alone rather than guessed about. */
+        if (pid == rl_getpid() || rl_pid_alive(pid))
+            continue;
+        char **nf = realloc(*found, (size_t)(n + 1) * sizeof *nf);
+        if (!nf)
+            break;
+        *found = nf;
+        size_t len = strlen(dir) + strlen(name) + 2;
+        nf[n] = malloc(len);
+        if (!nf[n])
+            break;
+        snprintf(nf[n], len, "%s%s%s", dir, rl__path_is_sep(dir[strlen(dir) - 1]) ? "" : "/", name);
+        n++;
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+    return n;
+}
+
+void rl_tmp_leftovers_free(char **found, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(found[i]);
+    free(found);
+}
+
+/* Removes the temporary files a killed writer of path left. */
+static void rl__out_sweep(const char *path)
+{
+    char **found;
+    int n = rl_tmp_leftovers(path, &found);
+    for (int i = 0; i < n; i++)
+        if (rl_file_stat(found[i], NULL, NULL) == RL_FILE_REGULAR)
+            remove(found[i]);
+    rl_tmp_leftovers_free(found, n);
+}
 
 int rl_out_open(rl_out_t *o, const char *path)
 {
@@ -30,6 +102,7 @@ int rl_out_open(rl_out_t *o, const char *path)
         /* A device or FIFO: written in place, nothing to rename. */
         o->f = fopen(path, "wb");
     } else {
+        rl__out_sweep(path);
         size_t n = strlen(path) + 48;
         o->tmp = malloc(n);
         if (o->tmp) {

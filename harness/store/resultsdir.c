@@ -114,9 +114,12 @@ char *rl_dir_read_history(const char *dir)
 {
     char *p = rl_aprintf("%s/history", dir);
     FILE *f = p ? fopen(p, "rb") : NULL;
+    int e = p ? errno : ENOMEM;
     free(p);
-    if (!f)
+    if (!f) {
+        errno = e;
         return NULL;
+    }
     size_t cap = 1024, n = 0, k;
     char *s = malloc(cap);
     /* Bounded: a history is a line per spec. */
@@ -136,6 +139,8 @@ char *rl_dir_read_history(const char *dir)
     fclose(f);
     if (s)
         s[n] = '\0';
+    else
+        errno = ENOMEM;
     return s;
 }
 

@@ -135,6 +135,95 @@ Test(crash_windows, reports_are_renamed_into_place_not_rewritten)
     cr_assert(stat("r/specs/k.repro", &b) == 0 && b.st_size == a.st_size);
 }
 
+/* A copy of the finished run r as dir, then with one thing changed. */
+static void copy_run(const char *dir)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf %s && cp -r r %s", dir, dir);
+    cr_assert(system(cmd) == 0);
+}
+
+/* A process id that names no process: a child that has exited and been
+ * reaped (reused only after the kernel wraps its pid space). */
+static long dead_pid(void)
+{
+    pid_t p = fork();
+    cr_assert(p >= 0);
+    if (p == 0)
+        _exit(0);
+    cr_assert_eq(e2e_wait(p), 0);
+    cr_assert(kill(p, 0) != 0 && errno == ESRCH);
+    return (long)p;
+}
+
+Test(crash_windows, leftovers_of_a_killed_writer_are_removed_by_the_next)
+{
+    tmpdir();
+    make_results();
+    char dead[64], live[64], sdead[64], hdead[64], mdead[64], mfile[96];
+    long d = dead_pid();
+    snprintf(dead, sizeof dead, "rep.json.tmp-%ld", d);
+    snprintf(live, sizeof live, "rep.json.tmp-%ld", (long)getpid());
+    snprintf(sdead, sizeof sdead, "r/specs/k.repro.tmp-%ld", d);
+    snprintf(hdead, sizeof hdead, "r/history.tmp-%ld", d);
+    snprintf(mdead, sizeof mdead, "out.tmp-%ld", d);
+    snprintf(mfile, sizeof mfile, "%s/trials.jsonl", mdead);
+    /* What writers SIGKILLed in the middle leave (os/out.c, cmd/merge.c);
+     * the one whose pid is alive (this test) is still being written. */
+    e2e_write(dead, "{\"half");
+    e2e_write(live, "{\"being written");
+    e2e_write(sdead, "name k\n");
+    e2e_write(hdead, "racelab-history 1\n");
+    cr_assert(mkdir(mdead, 0755) == 0);
+    e2e_write(mfile, "");
+    e2e_write("rep.json.tmp-x1", "not a pid\n");
+    /* Before, every one of them stayed for ever. */
+    char *resume[] = { R, "check", "--fixed-n", "--resume", "r", "--json", "rep.json", NULL };
+    cr_assert_eq(e2e_run(resume, "o1"), 0);
+    cr_assert(!exists(dead), "%s was left", dead);
+    cr_assert(!exists(sdead), "%s was left", sdead);
+    cr_assert(exists(live), "the temporary file of a live writer was removed");
+    cr_assert(exists("rep.json.tmp-x1"), "a file not named by a pid was removed");
+    char *merge[] = { R, "merge", "--results", "out", "r", NULL };
+    cr_assert_eq(e2e_run(merge, "o2"), 0);
+    e2e_assert_file_has("o2", "left by a merge that was killed");
+    cr_assert(!exists(mdead), "%s was left", mdead);
+    cr_assert_eq(tf_count_lines("out/trials.jsonl"), 6);
+    /* The history is written once, when a run begins: a second run into
+     * r/ (refused, r holds trials) touches nothing, so its leftover is
+     * removed by the next write of DIR/history, in a run without one. */
+    cr_assert(remove("r/history") == 0);
+    cr_assert_eq(e2e_run(resume, "o3"), 0);
+    cr_assert(!exists(hdead), "%s was left", hdead);
+}
+
+Test(history, a_run_without_a_history_resumes_with_a_note_and_gets_one)
+{
+    tmpdir();
+    make_results();
+    /* A directory of a racelab that kept no history (or a check killed
+     * as it began): accepted, saying what cannot be verified, and
+     * recorded from then on. */
+    copy_run("old");
+    cr_assert(remove("old/history") == 0);
+    char *resume[] = { R, "check", "--fixed-n", "--resume", "old", NULL };
+    cr_assert_eq(e2e_run(resume, "o1"), 0);
+    e2e_assert_file_has("o1", "old/history is missing");
+    e2e_assert_file_has("o1", "cannot be verified");
+    e2e_assert_file_has("old/history", "plan fixed-n=1");
+    e2e_assert_file_has("old/history", "spec k fnv1a64=");
+    cr_assert_eq(tf_count_lines("old/trials.jsonl"), 6);
+    /* Now verified: a plan option changed is refused. */
+    char *changed[] = { R, "check", "--resume", "old", NULL };
+    cr_assert_eq(e2e_run(changed, "o2"), 64);
+    e2e_assert_file_has("o2", "fixed-n=1");
+    copy_run("old2");
+    cr_assert(remove("old2/history") == 0);
+    char *merge[] = { R, "merge", "old2", NULL };
+    cr_assert_eq(e2e_run(merge, "o3"), 0);
+    e2e_assert_file_has("o3", "old2/history is missing");
+}
+
 /* ---- concurrency: one writer per results directory ---- */
 
 /* Polls (up to ~10 s) until path exists. */
@@ -220,14 +309,6 @@ Test(history, two_specs_of_one_name_are_refused_with_both_places)
     e2e_assert_file_has("o1", "a.repro:1");
     e2e_assert_file_has("o1", "b.repro:1");
     cr_assert(!exists("r/trials.jsonl"));
-}
-
-/* A copy of the finished run r as dir, then with one thing changed. */
-static void copy_run(const char *dir)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf %s && cp -r r %s", dir, dir);
-    cr_assert(system(cmd) == 0);
 }
 
 static void assert_resume_refused(const char *dir, const char *why)

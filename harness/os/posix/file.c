@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -91,6 +92,12 @@ char *rl_path_resolve(const char *path)
 int rl_file_replace(const char *from, const char *to)
 {
     return rename(from, to);
+}
+
+int rl_pid_alive(long pid)
+{
+    /* EPERM: it exists but belongs to another user. */
+    return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
 }
 
 long rl_getpid(void)

@@ -72,6 +72,19 @@ int rl_file_replace(const char *from, const char *to)
     return -1;
 }
 
+int rl_pid_alive(long pid)
+{
+    if (pid <= 0)
+        return 0;
+    HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, (DWORD)pid);
+    if (!h)
+        return GetLastError() == ERROR_ACCESS_DENIED; /* there, not ours to query */
+    DWORD code = 0;
+    int alive = GetExitCodeProcess(h, &code) && code == STILL_ACTIVE;
+    CloseHandle(h);
+    return alive;
+}
+
 long rl_getpid(void)
 {
     return (long)GetCurrentProcessId();
