@@ -220,6 +220,15 @@ static void rl__progress(void *ctx, char *buf, size_t len, double elapsed)
              s->cl->c[k].name, p, s->cl->c[s->last_cand].name, elapsed);
 }
 
+/* Makes this racelab the one writer of dir (store/resultsdir.h): 0, or
+ * the exit status of a refusal. */
+static int rl__lock(const char *dir, const char *cmd, rl_lock_t **lk)
+{
+    char err[1024];
+    int r = rl_dir_lock(dir, cmd, lk, err, sizeof err);
+    return r > 0 ? rl_usage("bisect: %s", err) : r < 0 ? rl_internal("%s", err) : 0;
+}
+
 /* Reads back a results directory being resumed. */
 typedef struct {
     rl__bis_t *s;
@@ -620,6 +629,7 @@ int rl_cmd_bisect(int argc, char **argv)
     int rc = RL_EXIT_OK;
     char err[512];
     char *owned_dir = NULL;
+    rl_lock_t *lock = NULL;
 #define RL__USAGE(...) do { rc = rl_usage(__VA_ARGS__); goto out; } while (0)
     /* The options that take a word and keep it as it is. */
     const struct { const char *name; const char **to; const char *needs; } words[] = {
@@ -695,12 +705,17 @@ int rl_cmd_bisect(int argc, char **argv)
             RL__USAGE("bisect: unexpected argument '%s' (see racelab bisect --help)", argv[i]);
         }
     }
+    /* From here on a SIGINT/SIGTERM only asks the run to stop: it ends
+     * with its status and the directory as the next --resume needs it. */
+    rl_install_signal_handlers();
     if (resume) {
         if (results && strcmp(results, resume) != 0)
             RL__USAGE("bisect: --resume DIR already names the results directory");
         if (cfile || ncands || s.sig || noise || good || bad || repo || build_cmd || run_cmd || spec || variants)
             RL__USAGE("bisect: --resume takes the candidates, --signature and --noise recorded in %s", resume);
         s.dir = resume;
+        if ((rc = rl__lock(resume, "bisect --resume", &lock)) != 0)
+            goto out;
         if (rl_bisect_conf_read(resume, &cl, err, sizeof err) != 0)
             RL__USAGE("bisect: %s", err);
         s.sig = cl.signature;
@@ -728,6 +743,8 @@ int rl_cmd_bisect(int argc, char **argv)
         if (!results)
             results = owned_dir = rl_default_results_dir("bisect");
         s.dir = results;
+        if ((rc = rl__lock(results, "bisect", &lock)) != 0)
+            goto out;
         if (rl_dir_in_use(results))
             RL__USAGE("bisect: %s already holds trials; continue them with --resume %s", results, results);
         if (git) {
@@ -817,7 +834,6 @@ int rl_cmd_bisect(int argc, char **argv)
     if (stale > 0)
         fprintf(stderr, "racelab: killed %d trial process%s left running by a racelab that was killed\n", stale,
                 stale == 1 ? "" : "es");
-    rl_install_signal_handlers();
     rl_engine_t e = {
         .jobs = jobs, .ctx = &s, .next = rl__next, .record = rl__record, .sync = rl__sync, .done = rl__done,
         .progress = rl_stderr_isatty() ? rl__progress : NULL, .results_dir = s.dir,
@@ -904,6 +920,7 @@ int rl_cmd_bisect(int argc, char **argv)
     }
     fflush(stdout);
 out:
+    rl_dir_unlock(lock);
     free(owned_dir);
     free(cands);
     rl_classifier_free(&s.classifier);

@@ -200,6 +200,8 @@ int rl_cmd_run(int argc, char **argv)
         dir = owned_dir = rl_default_results_dir("run");
     r.dir = dir;
     char err[512];
+    /* From the lock on, a SIGINT/SIGTERM only asks the run to stop. */
+    rl_install_signal_handlers();
     rl_lock_t *lock = NULL;
     int lr = rl_dir_lock(dir, "run", &lock, err, sizeof err);
     if (lr != 0) {
@@ -228,7 +230,6 @@ int rl_cmd_run(int argc, char **argv)
     if (stale > 0)
         fprintf(stderr, "racelab: killed %d trial process%s left running by a racelab that was killed\n",
                 stale, stale == 1 ? "" : "es");
-    rl_install_signal_handlers();
     rl_engine_t e = {
         .jobs = jobs, .ctx = &r, .next = rl__run_next, .record = rl__run_record,
         .sync = rl__run_sync, .done = rl__run_done,

@@ -222,6 +222,13 @@ Test(bisect_cli, kill_and_resume_loses_and_repeats_nothing, .timeout = 300)
         if (lines >= 8)
             break;
     }
+    /* One writer per results directory: a resume while the first still
+     * runs is refused at once, naming it (before, both wrote). */
+    int second = run("--resume r --jobs 2");
+    char holder[48];
+    snprintf(holder, sizeof holder, "in use by racelab pid %ld", (long)pid);
+    cr_assert(second == 64 && strstr(slurp("out.txt"), holder), "a second bisect on r: exit %d: %s", second,
+              slurp("out.txt"));
     kill(pid, SIGKILL);
     int st;
     waitpid(pid, &st, 0);
