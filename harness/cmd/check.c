@@ -36,6 +36,9 @@ typedef struct {
     const char *build, *dir;
     rl_results_t *results;
     long ran, resumed;
+    double prior_end;       /* the last end of a trial recorded before a resume */
+    double deadline;        /* rl_now() when --time ends; 0: none */
+    int cut_short;          /* --time ended before the plan did */
 } rl__check_t;
 
 static int rl__in_shard(const rl__check_t *c, long index)
@@ -49,6 +52,10 @@ static int rl__check_next(void *ctx, rl_job_t *job)
     rl__check_t *c = ctx;
     int V = c->spec.nvariants;
     while (c->cursor < c->cap) {
+        if (c->deadline > 0 && rl_now() >= c->deadline) {
+            c->cut_short = 1;
+            return 0;
+        }
         long i = c->cursor++;
         int v = (int)(i % V);
         if (c->stopped[v] || c->recorded[i] || !rl__in_shard(c, i))
@@ -143,21 +150,24 @@ static void rl__check_progress(void *ctx, char *buf, size_t len, double elapsed)
 
 static const char rl__check_help[] =
     "usage: racelab check [options] SPEC...\n"
-    "  --jobs J          trials in parallel (default: the number of cores)\n"
-    "  --results DIR     results directory (default results/<spec>-<time>)\n"
+    "  -j, --jobs J      trials in parallel (default: the number of cores)\n"
+    "  -o, --results DIR results directory (default results/<spec>-<time>)\n"
     "  --resume DIR      continue the run recorded in DIR (SPECs default to DIR/specs)\n"
     "  --fixed-n         run every variant to the spec's trial count (no early stop)\n"
-    "  --seed S          base seed (default: random; DIR/seed when resuming)\n"
-    "  --build DIR       value of {build} (default $RACELAB_BUILD or build)\n"
+    "  --time D          overall time budget (90s, 5m, 1h): then no trial starts, and\n"
+    "                    what is not decided yet is reported undecided (exit 3)\n"
+    "  -s, --seed S      base seed (default: random; DIR/seed when resuming)\n"
+    "  -b, --build DIR   value of {build} (default $RACELAB_BUILD or build; DIR's when resuming)\n"
     "  --shard I/N       run only share I (0-based) of N of the trial indices\n"
     "  --co-load cpu=N   N busy threads beside the trials for the whole run (a known\n"
     "                    load; recorded, shown in every report, kept on --resume)\n";
 /* Then the report options, from the writer table. */
 static const char rl__check_help_tail[] =
-    "  --quiet           no text summary, only the verdict line\n";
+    "  -q, --quiet       no text summary, only the verdict line\n";
 
 typedef struct {
-    int jobs, fixed_n, quiet, shard_i, shard_n, have_seed, have_co_load;
+    int jobs, fixed_n, quiet, shard_i, shard_n, have_seed, have_co_load, have_jobs, have_build;
+    double time_s;
     uint64_t seed;
     const char *results, *resume, *build;
     rl_coload_spec_t co_load;
@@ -188,6 +198,8 @@ static int rl__check_prior(void *ctx, rl_trial_t *t)
     c->recorded[t->index] = 1;
     rl_eval_add(&c->ev, t);
     c->resumed++;
+    if (t->started_s + t->duration_s > c->prior_end)
+        c->prior_end = t->started_s + t->duration_s;
     return 0;
 }
 
@@ -224,10 +236,15 @@ static int rl__check_spec(rl__check_t *c, const rl__check_opts_t *o, const char 
         .progress = rl_stderr_isatty() && !o->quiet ? rl__check_progress : NULL,
         .results_dir = c->dir,
     };
-    e.t0 = rl_now();
+    /* Timings span the whole run: a resumed part goes on from where the
+     * recorded one ended, so first-crash times and the wall time count
+     * both. */
+    e.t0 = rl_now() - c->prior_end;
     int rc = rl_engine_run(&e);
     if (rl__check_sync(c) != 0 && rc == 0)
         rc = -1;
+    if (c->cut_short)
+        c->ev.cut_short = "the time budget (--time) ended";
     rl_eval_finish(&c->ev, c->sequential, rl_now() - e.t0);
     if (rc == 1)
         return rl_interrupted_exit();
@@ -277,7 +294,8 @@ static int rl__check_history(rl__check_t *cs, int n, const rl__check_opts_t *o, 
              o->shard_n > 1 ? o->shard_n : 1);
     char *old = o->resume ? rl_dir_read_history(o->resume) : NULL;
     int herr = errno;
-    char *t = rl_aprintf("racelab-history 1\nplan %s\nco-load %s\n", plan, o->co_load_text);
+    char *t = rl_aprintf("racelab-history 1\nplan %s\nco-load %s\njobs %d\nbuild %s\n", plan, o->co_load_text,
+                         o->jobs, o->build);
     int rc = t ? 0 : rl_internal("out of memory");
     if (rc == 0 && o->resume && !old) {
         if (herr != ENOENT)
@@ -334,6 +352,43 @@ static int rl__check_history(rl__check_t *cs, int n, const rl__check_opts_t *o, 
     return rc;
 }
 
+/* On --resume: what DIR/history recorded of the plan and of how it ran is
+ * kept unless given again (--fixed-n, --shard, --jobs, --build), so that
+ * "racelab check --resume DIR" continues the run as it was begun; an
+ * option given that contradicts the plan is refused later
+ * (rl__check_history).  Returns the recorded build directory when o->build
+ * now points into it (malloc'd, the caller frees it), else NULL. */
+static char *rl__check_keep_plan(rl__check_opts_t *o)
+{
+    char *old = rl_dir_read_history(o->resume);
+    if (!old)
+        return NULL;
+    char *plan = rl_history_get(old, "plan"), *jobs = rl_history_get(old, "jobs");
+    char *build = rl_history_get(old, "build");
+    int fixed = 0, si = 0, sn = 1;
+    if (plan && sscanf(plan, "fixed-n=%d shard=%d/%d", &fixed, &si, &sn) == 3) {
+        if (fixed && !o->fixed_n)
+            o->fixed_n = 1;
+        if (o->shard_n == 0 && sn > 1) {
+            o->shard_i = si;
+            o->shard_n = sn;
+        }
+    }
+    long j;
+    if (jobs && !o->have_jobs && rl_parse_long(jobs, 1, 1024, &j) == 0)
+        o->jobs = (int)j;
+    if (build && *build && !o->have_build)
+        o->build = build;
+    else {
+        free(build);
+        build = NULL;
+    }
+    free(plan);
+    free(jobs);
+    free(old);
+    return build;
+}
+
 int rl_cmd_check(int argc, char **argv)
 {
     rl__check_opts_t o;
@@ -363,6 +418,10 @@ int rl_cmd_check(int argc, char **argv)
             if (m < 0 || rl_parse_long(v, 1, 1024, &j))
                 return free(specs), rl_usage("check: --jobs needs a number from 1 to 1024");
             o.jobs = (int)j;
+            o.have_jobs = 1;
+        } else if ((m = rl_opt(argc, argv, &i, "--time", &v))) {
+            if (m < 0 || rl_parse_duration(v, &o.time_s) || !(o.time_s > 0))
+                return free(specs), rl_usage("check: --time needs a duration such as 90s, 5m or 1h");
         } else if ((m = rl_opt(argc, argv, &i, "--seed", &v))) {
             if (m < 0 || rl_parse_u64(v, &o.seed))
                 return free(specs), rl_usage("check: --seed needs an unsigned 64-bit number");
@@ -393,10 +452,11 @@ int rl_cmd_check(int argc, char **argv)
                 if (m > 0) {
                     *slots[k] = v;
                     found = 1;
+                    o.have_build |= k == 2;
                 }
             }
             if (!found)
-                return free(specs), rl_usage("check: unknown option '%s' (see racelab check --help)", argv[i]);
+                return free(specs), rl_unknown_option("check", argv[i], rl__check_help);
         } else {
             specs[nspecs++] = argv[i];
         }
@@ -494,10 +554,12 @@ int rl_cmd_check(int argc, char **argv)
             seed_recorded = 1;
         }
     }
-    char *history = NULL;
+    char *history = NULL, *kept_build = NULL;
     if (rc == 0 && o.resume)
         rc = rl__check_resume_co_load(&o);
     int record_history = 0;
+    if (rc == 0 && o.resume)
+        kept_build = rl__check_keep_plan(&o);
     if (rc == 0)
         rc = rl__check_history(cs, n, &o, nspecs == 0, &history, &record_history);
     if (rc == 0) {
@@ -513,6 +575,9 @@ int rl_cmd_check(int argc, char **argv)
             rc = rl_internal("%s/history: cannot write it: %s", dir, strerror(errno));
     }
     free(history);
+    if (rc == 0 && o.resume && !o.quiet)
+        fprintf(stderr, "racelab: resuming %s with%s shard %d/%d, %d jobs, --build %s\n", o.resume,
+                o.fixed_n ? " --fixed-n," : "", o.shard_i, o.shard_n > 1 ? o.shard_n : 1, o.jobs, o.build);
     for (int s = 0; s < n && rc == 0; s++)
         if (rl_dir_save_spec(dir, &cs[s].spec) != 0 && nspecs)
             rc = rl_internal("%s/specs: cannot save a copy of %s: %s", dir, cs[s].spec.path, strerror(errno));
@@ -544,6 +609,7 @@ int rl_cmd_check(int argc, char **argv)
         c->build = o.build;
         c->dir = dir;
         c->results = &results;
+        c->deadline = o.time_s > 0 ? t0 + o.time_s : 0;
         rc = rl__check_spec(c, &o, o.resume);
         c->ev.summary.co_load = o.co_load.cpus > 0 ? o.co_load_text : NULL;
         ran_specs = s + 1;
@@ -566,7 +632,10 @@ int rl_cmd_check(int argc, char **argv)
         }
         if (rc >= 128) {
             fprintf(stderr, "racelab: interrupted; every finished trial is in %s/trials.jsonl; "
-                            "continue with: racelab check --resume %s\n", dir, dir);
+                            "continue with: racelab check --resume %s (it keeps%s --shard %d/%d, "
+                            "--jobs %d, --build %s and the seed, from %s/history)\n", dir, dir,
+                    o.fixed_n ? " --fixed-n," : "", o.shard_i, o.shard_n > 1 ? o.shard_n : 1, o.jobs,
+                    o.build, dir);
         } else if (sums) {
             if (!o.quiet) {
                 const rl_report_writer_t *w = rl_report_writer("text");
@@ -580,8 +649,14 @@ int rl_cmd_check(int argc, char **argv)
                 verdict = RL_EXIT_OK;
             else if (rc == 0 && ran_specs == n)
                 verdict = rl_verdict_exit(sums, ns);
+            int cut = 0;
+            for (int s = 0; s < ran_specs; s++)
+                cut |= cs[s].cut_short;
             if (total == 0)
-                verdict = RL_EXIT_FAIL;
+                verdict = cut ? RL_EXIT_UNDECIDED : RL_EXIT_FAIL;
+            if (cut && !o.quiet)
+                fprintf(stderr, "racelab: the time budget (--time) ended before the plan; what it left "
+                                "undecided is reported so; continue with: racelab check --resume %s\n", dir);
             printf("racelab: %s: %ld trials in %.1fs; results in %s\n",
                    rl_verdict_word(verdict), total, rl_now() - t0, dir);
         }
@@ -596,6 +671,7 @@ int rl_cmd_check(int argc, char **argv)
     }
     free(cs);
     free(owned_dir);
+    free(kept_build);
     fflush(stdout);
     if (rc != 0)
         return rc;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include "os/os.h"
+#include "report/report.h"
 
 #ifndef RL_EXE_SUFFIX
 #define RL_EXE_SUFFIX ""
@@ -106,3 +107,66 @@ int rl_opt(int argc, char **argv, int *i, const char *name, const char **val)
     return 1;
 }
 
+
+int rl_unknown_option(const char *cmd, const char *arg, const char *help)
+{
+    enum { MAXW = 64 };
+    char words[MAXW][32];
+    const char *list[MAXW];
+    int n = 0;
+    for (const char *p = strstr(help, "--"); p && n < MAXW; p = strstr(p + 2, "--")) {
+        size_t k = 2;
+        while (p[k] == '-' || (p[k] >= 'a' && p[k] <= 'z'))
+            k++;
+        if (k <= 2 || k >= sizeof words[0])
+            continue;
+        memcpy(words[n], p, k);
+        words[n][k] = '\0';
+        list[n] = words[n];
+        n++;
+    }
+    for (int k = 0; k < RL_REPORT_NWRITERS && n < MAXW; k++)
+        if (rl_report_writers[k].option)
+            list[n++] = rl_report_writers[k].option;
+    char name[64];
+    size_t l = strcspn(arg, "=");
+    snprintf(name, sizeof name, "%.*s", (int)(l < 63 ? l : 63), arg);
+    const char *near = rl_nearest_word(name, list, n);
+    if (near)
+        return rl_usage("%s: unknown option '%s'; did you mean '%s'? (see racelab %s --help)", cmd, arg, near,
+                        cmd);
+    return rl_usage("%s: unknown option '%s' (see racelab %s --help)", cmd, arg, cmd);
+}
+
+void rl_expand_short_options(int argc, char **argv)
+{
+    static const struct {
+        char letter;
+        const char *name;
+        int takes_value;
+    } shorts[] = {
+        { 'j', "--jobs", 1 }, { 'n', "--trials", 1 }, { 'o', "--results", 1 },
+        { 's', "--seed", 1 }, { 'b', "--build", 1 }, { 'q', "--quiet", 0 },
+    };
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0)
+            return;
+        if (a[0] != '-' || a[1] == '-' || a[1] == '\0')
+            continue;
+        for (size_t k = 0; k < sizeof shorts / sizeof shorts[0]; k++) {
+            if (a[1] != shorts[k].letter)
+                continue;
+            if (a[2] == '\0') {
+                argv[i] = (char *)shorts[k].name;
+                if (shorts[k].takes_value)
+                    i++;     /* its value is never an option */
+            } else if (shorts[k].takes_value) {
+                char *e = rl_aprintf("%s=%s", shorts[k].name, a + 2 + (a[2] == '='));
+                if (e)
+                    argv[i] = e;
+            }
+            break;
+        }
+    }
+}

@@ -39,6 +39,20 @@ int rl_internal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * argument. */
 int rl_opt(int argc, char **argv, int *i, const char *name, const char **val);
 
+/* "racelab: CMD: unknown option 'ARG'", with "; did you mean '--X'?" when
+ * one of the options named in help (every "--word" in it, and the report
+ * options) is a likely typo of it, then "(see racelab CMD --help)".
+ * Returns RL_EXIT_USAGE. */
+int rl_unknown_option(const char *cmd, const char *arg, const char *help);
+
+/* The short options, one table for every command: "-j 4", "-j4" and
+ * "-j=4" become "--jobs 4" / "--jobs=4" in argv (up to a "--"), before the
+ * command reads its options.  -j --jobs, -n --trials, -o --results,
+ * -s --seed, -b --build, -q --quiet.  A command without the long option
+ * refuses it as usual.  The strings made are never freed (argv lives as
+ * long as the process). */
+void rl_expand_short_options(int argc, char **argv);
+
 /* The record step of a run's engine: the log of a trial that did not pass
  * (of every trial with keep_log) under dir/logs, then the trial's line in
  * results.  0, or -1 after saying why on stderr. */

@@ -44,7 +44,15 @@ int main(int argc, char **argv)
         { "bisect", rl_cmd_bisect },
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-        if (strcmp(c, cmds[i].name) == 0)
+        if (strcmp(c, cmds[i].name) == 0) {
+            rl_expand_short_options(argc - 1, argv + 1);
             return cmds[i].fn(argc - 1, argv + 1);
+        }
+    const char *names[sizeof cmds / sizeof cmds[0]];
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        names[i] = cmds[i].name;
+    const char *near = rl_nearest_word(c, names, (int)(sizeof cmds / sizeof cmds[0]));
+    if (near)
+        return rl_usage("unknown command '%s'; did you mean '%s'? (see racelab --help)", c, near);
     return rl_usage("unknown command '%s' (see racelab --help)", c);
 }

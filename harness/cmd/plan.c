@@ -5,6 +5,12 @@
 #include "cmd/cli.h"
 #include "core/stats.h"
 
+static const char rl__plan_help[] =
+    "usage: racelab plan --buggy-rate P --bound B [--confidence C]\n"
+    "  P: the buggy variant's measured crash rate (0 < P <= 1), e.g. 0.3 or 30%\n"
+    "  B: the upper bound wanted on the fixed variant's rate (0 < B < 1), e.g. 0.01 or 1%\n"
+    "  C: confidence (default 0.95 or 95%)\n";
+
 int rl_cmd_plan(int argc, char **argv)
 {
     double p = -1, bound = -1, conf = 0.95;
@@ -12,22 +18,20 @@ int rl_cmd_plan(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         int m;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            puts("usage: racelab plan --buggy-rate P --bound B [--confidence C]\n"
-                 "  P: the buggy variant's measured crash rate (0 < P <= 1)\n"
-                 "  B: the upper bound wanted on the fixed variant's rate (0 < B < 1)\n"
-                 "  C: confidence (default 0.95)");
+            fputs(rl__plan_help, stdout);
             return RL_EXIT_OK;
         } else if ((m = rl_opt(argc, argv, &i, "--buggy-rate", &v))) {
-            if (m < 0 || rl_parse_double(v, &p) || p <= 0 || p > 1)
-                return rl_usage("plan: --buggy-rate needs a rate in (0, 1]");
+            if (m < 0 || rl_parse_fraction(v, &p) || p <= 0 || p > 1)
+                return rl_usage("plan: --buggy-rate needs a rate in (0, 1], e.g. 0.3 or 30%%");
         } else if ((m = rl_opt(argc, argv, &i, "--bound", &v))) {
-            if (m < 0 || rl_parse_double(v, &bound) || bound <= 0 || bound >= 1)
-                return rl_usage("plan: --bound needs a rate in (0, 1)");
+            if (m < 0 || rl_parse_fraction(v, &bound) || bound <= 0 || bound >= 1)
+                return rl_usage("plan: --bound needs a rate in (0, 1), e.g. 0.01 or 1%%");
         } else if ((m = rl_opt(argc, argv, &i, "--confidence", &v))) {
-            if (m < 0 || rl_parse_double(v, &conf) || conf <= 0 || conf >= 1)
-                return rl_usage("plan: --confidence needs a value in (0, 1), e.g. 0.95");
+            if (m < 0 || rl_parse_fraction(v, &conf) || conf <= 0 || conf >= 1)
+                return rl_usage("plan: --confidence needs a value in (0, 1), e.g. 0.95 or 95%%");
         } else {
-            return rl_usage("plan: unknown argument '%s' (see racelab plan --help)", argv[i]);
+            return argv[i][0] == '-' ? rl_unknown_option("plan", argv[i], rl__plan_help)
+                                     : rl_usage("plan: unexpected argument '%s' (see racelab plan --help)", argv[i]);
         }
     }
     if (p < 0 || bound < 0)

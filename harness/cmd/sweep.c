@@ -152,7 +152,7 @@ static int rl__parse(rl__sweep_opts_t *o, int argc, char **argv)
                 }
             }
             if (!found)
-                return rl_usage("sweep: unknown option '%s' (see racelab sweep --help)", argv[i]);
+                return rl_unknown_option("sweep", argv[i], rl__sweep_help);
         } else if (o->spec_path) {
             return rl_usage("sweep: one SPEC per sweep (a second one: '%s')", argv[i]);
         } else {

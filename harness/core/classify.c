@@ -82,9 +82,19 @@ char *rl_signature_normalise(const char *line, size_t len)
     return out;
 }
 
-/* First line of out[0..len) matching q; its bounds in *ls, *ll.  Only
- * the lines holding q's literal are run through the regex. */
-static int rl__find_line(const rl_pattern_t *q, const char *out, size_t len,
+/* 1 when line matches one of cl's ignore patterns. */
+static int rl__ignored(const rl_classifier_t *cl, const char *line)
+{
+    for (int i = 0; i < cl->nignores; i++)
+        if (rl_regex_search(cl->ignores[i].re, line) == 1)
+            return 1;
+    return 0;
+}
+
+/* First line of out[0..len) matching q and no ignore pattern of cl; its
+ * bounds in *ls, *ll.  Only the lines holding q's literal are run through
+ * the regex. */
+static int rl__find_line(const rl_classifier_t *cl, const rl_pattern_t *q, const char *out, size_t len,
                          const char **ls, size_t *ll)
 {
     char line[RL__LINE_MAX];
@@ -107,7 +117,7 @@ static int rl__find_line(const rl_pattern_t *q, const char *out, size_t len,
         /* Embedded NULs end the line early for regexec; that is acceptable. */
         if (k && line[k - 1] == '\r')
             line[k - 1] = '\0';
-        if (rl_regex_search(q->re, line) == 1) {
+        if (rl_regex_search(q->re, line) == 1 && !rl__ignored(cl, line)) {
             *ls = out + i;
             *ll = k;
             return 1;
@@ -117,13 +127,14 @@ static int rl__find_line(const rl_pattern_t *q, const char *out, size_t len,
     return 0;
 }
 
-/* The signature from the first of pats[0..npats) that has a matching line. */
-static char *rl__match(const rl_pattern_t *pats, int npats, const char *out, size_t len)
+/* The signature from the first of cl's patterns [0..npats) that has a
+ * matching line. */
+static char *rl__match(const rl_classifier_t *cl, int npats, const char *out, size_t len)
 {
     for (int p = 0; p < npats; p++) {
         const char *ls;
         size_t ll;
-        if (rl__find_line(&pats[p], out, len, &ls, &ll))
+        if (rl__find_line(cl, &cl->patterns[p], out, len, &ls, &ll))
             return rl_signature_normalise(ls, ll);
     }
     return NULL;
@@ -206,7 +217,7 @@ rl_outcome_t rl_classify(const rl_proc_result_t *res, const rl_classifier_t *cl,
         char *sig = NULL;
         if (cl->hang_after_signature_is_crash && cl->nspec > 0) {
             out = rl__searchable_output(res, &len, &merged);
-            sig = rl__match(cl->patterns, cl->nspec, out, len);
+            sig = rl__match(cl, cl->nspec, out, len);
             free(merged);
         }
         if (sig) {
@@ -230,7 +241,7 @@ rl_outcome_t rl_classify(const rl_proc_result_t *res, const rl_classifier_t *cl,
     out = rl__searchable_output(res, &len, &merged);
     /* The spec's patterns come first in cl->patterns, then the built-in
      * ones: the first pattern with a matching line wins. */
-    char *sig = rl__match(cl->patterns, cl->npatterns, out, len);
+    char *sig = rl__match(cl, cl->npatterns, out, len);
     free(merged);
     if (!sig) {
         char nb[48];

@@ -41,6 +41,12 @@ typedef struct {
                                 the built-in ones (rl_default_patterns) */
     int npatterns;
     int nspec;               /* patterns[0..nspec) are the spec's */
+    /* `ignore` lines (racelab run --ignore): an output line matching one of
+     * these is never a trial's signature line, whatever pattern it matches
+     * (a test's own log line that quotes "panic:", a warning printed by
+     * every run).  The trial's outcome is unchanged. */
+    rl_pattern_t *ignores;
+    int nignores;
 } rl_classifier_t;
 
 /* Sets up cl with the built-in patterns, compiled, no spec pattern, and
@@ -51,6 +57,9 @@ int rl_classifier_init(rl_classifier_t *cl, double timeout_s);
  * ones, before the built-in ones).  0, or -1 with the problem in err
  * (errlen bytes): the regex error, or "out of memory". */
 int rl_classifier_add(rl_classifier_t *cl, const char *pattern, char *err, size_t errlen);
+/* Compiles pattern as the next ignore pattern.  0, or -1 with the problem
+ * in err, as rl_classifier_add. */
+int rl_classifier_ignore(rl_classifier_t *cl, const char *pattern, char *err, size_t errlen);
 void rl_classifier_free(rl_classifier_t *cl);
 /* The first occurrence of q's literal in p[0..n), or NULL (q->litlen must
  * be > 0): no line without one can match q. */
@@ -66,7 +75,7 @@ const char *rl_pattern_find(const rl_pattern_t *q, const char *p, size_t n);
 
 /* Classifies res by cl.  For a crash the signature is the first output
  * line matching a spec pattern, else the first line matching a built-in
- * pattern, normalised by rl_signature_normalise; when no line matches:
+ * pattern (lines matching an ignore pattern left out), normalised by rl_signature_normalise; when no line matches:
  * "exit status N", "signal SIGSEGV" or the exception name.  A hang gets
  * "timeout after Ns" (cl->timeout_s), an error "could not start:
  * <reason>" (or "did not start: <reason>" from a wrapper's marker line),

@@ -71,7 +71,13 @@ void rl_eval_finish(rl_eval_t *ev, int sequential, double wall_s)
     for (int x = 0; x < spec->nexpects; x++) {
         rl_expect_result_t *r = &ev->results[x];
         r->expect = &spec->expects[x];
-        if (ev->et[x].n == 0) {
+        if (ev->cut_short) {
+            r->result = ev->et[x].n == 0 ? RL_JUDGE_UNDECIDED
+                      : rl_judge(r->expect, &ev->et[x], spec, 1, r->why, sizeof r->why);
+            if (r->result == RL_JUDGE_UNDECIDED)
+                snprintf(r->why, sizeof r->why, "undecided: %s after %ld trials of %s", ev->cut_short,
+                         ev->et[x].n, spec->expects[x].variant);
+        } else if (ev->et[x].n == 0) {
             r->result = RL_JUDGE_FAILS;
             snprintf(r->why, sizeof r->why, "no trials of variant %s were run",
                      spec->expects[x].variant);

@@ -13,6 +13,11 @@ typedef struct {
     rl_tally_t *et;             /* per expectation (its own signature regex) */
     rl_expect_result_t *results;
     rl_summary_t summary;
+    /* Set before rl_eval_finish when the run was stopped before its plan
+     * ended (racelab check --time): an expectation sequential judging has
+     * not decided stays UNDECIDED, "the time budget ended" saying why,
+     * instead of being judged as at a fixed N on the trials there are. */
+    const char *cut_short;
 } rl_eval_t;
 
 /* Sets up empty tallies for spec.  0, or -1 when out of memory. */

@@ -87,8 +87,10 @@ static void rl__pick_key(rl_pattern_t *q)
     }
 }
 
-/* Compiles pattern into a new slot at index at.  0, or -1 (err says why). */
-static int rl__insert(rl_classifier_t *cl, int at, const char *pattern, char *err, size_t errlen)
+/* Compiles pattern into a new slot at index at of the array *pats of *count.
+ * 0, or -1 (err says why). */
+static int rl__insert_in(rl_pattern_t **pats, int *count, int at, const char *pattern, char *err,
+                         size_t errlen)
 {
     rl_pattern_t q;
     memset(&q, 0, sizeof q);
@@ -97,9 +99,9 @@ static int rl__insert(rl_classifier_t *cl, int at, const char *pattern, char *er
         return -1;
     size_t n = strlen(pattern) + 1;
     q.source = malloc(n);
-    rl_pattern_t *np = realloc(cl->patterns, ((size_t)cl->npatterns + 1) * sizeof *np);
+    rl_pattern_t *np = realloc(*pats, ((size_t)*count + 1) * sizeof *np);
     if (np)
-        cl->patterns = np;
+        *pats = np;
     if (q.source == NULL || np == NULL) {
         rl_regex_free(q.re);
         free(q.source);
@@ -110,10 +112,29 @@ static int rl__insert(rl_classifier_t *cl, int at, const char *pattern, char *er
     memcpy(q.source, pattern, n);
     q.litlen = rl_regex_literal(pattern, q.lit, sizeof q.lit);
     rl__pick_key(&q);
-    memmove(&np[at + 1], &np[at], (size_t)(cl->npatterns - at) * sizeof *np);
+    memmove(&np[at + 1], &np[at], (size_t)(*count - at) * sizeof *np);
     np[at] = q;
-    cl->npatterns++;
+    (*count)++;
     return 0;
+}
+
+static int rl__insert(rl_classifier_t *cl, int at, const char *pattern, char *err, size_t errlen)
+{
+    return rl__insert_in(&cl->patterns, &cl->npatterns, at, pattern, err, errlen);
+}
+
+int rl_classifier_ignore(rl_classifier_t *cl, const char *pattern, char *err, size_t errlen)
+{
+    return rl__insert_in(&cl->ignores, &cl->nignores, cl->nignores, pattern, err, errlen);
+}
+
+static void rl__free_patterns(rl_pattern_t *pats, int n)
+{
+    for (int i = 0; i < n; i++) {
+        rl_regex_free(pats[i].re);
+        free(pats[i].source);
+    }
+    free(pats);
 }
 
 int rl_classifier_init(rl_classifier_t *cl, double timeout_s)
@@ -139,10 +160,7 @@ void rl_classifier_free(rl_classifier_t *cl)
 {
     if (cl == NULL)
         return;
-    for (int i = 0; i < cl->npatterns; i++) {
-        rl_regex_free(cl->patterns[i].re);
-        free(cl->patterns[i].source);
-    }
-    free(cl->patterns);
+    rl__free_patterns(cl->patterns, cl->npatterns);
+    rl__free_patterns(cl->ignores, cl->nignores);
     memset(cl, 0, sizeof *cl);
 }

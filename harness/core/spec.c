@@ -5,6 +5,7 @@
 #include "core/spec.h"
 
 #include "os/os.h"
+#include "util/parse.h"
 #include "util/regex.h"
 #include "util/str.h"
 #include "util/strbuf.h"
@@ -166,19 +167,7 @@ static int words_arg(ctx_t *c, const char *rest, char ***w, int *n)
 /* A number, optionally followed by '%' (then divided by 100). */
 static int parse_fraction(const char *s, double *v)
 {
-    char *end;
-    errno = 0;
-    double d = strtod(s, &end);
-    if (end == s || errno || !isfinite(d))
-        return -1;
-    if (*end == '%') {
-        d /= 100.0;
-        end++;
-    }
-    if (*end != '\0')
-        return -1;
-    *v = d;
-    return 0;
+    return rl_parse_fraction(s, v);
 }
 
 static int is_name(const char *s)
@@ -426,18 +415,20 @@ static int parse_line(ctx_t *c, rl_spec_t *sp, char *line, int *seen)
             return fail(c, c->line, "confidence: wants a number in [0.5, 1), e.g. 0.95 or 95%%, not '%s'",
                         rest);
         sp->confidence = d;
-    } else if (!strcmp(kw, "signature")) {
+    } else if (!strcmp(kw, "signature") || !strcmp(kw, "ignore")) {
         char *re = NULL, why[128];
         if (read_regex(c, &rest, &re))
             return -1;
-        if (rl_classifier_add(&sp->classifier, re, why, sizeof why) != 0) {
+        int bad = kw[0] == 's' ? rl_classifier_add(&sp->classifier, re, why, sizeof why)
+                               : rl_classifier_ignore(&sp->classifier, re, why, sizeof why);
+        if (bad != 0) {
             bad_regex(c, re, why);
             free(re);
             return -1;
         }
         free(re);
         if (*skip_blank(rest) != '\0')
-            return fail(c, c->line, "signature: unexpected '%s' after the closing /", skip_blank(rest));
+            return fail(c, c->line, "%s: unexpected '%s' after the closing /", kw, skip_blank(rest));
     } else if (!strcmp(kw, "hang-after-signature")) {
         if (seen[7])
             return fail(c, c->line, "'hang-after-signature' given twice (first at line %d)", seen[7]);
@@ -455,7 +446,7 @@ static int parse_line(ctx_t *c, rl_spec_t *sp, char *line, int *seen)
     } else {
         return fail(c, c->line,
                     "unknown keyword '%s' (known: name issue description command args timeout "
-                    "trials confidence signature hang-after-signature variant expect)",
+                    "trials confidence signature ignore hang-after-signature variant expect)",
                     kw);
     }
     return c->failed ? -1 : 0;

@@ -33,6 +33,20 @@ void rl_summary_finish(rl_summary_t *s)
         if (s->tallies[v].n > 0 && s->tallies[v].n == e)
             pending = 1;
     }
+    if (s->spec->nexpects == 0 && s->ntallies > 0) {
+        /* racelab run: no expectation; it passes when every trial ran and
+         * passed, fails on a crash or a hang, and trials that could not
+         * run leave it undecided. */
+        long bad = 0, pass = 0, n = 0;
+        for (int v = 0; v < s->ntallies; v++) {
+            bad += s->tallies[v].outcomes[RL_OUTCOME_CRASH] + s->tallies[v].outcomes[RL_OUTCOME_HANG];
+            pass += s->tallies[v].outcomes[RL_OUTCOME_PASS];
+            n += s->tallies[v].n;
+        }
+        s->passed = n > 0 && pass == n;
+        failed = n == 0 || bad > 0;
+        pending = !failed && !s->passed;
+    }
     s->undecided = !s->passed && !failed && pending;
     s->fisher_p = -1.0;
     s->fisher_a = s->fisher_b = NULL;

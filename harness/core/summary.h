@@ -32,7 +32,8 @@ typedef struct {
 
 /* Completes a summary whose spec, tallies and results are filled in: sets
  * passed (every expectation HOLDS, there is at least one, and every
- * variant's tally has trials that ran), undecided (not passed, no
+ * variant's tally has trials that ran; a spec with no expectation, racelab
+ * run's, passes when every trial passed), undecided (not passed, no
  * expectation FAILS, and an expectation is UNDECIDED or a variant's trials
  * all could not run), errors, Fisher's one-sided p that the first
  * crash-expected variant crashes more often than the first

@@ -113,13 +113,17 @@ static void summary(FILE *out, const rl_summary_t *s)
     fprintf(out, ": %s</h2>\n<p>", rl_report_verdict(s));
     if (sp->description) {
         rl_report_xml(out, sp->description);
-        fputs(" &#183; ", out);
+        if (sp->issue)
+            fputs(" &#183; ", out);
     }
-    fputs("<a href=\"", out);
-    rl_report_xml(out, sp->issue);
-    fputs("\">", out);
-    rl_report_xml(out, sp->issue);
-    fputs("</a></p>\n", out);
+    if (sp->issue) {   /* racelab run has none */
+        fputs("<a href=\"", out);
+        rl_report_xml(out, sp->issue);
+        fputs("\">", out);
+        rl_report_xml(out, sp->issue);
+        fputs("</a>", out);
+    }
+    fputs("</p>\n", out);
     rate_chart(out, s);
     outcome_chart(out, s);
     fprintf(out, "<table>\n<tr><th>variant</th><th>trials</th><th>pass</th><th>crash</th><th>hang</th><th>error</th>"

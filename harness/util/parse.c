@@ -41,6 +41,23 @@ int rl_parse_double(const char *s, double *out)
     return 0;
 }
 
+int rl_parse_fraction(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (end == s || errno || !isfinite(d))
+        return -1;
+    if (*end == '%') {
+        d /= 100.0;
+        end++;
+    }
+    if (*end != '\0')
+        return -1;
+    *out = d;
+    return 0;
+}
+
 int rl_parse_duration(const char *s, double *out)
 {
     char *end;

@@ -11,6 +11,9 @@ int rl_parse_long(const char *s, long min, long max, long *out);
 int rl_parse_u64(const char *s, uint64_t *out);
 /* Parses a non-negative real; 0 or -1. */
 int rl_parse_double(const char *s, double *out);
+/* Parses a rate or a confidence: a number ("0.3") or a percentage ("30%",
+ * divided by 100); any finite value, the caller checks its range.  0 or -1. */
+int rl_parse_fraction(const char *s, double *out);
 /* Parses a duration: "90", "90s", "500ms", "5m", "2h"; 0 or -1. */
 int rl_parse_duration(const char *s, double *out);
 

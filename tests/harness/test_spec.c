@@ -214,7 +214,7 @@ Test(spec, rejects)
     static const bad_spec_t cases[] = {
         {HEAD "frobnicate 1\n" VARIANTS EXPECTS,
          "t.repro:4: unknown keyword 'frobnicate' (known: name issue description command args timeout trials "
-         "confidence signature hang-after-signature variant expect)"},
+         "confidence signature ignore hang-after-signature variant expect)"},
         {HEAD "hang-after-signature maybe\n" VARIANTS EXPECTS,
          "t.repro:4: hang-after-signature: wants 'crash' or 'hang', not 'maybe'"},
         {HEAD "hang-after-signature crash\nhang-after-signature hang\n" VARIANTS EXPECTS,

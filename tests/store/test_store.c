@@ -340,11 +340,12 @@ Test(history, resume_and_merge_refuse_a_changed_history_with_the_reason)
     FILE *f = fopen("edited/specs/k.repro", "ab");
     cr_assert(f && fputs("# edited\n", f) >= 0 && fclose(f) == 0);
     assert_resume_refused("edited", "edited/specs/k.repro was changed since");
-    /* An option that shapes the plan, changed on resume. */
+    /* An option that shapes the plan, changed on resume (one left out is
+     * taken from the history). */
     copy_run("plan");
-    char *resume[] = { R, "check", "--resume", "plan", NULL };
+    char *resume[] = { R, "check", "--resume", "plan", "--shard", "0/2", NULL };
     cr_assert_eq(e2e_run(resume, "o"), 64);
-    e2e_assert_file_has("o", "fixed-n=1");
+    e2e_assert_file_has("o", "made with 'fixed-n=1 shard=0/1', this resume asks for 'fixed-n=1 shard=0/2'");
     /* The untouched run still resumes and merges. */
     char *ok[] = { R, "check", "--fixed-n", "--resume", "r", NULL };
     cr_assert_eq(e2e_run(ok, "o"), 0);
