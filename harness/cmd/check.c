@@ -467,8 +467,18 @@ int rl_cmd_check(int argc, char **argv)
     int nsaved = 0;
     if (nspecs == 0 && o.resume) {
         nsaved = rl_dir_spec_names(o.resume, &saved);
-        if (nsaved <= 0)
-            return free(specs), rl_usage("check: %s/specs holds no spec; name the SPEC files", o.resume);
+        if (nsaved <= 0) {
+            /* A racelab that is still starting in DIR has not copied its
+             * specs yet: that it runs is the news. */
+            char lerr[512];
+            rl_lock_t *lk = NULL;
+            int lr = rl_dir_lock(o.resume, "check --resume", &lk, lerr, sizeof lerr);
+            if (lr == 0)
+                rl_dir_unlock(lk);
+            free(specs);
+            return lr > 0 ? rl_usage("check: %s", lerr)
+                          : rl_usage("check: %s/specs holds no spec; name the SPEC files", o.resume);
+        }
     } else if (nspecs == 0) {
         return free(specs), rl_usage("check: no spec given (racelab check [options] SPEC...)");
     }

@@ -213,10 +213,11 @@ Test(history, a_run_without_a_history_resumes_with_a_note_and_gets_one)
     e2e_assert_file_has("old/history", "plan fixed-n=1");
     e2e_assert_file_has("old/history", "spec k fnv1a64=");
     cr_assert_eq(tf_count_lines("old/trials.jsonl"), 6);
-    /* Now verified: a plan option changed is refused. */
-    char *changed[] = { R, "check", "--resume", "old", NULL };
+    /* Now verified: a plan option changed is refused (one left out is
+     * taken from the history). */
+    char *changed[] = { R, "check", "--resume", "old", "--shard", "1/2", NULL };
     cr_assert_eq(e2e_run(changed, "o2"), 64);
-    e2e_assert_file_has("o2", "fixed-n=1");
+    e2e_assert_file_has("o2", "fixed-n=1 shard=0/1");
     copy_run("old2");
     cr_assert(remove("old2/history") == 0);
     char *merge[] = { R, "merge", "old2", NULL };
