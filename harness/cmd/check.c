@@ -489,13 +489,25 @@ int rl_cmd_check(int argc, char **argv)
     if (!cs)
         return free(specs), rl_internal("out of memory");
     int rc = 0;
-    char err[1024];
+    char err[4096];  /* every error of a spec, one a line */
     for (int s = 0; s < n && rc == 0; s++) {
         int bad = nspecs ? rl_spec_load(specs[s], &cs[s].spec, err, sizeof err)
                          : rl_dir_load_spec(o.resume, saved[s], &cs[s].spec, err, sizeof err);
         if (bad)
             rc = rl_usage("%s", err);
     }
+    /* A variant no expectation judges runs and is reported, but decides
+     * nothing (and, under sequential stopping, never stops early). */
+    for (int s = 0; s < n && rc == 0; s++)
+        for (int v = 0; v < cs[s].spec.nvariants; v++) {
+            int judged = 0;
+            for (int x = 0; x < cs[s].spec.nexpects; x++)
+                judged |= strcmp(cs[s].spec.expects[x].variant, cs[s].spec.variants[v].name) == 0;
+            if (!judged && !o.quiet)
+                fprintf(stderr, "racelab: %s:%d: warning: variant '%s' has no expectation: its trials run "
+                                "to the spec's trials and are reported, but judge nothing\n", cs[s].spec.path,
+                        cs[s].spec.variants[v].line, cs[s].spec.variants[v].name);
+        }
     /* One index space per spec name: two specs of one name would share it. */
     for (int s = 0; s < n && rc == 0; s++)
         for (int t = 0; t < s && rc == 0; t++)

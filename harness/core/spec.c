@@ -18,30 +18,50 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The most errors of one spec reported together; past it, one line says
+ * that more were left out. */
+#define RL_SPEC_MAX_ERRORS 20
+
 typedef struct {
     const char *path;
     int line;
     char *err;
     size_t errlen;
-    int failed;
+    int failed;           /* this line (or the whole-file check) failed */
+    int nerrors;          /* errors so far, every line */
 } ctx_t;
 
+/* Records "path:line: message" (one line of err per error, in the order
+ * found; the first problem of a line only).  Always -1. */
 static int fail(ctx_t *c, int line, const char *fmt, ...)
 {
     if (c->failed)
         return -1;
     c->failed = 1;
+    c->nerrors++;
+    if (c->nerrors > RL_SPEC_MAX_ERRORS + 1 || !c->err || !c->errlen)
+        return -1;
+    size_t used = strlen(c->err);
+    char *o = c->err + used;
+    size_t room = c->errlen - used;
+    if (used && room > 1) {
+        *o++ = '\n';
+        *o = '\0';
+        room--;
+    }
+    if (c->nerrors == RL_SPEC_MAX_ERRORS + 1) {
+        snprintf(o, room, "%s: more errors not shown (the first %d are above)", c->path, RL_SPEC_MAX_ERRORS);
+        return -1;
+    }
     char msg[400];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (c->err && c->errlen) {
-        if (line > 0)
-            snprintf(c->err, c->errlen, "%s:%d: %s", c->path, line, msg);
-        else
-            snprintf(c->err, c->errlen, "%s: %s", c->path, msg);
-    }
+    if (line > 0)
+        snprintf(o, room, "%s:%d: %s", c->path, line, msg);
+    else
+        snprintf(o, room, "%s: %s", c->path, msg);
     return -1;
 }
 
@@ -129,14 +149,15 @@ fail:
     return -1;
 }
 
-/* Placeholders the runner substitutes; anything else in {lowercase} is
- * almost certainly a typo that would reach the trial verbatim. */
+/* Placeholders the runner substitutes; any other {word} of letters, in
+ * any case ({Seed}, {BUILD}, {sede}), is almost certainly a typo that
+ * would reach the trial verbatim. */
 static const char *check_placeholders(const char *w)
 {
     static char bad[64];
     for (const char *p = strchr(w, '{'); p; p = strchr(p + 1, '{')) {
         const char *q = p + 1;
-        while (*q >= 'a' && *q <= 'z')
+        while ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '_')
             q++;
         if (*q != '}' || q == p + 1)
             continue;
@@ -159,7 +180,7 @@ static int words_arg(ctx_t *c, const char *rest, char ***w, int *n)
     for (int i = before; i < *n; i++) {
         const char *bad = check_placeholders((*w)[i]);
         if (bad)
-            return fail(c, c->line, "unknown placeholder %s (known: {seed}, {build}, {exe})", bad);
+            return fail(c, c->line, "unknown placeholder %s (known: {seed}, {build}, {exe}, in lower case)", bad);
     }
     return 0;
 }
@@ -168,6 +189,27 @@ static int words_arg(ctx_t *c, const char *rest, char ***w, int *n)
 static int parse_fraction(const char *s, double *v)
 {
     return rl_parse_fraction(s, v);
+}
+
+/* A short issue reference: one word of letters, digits and / . _ - # :
+ * holding a digit, such as golang/go#17165, JIRA-123, b/1234 or #42. */
+static int is_issue_ref(const char *s)
+{
+    int digit = 0;
+    if (*s == '\0')
+        return 0;
+    for (; *s; s++) {
+        if (isdigit((unsigned char)*s))
+            digit = 1;
+        else if (!isalpha((unsigned char)*s) && !strchr("/._-#:", *s))
+            return 0;
+    }
+    return digit;
+}
+
+int rl_spec_issue_is_url(const char *issue)
+{
+    return issue && (!strncmp(issue, "http://", 7) || !strncmp(issue, "https://", 8));
 }
 
 static int is_name(const char *s)
@@ -365,8 +407,9 @@ static int parse_line(ctx_t *c, rl_spec_t *sp, char *line, int *seen)
     } else if (!strcmp(kw, "issue")) {
         if (set_once(c, &sp->issue, &seen[1], kw, rest))
             return -1;
-        if (strncmp(rest, "http://", 7) && strncmp(rest, "https://", 8))
-            return fail(c, c->line, "issue: wants a http(s):// link to the upstream issue");
+        if (!rl_spec_issue_is_url(rest) && !is_issue_ref(rest))
+            return fail(c, c->line, "issue: wants a http(s):// link or a short reference such as "
+                                    "golang/go#17165 or JIRA-123, not '%s'", rest);
     } else if (!strcmp(kw, "description")) {
         return set_once(c, &sp->description, &seen[2], kw, rest);
     } else if (!strcmp(kw, "command")) {
@@ -444,10 +487,17 @@ static int parse_line(ctx_t *c, rl_spec_t *sp, char *line, int *seen)
     } else if (!strcmp(kw, "expect")) {
         return parse_expect(c, sp, rest);
     } else {
+        static const char *const known[] = { "name", "issue", "description", "command", "args", "timeout",
+                                             "trials", "confidence", "signature", "ignore",
+                                             "hang-after-signature", "variant", "expect" };
+        const char *near = rl_nearest_word(kw, known, (int)(sizeof known / sizeof known[0]));
+        char hint[64] = "";
+        if (near)
+            snprintf(hint, sizeof hint, "; did you mean '%s'?", near);
         return fail(c, c->line,
-                    "unknown keyword '%s' (known: name issue description command args timeout "
+                    "unknown keyword '%s'%s (known: name issue description command args timeout "
                     "trials confidence signature ignore hang-after-signature variant expect)",
-                    kw);
+                    kw, hint);
     }
     return c->failed ? -1 : 0;
 }
@@ -458,7 +508,13 @@ static int validate(ctx_t *c, rl_spec_t *sp)
         return fail(c, 0, "missing 'name'");
     if (sp->issue == NULL)
         return fail(c, 0, "missing 'issue' (the upstream issue this reproduces)");
-    if (sp->argc == 0)
+    /* Without a 'command', each variant names its own program (its first
+     * word): two builds or two binaries compared. */
+    for (int i = 0; sp->argc == 0 && i < sp->nvariants; i++)
+        if (sp->variants[i].argc == 0)
+            return fail(c, sp->variants[i].line, "variant '%s' names no program, and there is no 'command' "
+                        "(give 'command', or the program as the variant's first word)", sp->variants[i].name);
+    if (sp->argc == 0 && sp->nvariants == 0)
         return fail(c, 0, "missing 'command'");
     if (sp->nvariants < 2)
         return fail(c, 0, "needs at least two 'variant' lines (e.g. buggy and fixed), has %d",
@@ -492,8 +548,11 @@ int rl_spec_parse(const char *path, const char *text, rl_spec_t *spec, char *err
         fail(&c, 0, "out of memory");
     int seen[8] = {0};
     const char *p = text;
-    while (*p && !c.failed) {
+    /* Every line is read, so that all of a spec's errors are reported at
+     * once; the whole-file checks only when the lines were all right. */
+    while (*p && c.nerrors <= RL_SPEC_MAX_ERRORS) {
         c.line++;
+        c.failed = 0;
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
         char *line = rl_strndup(p, n);
@@ -505,9 +564,9 @@ int rl_spec_parse(const char *path, const char *text, rl_spec_t *spec, char *err
         free(line);
         p += n + (nl ? 1 : 0);
     }
-    if (!c.failed)
+    if (c.nerrors == 0)
         validate(&c, spec);
-    if (c.failed) {
+    if (c.nerrors > 0) {
         rl_spec_free(spec);
         return -1;
     }

@@ -44,10 +44,12 @@ typedef struct {
     char *path;           /* file it was read from */
     char *name;           /* "go-17165" */
     int name_line;        /* the line of the name, for messages */
-    char *issue;          /* URL of the upstream issue */
+    char *issue;          /* URL of the upstream issue, or a short
+                             reference (golang/go#17165, JIRA-123) */
     char *description;    /* one line, optional */
     int argc;
-    char **argv;          /* command and common arguments, before variants */
+    char **argv;          /* command and common arguments, before variants
+                             (argc 0: each variant's argv names its program) */
     int nvariants;
     rl_variant_t *variants;
     int nexpects;
@@ -74,6 +76,9 @@ int rl_spec_load(const char *path, rl_spec_t *spec, char *err, size_t errlen);
 int rl_spec_parse(const char *path, const char *text, rl_spec_t *spec,
                   char *err, size_t errlen);
 void rl_spec_free(rl_spec_t *spec);
+/* 1 when issue is a http(s):// link (a report links it), 0 for a short
+ * reference. */
+int rl_spec_issue_is_url(const char *issue);
 /* Index of the named variant, or -1. */
 int rl_spec_variant(const rl_spec_t *spec, const char *name);
 

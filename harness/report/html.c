@@ -116,12 +116,14 @@ static void summary(FILE *out, const rl_summary_t *s)
         if (sp->issue)
             fputs(" &#183; ", out);
     }
-    if (sp->issue) {   /* racelab run has none */
+    if (rl_spec_issue_is_url(sp->issue)) {
         fputs("<a href=\"", out);
         rl_report_xml(out, sp->issue);
         fputs("\">", out);
         rl_report_xml(out, sp->issue);
         fputs("</a>", out);
+    } else if (sp->issue) {   /* a short reference; racelab run has none */
+        rl_report_xml(out, sp->issue);
     }
     fputs("</p>\n", out);
     rate_chart(out, s);

@@ -252,12 +252,28 @@ Test(spec, rejects)
          "t.repro:4: variant: wants a name (letters, digits, _ - .) then its arguments"},
         {HEAD "variant z 'open\n" VARIANTS EXPECTS, "t.repro:4: unterminated ' quote"},
         {HEAD "args --seed={sede}\n" VARIANTS EXPECTS,
-         "t.repro:4: unknown placeholder {sede} (known: {seed}, {build}, {exe})"},
-        {"name t\nissue example.org/1\n", "t.repro:2: issue: wants a http(s):// link to the upstream issue"},
+         "t.repro:4: unknown placeholder {sede} (known: {seed}, {build}, {exe}, in lower case)"},
+        {HEAD "args --seed={Seed}\n" VARIANTS EXPECTS,
+         "t.repro:4: unknown placeholder {Seed} (known: {seed}, {build}, {exe}, in lower case)"},
+        {HEAD "trails 10\n" VARIANTS EXPECTS,
+         "t.repro:4: unknown keyword 'trails'; did you mean 'trials'? (known: name issue description command "
+         "args timeout trials confidence signature ignore hang-after-signature variant expect)"},
+        /* Every error of the spec, each on its line, in order. */
+        {HEAD "trials many\ntimeout -1\n" VARIANTS "expect buggy crash /x/ rate >= 2\n"
+              "expect fixed no-crash upper <= 0.01\n",
+         "t.repro:4: trials: wants a whole number from 1 to 100000000, not 'many'\n"
+         "t.repro:5: timeout: wants seconds > 0, e.g. 10, 10s or 500ms, not '-1'\n"
+         "t.repro:8: expect buggy crash: rate must be a number in (0, 1), e.g. 0.5 or 50%"},
+        {"name t\nissue https://example.org/1\nvariant a\nvariant b ./prog\n" "expect a no-crash upper <= 0.1\n",
+         "t.repro:3: variant 'a' names no program, and there is no 'command' (give 'command', or the program "
+         "as the variant's first word)"},
+        {"name t\nissue see the tracker\n",
+         "t.repro:2: issue: wants a http(s):// link or a short reference such as golang/go#17165 or JIRA-123, "
+         "not 'see the tracker'"},
         {"name t\nname u\n", "t.repro:2: 'name' given twice (first at line 1)"},
         {"issue https://example.org/1\ncommand p\n" VARIANTS EXPECTS, "t.repro: missing 'name'"},
         {"name t\ncommand p\n" VARIANTS EXPECTS, "t.repro: missing 'issue' (the upstream issue this reproduces)"},
-        {"name t\nissue https://example.org/1\n" VARIANTS EXPECTS, "t.repro: missing 'command'"},
+        {"name t\nissue https://example.org/1\n" EXPECTS, "t.repro: missing 'command'"},
         {HEAD "variant only\nexpect only no-crash upper <= 0.1\n",
          "t.repro: needs at least two 'variant' lines (e.g. buggy and fixed), has 1"},
         {HEAD VARIANTS, "t.repro: needs at least one 'expect' line"},
@@ -280,4 +296,35 @@ Test(spec, missing_file)
     char err[512] = "";
     cr_assert_eq(rl_spec_load("/nonexistent/x.repro", &s, err, sizeof err), -1);
     cr_assert_str_eq(err, "/nonexistent/x.repro: cannot open: No such file or directory");
+}
+
+Test(spec, issue_takes_a_link_or_a_short_reference)
+{
+    static const char *const ok[] = { "https://github.com/golang/go/issues/17165", "golang/go#17165",
+                                      "JIRA-123", "b/1234", "#42" };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        char text[512], err[512] = "";
+        snprintf(text, sizeof text, "name t\nissue %s\ncommand p\n" VARIANTS EXPECTS, ok[i]);
+        rl_spec_t s;
+        cr_assert_eq(rl_spec_parse("t.repro", text, &s, err, sizeof err), 0, "%s: %s", ok[i], err);
+        cr_assert_str_eq(s.issue, ok[i]);
+        cr_assert_eq(rl_spec_issue_is_url(s.issue), i == 0);
+        rl_spec_free(&s);
+    }
+}
+
+/* Two binaries compared: no 'command', each variant names its program. */
+Test(spec, variants_may_name_their_own_programs)
+{
+    rl_spec_t s;
+    char err[512] = "";
+    const char *text = "name ab\nissue JIRA-7\n"
+                       "variant old ./build-old/prog --seed={seed}\n"
+                       "variant new ./build-new/prog --seed={seed}\n"
+                       "expect old crash rate >= 0.1\nexpect new no-crash upper <= 0.01\n";
+    cr_assert_eq(rl_spec_parse("ab.repro", text, &s, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(s.argc, 0);
+    cr_assert_str_eq(s.variants[0].argv[0], "./build-old/prog");
+    cr_assert_str_eq(s.variants[1].argv[0], "./build-new/prog");
+    rl_spec_free(&s);
 }

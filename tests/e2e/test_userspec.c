@@ -1,0 +1,73 @@
+/* test_userspec.c - specs as a user writes them, end to end: two binaries
+ * compared (each variant names its own program), a short issue reference,
+ * a variant no expectation judges (warned), and every error of a spec
+ * reported at once. */
+#include "rltest.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "racelab_run.h"
+#include "testfs.h"
+
+#define R (char *)e2e_racelab()
+
+static char *slurp(const char *path)
+{
+    char *s = tf_slurp(path, NULL);
+    cr_assert(s != NULL, "cannot read %s", path);
+    return s;
+}
+
+Test(userspec, two_binaries_compared, .timeout = 60)
+{
+    e2e_tmpdir();
+    /* "old" and "new": two programs, no common command. */
+    e2e_write("old.sh", "echo 'fatal error: old build' >&2; exit 2\n");
+    e2e_write("new.sh", "exit 0\n");
+    e2e_write("ab.repro", "name ab\nissue golang/go#17165\ntrials 30\n"
+                          "variant old /bin/sh old.sh {seed}\nvariant new /bin/sh new.sh {seed}\n"
+                          "expect old crash /old build/ rate >= 0.5\nexpect new no-crash upper <= 0.2\n");
+    char *argv[] = { R, "check", "-j", "2", "-o", "r", "--html", "r.html", "ab.repro", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 0);
+    e2e_assert_file_has("out", "golang/go#17165");
+    e2e_assert_file_has("out", "fatal error: old build");
+    char *h = slurp("r.html");
+    cr_assert(strstr(h, "golang/go#17165") && !strstr(h, "href=\"golang"), "a short reference is no link");
+    free(h);
+}
+
+Test(userspec, a_variant_without_expectation_is_warned, .timeout = 60)
+{
+    e2e_tmpdir();
+    e2e_write("w.repro", "name w\nissue JIRA-123\ncommand /bin/true\ntrials 5\n"
+                         "variant a x\nvariant b y\nvariant c z\nexpect a no-crash upper <= 0.9\n"
+                         "expect b no-crash upper <= 0.9\n");
+    char *argv[] = { R, "check", "-o", "r", "w.repro", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 0);
+    e2e_assert_file_has("out", "w.repro:7: warning: variant 'c' has no expectation");
+}
+
+Test(userspec, every_error_of_a_spec_at_once, .timeout = 30)
+{
+    e2e_tmpdir();
+    e2e_write("bad.repro", "name bad\nissue see the tracker\ncommand p --seed={Seed}\ntrails 10\n"
+                           "variant a\nvariant b\nexpect a crash rate >= 2\n");
+    char *argv[] = { R, "check", "-o", "r", "bad.repro", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 64);
+    e2e_assert_file_has("out", "bad.repro:2: issue:");
+    e2e_assert_file_has("out", "bad.repro:3: unknown placeholder {Seed}");
+    e2e_assert_file_has("out", "bad.repro:4: unknown keyword 'trails'; did you mean 'trials'?");
+    e2e_assert_file_has("out", "bad.repro:7: expect a crash: rate must be");
+    /* More than the bound: the first 20, then one line saying so. */
+    char text[4096] = "name many\n";
+    for (int i = 0; i < 30; i++)
+        strcat(text, "frobnicate\n");
+    e2e_write("many.repro", text);
+    char *many[] = { R, "check", "-o", "r2", "many.repro", NULL };
+    cr_assert_eq(e2e_run(many, "out2"), 64);
+    e2e_assert_file_has("out2", "many.repro:21: unknown keyword 'frobnicate'");
+    e2e_assert_file_has("out2", "many.repro: more errors not shown (the first 20 are above)");
+    char *o = slurp("out2");
+    cr_assert(!strstr(o, "many.repro:22:"), "%s", o);
+    free(o);
+}
