@@ -70,5 +70,7 @@ int rl_cmd_plan(int argc, char **argv);
 int rl_cmd_sweep(int argc, char **argv);
 /* racelab bisect: the first bad of an ordered list of candidates (cmd/bisect.c). */
 int rl_cmd_bisect(int argc, char **argv);
+/* racelab calibrate: rates measured, thresholds and caps proposed (cmd/calibrate.c). */
+int rl_cmd_calibrate(int argc, char **argv);
 
 #endif

@@ -17,6 +17,7 @@ static const char rl__help[] =
     "  sweep SPEC --knob NAME=V1,V2,... check a spec at each value of one knob\n"
     "  plan --buggy-rate P --bound B    trials needed for a verdict\n"
     "  bisect --candidates FILE         the first candidate that crashes (Bayesian search)\n"
+    "  calibrate SPEC                   measure a spec's rates, propose thresholds and caps\n"
     "\n"
     "  racelab COMMAND --help           options of one command\n"
     "  racelab --version\n"
@@ -41,7 +42,7 @@ int main(int argc, char **argv)
     } cmds[] = {
         { "run", rl_cmd_run }, { "check", rl_cmd_check }, { "replay", rl_cmd_replay },
         { "merge", rl_cmd_merge }, { "plan", rl_cmd_plan }, { "sweep", rl_cmd_sweep },
-        { "bisect", rl_cmd_bisect },
+        { "bisect", rl_cmd_bisect }, { "calibrate", rl_cmd_calibrate },
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(c, cmds[i].name) == 0) {
