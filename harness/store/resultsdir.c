@@ -33,6 +33,16 @@ int rl_dir_lock(const char *dir, const char *cmd, rl_lock_t **lk, char *err, siz
     snprintf(holder, sizeof holder, "racelab pid %ld, started %s (racelab %s)\n", rl_getpid(), ts, cmd);
     char held[256];
     int r = rl_lock_try(p, holder, lk, held, sizeof held);
+    /* A holder just killed may still hold it for a moment through a child
+     * it was starting (between clone and exec the lock's descriptor is
+     * shared; exec closes it): when the pid the lock names is gone, wait
+     * for that, up to 2 s. */
+    long hp = 0;
+    for (int tries = 0; r == 1 && tries < 200 && sscanf(held, "racelab pid %ld", &hp) == 1 && hp > 0 &&
+                        hp != rl_getpid() && !rl_pid_alive(hp); tries++) {
+        rl_sleep_ms(10);
+        r = rl_lock_try(p, holder, lk, held, sizeof held);
+    }
     if (r == 1)
         snprintf(err, errlen, "%s is in use by %s; one racelab at a time writes a results directory "
                  "(%s)", dir, held[0] ? held : "another racelab", p);

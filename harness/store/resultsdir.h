@@ -14,7 +14,9 @@
  * exclusive lock on DIR/lock, held until rl_dir_unlock or the end of the
  * process (the OS drops it when racelab dies, even by SIGKILL, so a dead
  * holder leaves no stale lock; its pid and start time stay in the file and
- * are replaced).  0 and *lk; 1 when another process holds it ("DIR is in
+ * are replaced; when the pid the file names is gone but the lock is still
+ * held, for the moment a trial it was starting takes to exec, it waits up
+ * to 2 s).  0 and *lk; 1 when another process holds it ("DIR is in
  * use by racelab pid N, started T" in err); -1 with the reason in err. */
 int rl_dir_lock(const char *dir, const char *cmd, rl_lock_t **lk, char *err, size_t errlen);
 void rl_dir_unlock(rl_lock_t *lk);
