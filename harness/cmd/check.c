@@ -463,22 +463,27 @@ int rl_cmd_check(int argc, char **argv)
     }
     if (o.resume && o.results && strcmp(o.resume, o.results) != 0)
         return free(specs), rl_usage("check: --resume DIR already names the results directory");
+    char err[4096];  /* every error of a spec, one a line */
+    rl_lock_t *lock = NULL;
+    /* A resume reads the spec copies of DIR: under its lock, so that they
+     * are the ones its writer finished (a check that just began may not
+     * have saved them yet) and nothing changes them while they are read.
+     * From the lock on, a SIGINT/SIGTERM only asks the run to stop, so it
+     * cannot end racelab between the seed, the history and the spec
+     * copies: the directory stays one that --resume takes. */
+    rl_install_signal_handlers();
+    if (o.resume) {
+        int r = rl_dir_lock(o.resume, "check --resume", &lock, err, sizeof err);
+        if (r != 0)
+            return free(specs), r > 0 ? rl_usage("check: %s", err) : rl_internal("%s", err);
+    }
     char **saved = NULL;
     int nsaved = 0;
     if (nspecs == 0 && o.resume) {
         nsaved = rl_dir_spec_names(o.resume, &saved);
-        if (nsaved <= 0) {
-            /* A racelab that is still starting in DIR has not copied its
-             * specs yet: that it runs is the news. */
-            char lerr[512];
-            rl_lock_t *lk = NULL;
-            int lr = rl_dir_lock(o.resume, "check --resume", &lk, lerr, sizeof lerr);
-            if (lr == 0)
-                rl_dir_unlock(lk);
-            free(specs);
-            return lr > 0 ? rl_usage("check: %s", lerr)
-                          : rl_usage("check: %s/specs holds no spec; name the SPEC files", o.resume);
-        }
+        if (nsaved <= 0)
+            return free(specs), rl_dir_unlock(lock),
+                   rl_usage("check: %s/specs holds no spec; name the SPEC files", o.resume);
     } else if (nspecs == 0) {
         return free(specs), rl_usage("check: no spec given (racelab check [options] SPEC...)");
     }
@@ -487,9 +492,8 @@ int rl_cmd_check(int argc, char **argv)
 
     rl__check_t *cs = calloc((size_t)n, sizeof *cs);
     if (!cs)
-        return free(specs), rl_internal("out of memory");
+        return free(specs), rl_dir_unlock(lock), rl_internal("out of memory");
     int rc = 0;
-    char err[4096];  /* every error of a spec, one a line */
     for (int s = 0; s < n && rc == 0; s++) {
         int bad = nspecs ? rl_spec_load(specs[s], &cs[s].spec, err, sizeof err)
                          : rl_dir_load_spec(o.resume, saved[s], &cs[s].spec, err, sizeof err);
@@ -536,14 +540,8 @@ int rl_cmd_check(int argc, char **argv)
             rc = rl_report_check_files("check", &o.reports, in, n, &dir, 1);
         free(in);
     }
-    /* From the lock on, a SIGINT/SIGTERM only asks the run to stop, so it
-     * cannot end racelab between the seed, the history and the spec
-     * copies: the directory stays one that --resume takes. */
-    if (rc == 0)
-        rl_install_signal_handlers();
-    rl_lock_t *lock = NULL;
-    if (rc == 0) {
-        int r = rl_dir_lock(dir, o.resume ? "check --resume" : "check", &lock, err, sizeof err);
+    if (rc == 0 && !lock) {
+        int r = rl_dir_lock(dir, "check", &lock, err, sizeof err);
         if (r > 0)
             rc = rl_usage("check: %s", err);
         else if (r < 0)
@@ -584,25 +582,27 @@ int rl_cmd_check(int argc, char **argv)
         kept_build = rl__check_keep_plan(&o);
     if (rc == 0)
         rc = rl__check_history(cs, n, &o, nspecs == 0, &history, &record_history);
-    if (rc == 0) {
-        if (!o.have_seed)
-            seed = rl_random_seed();
-        if (rl_results_open(&results, dir, err, sizeof err) != 0)
-            rc = rl_internal("%s", err);
-        /* Never rewritten once there: a kill in the middle of rewriting it
-         * would leave a run that cannot be resumed. */
-        else if (!seed_recorded && rl_dir_write_seed(dir, seed) != 0)
-            rc = rl_internal("%s/seed: cannot write it", dir);
-        else if (record_history && rl_dir_write_history(dir, history) != 0)
-            rc = rl_internal("%s/history: cannot write it: %s", dir, strerror(errno));
-    }
-    free(history);
-    if (rc == 0 && o.resume && !o.quiet)
-        fprintf(stderr, "racelab: resuming %s with%s shard %d/%d, %d jobs, --build %s\n", o.resume,
-                o.fixed_n ? " --fixed-n," : "", o.shard_i, o.shard_n > 1 ? o.shard_n : 1, o.jobs, o.build);
+    /* Written in this order so that a kill between two of them leaves a
+     * directory --resume takes: the spec copies (what a resume without
+     * SPEC arguments reads), the history, the seed (once it is there, so
+     * are the others), then the results file. */
     for (int s = 0; s < n && rc == 0; s++)
         if (rl_dir_save_spec(dir, &cs[s].spec) != 0 && nspecs)
             rc = rl_internal("%s/specs: cannot save a copy of %s: %s", dir, cs[s].spec.path, strerror(errno));
+    if (rc == 0 && record_history && rl_dir_write_history(dir, history) != 0)
+        rc = rl_internal("%s/history: cannot write it: %s", dir, strerror(errno));
+    free(history);
+    if (rc == 0 && !o.have_seed)
+        seed = rl_random_seed();
+    /* Never rewritten once there: a kill in the middle of rewriting it
+     * would leave a run that cannot be resumed. */
+    if (rc == 0 && !seed_recorded && rl_dir_write_seed(dir, seed) != 0)
+        rc = rl_internal("%s/seed: cannot write it", dir);
+    if (rc == 0 && rl_results_open(&results, dir, err, sizeof err) != 0)
+        rc = rl_internal("%s", err);
+    if (rc == 0 && o.resume && !o.quiet)
+        fprintf(stderr, "racelab: resuming %s with%s shard %d/%d, %d jobs, --build %s\n", o.resume,
+                o.fixed_n ? " --fixed-n," : "", o.shard_i, o.shard_n > 1 ? o.shard_n : 1, o.jobs, o.build);
     if (rc == 0) {
         int stale = rl_spawn_reap_abandoned();
         if (stale > 0)

@@ -125,7 +125,7 @@ Test(kills, repeated_sigkill_loses_nothing, .timeout = 300)
     }
     int left = fault_count_marked(mark, 0);
     fault_kill_marked(mark);
-    cr_assert_eq(rc, 0, "the last run exited %d", rc);
+    cr_assert_eq(rc, 0, "the last run exited %d: %s", rc, tf_slurp("out", NULL));
     cr_assert_geq(kills, 5, "only %d runs were killed", kills);
     e2e_assert_complete("r", 2 * TRIALS, 1);
     cr_assert_eq(left, 0, "%d trial processes left running", left);
