@@ -472,6 +472,10 @@ int rl_cmd_check(int argc, char **argv)
      * cannot end racelab between the seed, the history and the spec
      * copies: the directory stays one that --resume takes. */
     rl_install_signal_handlers();
+    if (o.resume && rl_file_stat(o.resume, NULL, NULL) != RL_FILE_DIR)
+        return free(specs), rl_usage("check: --resume %s: not a results directory (%s)", o.resume,
+                                     rl_file_stat(o.resume, NULL, NULL) == RL_FILE_NONE ? "there is none"
+                                                                                         : "not a directory");
     if (o.resume) {
         int r = rl_dir_lock(o.resume, "check --resume", &lock, err, sizeof err);
         if (r != 0)
