@@ -638,6 +638,9 @@ int rl_cmd_check(int argc, char **argv)
         c->deadline = o.time_s > 0 ? t0 + o.time_s : 0;
         rc = rl__check_spec(c, &o, o.resume);
         c->ev.summary.co_load = o.co_load.cpus > 0 ? o.co_load_text : NULL;
+        c->ev.summary.results_dir = dir;
+        c->ev.summary.has_seed = 1;
+        c->ev.summary.base_seed = (unsigned long long)seed;
         ran_specs = s + 1;
     }
     rl_coload_stop(load);

@@ -634,6 +634,9 @@ int rl_cmd_run(int argc, char **argv)
     rl_dir_unlock(lock);
     rl_eval_finish(&r.ev, 0, wall);
     r.ev.summary.co_load = r.p.co_load.cpus > 0 ? co_load_text : NULL;
+    r.ev.summary.results_dir = dir;
+    r.ev.summary.has_seed = 1;
+    r.ev.summary.base_seed = (unsigned long long)r.base_seed;
 
     const rl_tally_t *t = &r.ev.vt[0];
     long n = t->n;

@@ -28,6 +28,12 @@ typedef struct {
                                         open (rl_summary_finish) */
     long errors;                     /* trials that could not run, all
                                         variants */
+    /* Where the trials are and how to rerun one, for the reports' replay
+     * commands: the results directory (NULL: not named, as in a merge of
+     * several) and the base seed (has_seed 0: not known). */
+    const char *results_dir;
+    int has_seed;
+    unsigned long long base_seed;
 } rl_summary_t;
 
 /* Completes a summary whose spec, tallies and results are filled in: sets

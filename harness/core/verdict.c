@@ -58,11 +58,23 @@ void rl_tally_init(rl_tally_t *t, const char *variant)
     t->first_crash_index = -1;
 }
 
-static int bucket_add(rl_tally_t *t, const char *sig)
+/* The bucket of sig counts trial; its first trial is the lowest index,
+ * whatever order trials finish in, so a report names the same one for the
+ * same trials. */
+static int bucket_add(rl_tally_t *t, const char *sig, const rl_trial_t *trial)
 {
     for (int i = 0; i < t->nbuckets; i++)
         if (!strcmp(t->buckets[i].signature, sig)) {
-            t->buckets[i].count++;
+            rl_bucket_t *b = &t->buckets[i];
+            b->count++;
+            if (trial->index < b->first_index) {
+                char *log = rl_strdup(trial->log);
+                if (trial->log && !log)
+                    return -1;
+                free(b->first_log);
+                b->first_log = log;
+                b->first_index = trial->index;
+            }
             return 0;
         }
     rl_bucket_t *nb = realloc(t->buckets, ((size_t)t->nbuckets + 1) * sizeof *nb);
@@ -74,6 +86,8 @@ static int bucket_add(rl_tally_t *t, const char *sig)
         return -1;
     nb[t->nbuckets].signature = s;
     nb[t->nbuckets].count = 1;
+    nb[t->nbuckets].first_index = trial->index;
+    nb[t->nbuckets].first_log = rl_strdup(trial->log);
     t->nbuckets++;
     return 0;
 }
@@ -90,7 +104,7 @@ int rl_tally_add(rl_tally_t *t, const rl_trial_t *trial, const rl_regex_t *sig_r
         return 0;
     /* An unsigned failure is bucketed under its class name. */
     const char *sig = trial->signature ? trial->signature : rl_outcome_name(trial->outcome);
-    if (bucket_add(t, sig) != 0)
+    if (bucket_add(t, sig, trial) != 0)
         return -1;
     if (o != RL_OUTCOME_CRASH)
         return 0;
@@ -111,8 +125,10 @@ int rl_tally_add(rl_tally_t *t, const rl_trial_t *trial, const rl_regex_t *sig_r
 
 void rl_tally_free(rl_tally_t *t)
 {
-    for (int i = 0; i < t->nbuckets; i++)
+    for (int i = 0; i < t->nbuckets; i++) {
         free(t->buckets[i].signature);
+        free(t->buckets[i].first_log);
+    }
     free(t->buckets);
     t->buckets = NULL;
     t->nbuckets = 0;

@@ -13,6 +13,8 @@
 typedef struct {
     char *signature;
     long count;
+    long first_index;     /* the lowest trial index with this signature */
+    char *first_log;      /* that trial's log file (NULL when none was kept) */
 } rl_bucket_t;
 
 typedef struct {

@@ -20,36 +20,82 @@ static const char *vname(const rl_summary_t *s, int i)
     return i < s->spec->nvariants ? s->spec->variants[i].name : s->tallies[i].variant;
 }
 
-static void axis(FILE *out, int y, int h)
+/* The axis from 0 to top (a fraction: 1 is 100%), four steps. */
+static void axis(FILE *out, int y, int h, double top)
 {
-    for (int p = 0; p <= 100; p += 25) {
-        double x = LABEL_W + PLOT_W * p / 100.0;
+    for (int k = 0; k <= 4; k++) {
+        double x = LABEL_W + PLOT_W * k / 4.0, p = 100.0 * top * k / 4.0;
         fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>", x, y, x, y + h);
-        fprintf(out, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%d%%</text>\n", x,
+        fprintf(out, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%g%%</text>\n", x,
                 y + h + 12, p);
     }
 }
 
-/* A chart's frame: the svg element (below the plot: room more px high),
- * its title, its heading and the percent axis.  Returns the plot's height. */
-static int chart_open(FILE *out, const rl_summary_t *s, int room, const char *title, const char *heading)
+/* A chart's frame for rows rows: the svg element (below the plot: room
+ * more px high), its title, its heading and the percent axis up to top.
+ * Returns the plot's height. */
+static int chart_open(FILE *out, int rows, int room, const char *title, const char *heading, double top)
 {
-    int h = s->ntallies * ROW_H + 10;
+    int h = rows * ROW_H + 10;
     fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\">\n", CHART_W,
             h + room);
     fprintf(out, "<title>%s</title>\n", title);
     fprintf(out, "<text x=\"0\" y=\"12\" font-size=\"12\" font-weight=\"bold\">%s</text>\n", heading);
-    axis(out, 18, h);
+    axis(out, 18, h, top);
     return h;
 }
 
-/* Crash rate per variant: a dot at the rate, a bar over the interval. */
-static void rate_chart(FILE *out, const rl_summary_t *s)
+/* The Wilson interval's upper end of variant i, or -1 when none ran. */
+static double wilson_hi(const rl_summary_t *s, int i)
 {
-    chart_open(out, s, 36, "crash rate per variant with its Wilson interval", "crash rate (Wilson interval)");
+    const rl_tally_t *t = &s->tallies[i];
+    if (rl_report_ran(t) == 0)
+        return -1;
+    rl_report_rate_t r;
+    rl_report_rate(&r, t, s->spec->confidence);
+    return r.wilson.hi;
+}
+
+/* The rate axis that makes small rates readable: the smallest of 1%, 2%,
+ * 5% and 10% that holds every interval of the variants with one below 10%
+ * (0 when there is none). */
+static double zoom_top(const rl_summary_t *s)
+{
+    static const double tops[] = { 0.01, 0.02, 0.05, 0.10 };
+    double hi = -1;
+    for (int i = 0; i < s->ntallies; i++) {
+        double h = wilson_hi(s, i);
+        if (h >= 0 && h < 0.10 && h > hi)
+            hi = h;
+    }
+    if (hi < 0)
+        return 0;
+    for (size_t k = 0; k < sizeof tops / sizeof tops[0]; k++)
+        if (hi <= tops[k])
+            return tops[k];
+    return 0.10;
+}
+
+/* Crash rate per variant: a dot at the rate, a bar over the interval, on
+ * an axis from 0 to top; with top < 1 only the variants whose interval
+ * fits it (the zoomed chart of small rates). */
+static void rate_chart(FILE *out, const rl_summary_t *s, double top)
+{
+    int rows = 0;
+    for (int i = 0; i < s->ntallies; i++)
+        rows += top >= 1 || (wilson_hi(s, i) >= 0 && wilson_hi(s, i) <= top);
+    char heading[96];
+    if (top >= 1)
+        snprintf(heading, sizeof heading, "crash rate (Wilson interval)");
+    else
+        snprintf(heading, sizeof heading, "small rates, zoomed: axis 0 to %g%%", 100 * top);
+    chart_open(out, rows, 36, "crash rate per variant with its Wilson interval", heading, top);
+    int row = 0;
     for (int i = 0; i < s->ntallies; i++) {
         const rl_tally_t *t = &s->tallies[i];
-        int y = 18 + 10 + i * ROW_H + ROW_H / 2;
+        if (top < 1 && !(wilson_hi(s, i) >= 0 && wilson_hi(s, i) <= top))
+            continue;
+        int y = 18 + 10 + row++ * ROW_H + ROW_H / 2;
         fprintf(out, "<text x=\"0\" y=\"%d\" font-size=\"12\">", y + 4);
         rl_report_xml(out, vname(s, i));
         fputs("</text>", out);
@@ -59,8 +105,8 @@ static void rate_chart(FILE *out, const rl_summary_t *s)
         }
         rl_report_rate_t r;
         rl_report_rate(&r, t, s->spec->confidence);
-        double x0 = LABEL_W + PLOT_W * r.wilson.lo, x1 = LABEL_W + PLOT_W * r.wilson.hi;
-        double xr = LABEL_W + PLOT_W * (double)r.crashes / (double)rl_report_ran(t);
+        double x0 = LABEL_W + PLOT_W * r.wilson.lo / top, x1 = LABEL_W + PLOT_W * r.wilson.hi / top;
+        double xr = LABEL_W + PLOT_W * (double)r.crashes / (double)rl_report_ran(t) / top;
         fprintf(out, "<g class=\"errbar\"><title>%s [%s, %s]</title>", r.rate, r.lo, r.hi);
         fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\" stroke-width=\"2\"/>", x0, y,
                 x1, y);
@@ -75,7 +121,7 @@ static void rate_chart(FILE *out, const rl_summary_t *s)
 /* Outcomes per variant as one bar stacked by class (share of trials). */
 static void outcome_chart(FILE *out, const rl_summary_t *s)
 {
-    int h = chart_open(out, s, 52, "outcomes per variant", "outcomes");
+    int h = chart_open(out, s->ntallies, 52, "outcomes per variant", "outcomes", 1.0);
     for (int i = 0; i < s->ntallies; i++) {
         const rl_tally_t *t = &s->tallies[i];
         int y = 18 + 10 + i * ROW_H;
@@ -126,7 +172,18 @@ static void summary(FILE *out, const rl_summary_t *s)
         rl_report_xml(out, sp->issue);
     }
     fputs("</p>\n", out);
-    rate_chart(out, s);
+    char where[1200];
+    if (*rl_report_where(where, sizeof where, s)) {
+        fputs("<p>", out);
+        rl_report_xml(out, where);
+        fputs("</p>\n", out);
+    }
+    rate_chart(out, s, 1.0);
+    /* Rates near 0 are a dot on the 0 line at full scale: their own
+     * chart shows the bound a fix is judged by. */
+    double zt = zoom_top(s);
+    if (zt > 0)
+        rate_chart(out, s, zt);
     outcome_chart(out, s);
     fprintf(out, "<table>\n<tr><th>variant</th><th>trials</th><th>pass</th><th>crash</th><th>hang</th><th>error</th>"
                  "<th>crash rate</th><th>Wilson %s</th><th>first crash</th><th>signatures</th></tr>\n",
@@ -146,10 +203,22 @@ static void summary(FILE *out, const rl_summary_t *s)
             fputs("<td>none</td><td>", out);
         const rl_bucket_t **v;
         int nb = rl_report_buckets(t, &v);
+        char cmd[1024];
         for (int j = 0; j < nb; j++) {
             fprintf(out, "%s%ld &#215; <code>", j ? "<br/>" : "", v[j]->count);
             rl_report_xml(out, v[j]->signature);
             fputs("</code>", out);
+            if (*rl_report_replay(cmd, sizeof cmd, s, v[j])) {
+                fprintf(out, "<br/><small>first: trial %ld", v[j]->first_index);
+                if (v[j]->first_log) {
+                    fputs(", log <code>", out);
+                    rl_report_xml(out, v[j]->first_log);
+                    fputs("</code>", out);
+                }
+                fputs("; rerun: <code>", out);
+                rl_report_xml(out, cmd);
+                fputs("</code></small>", out);
+            }
         }
         free(v);
         fputs("</td></tr>\n", out);
@@ -182,8 +251,20 @@ int rl_report_html(FILE *out, const rl_summary_t *const *s, int n)
           "<style>\nbody{font-family:sans-serif;max-width:60em;margin:1em auto;padding:0 1em;color:#222}\n"
           "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:right}\n"
           "td:first-child,td:last-child{text-align:left}.pass{color:#2e7d32}.fail{color:#c62828}.undecided{color:#6d4c41}\n"
-          "svg{display:block;margin:.5em 0}code{background:#f4f4f4}\n</style>\n</head>\n<body>\n<h1>racelab report</h1>\n",
+          "svg{display:block;margin:.5em 0}code{background:#f4f4f4}.verdict{font-size:1.3em}\n</style>\n</head>\n<body>\n<h1>racelab report</h1>\n",
           out);
+    if (n > 1) {
+        /* Several specs: the verdict of the whole page first. */
+        int failed = 0, undecided = 0;
+        for (int i = 0; i < n; i++) {
+            failed += !s[i]->passed && !s[i]->undecided;
+            undecided += s[i]->undecided;
+        }
+        const char *cls = failed ? "fail" : undecided ? "undecided" : "pass";
+        fprintf(out, "<p class=\"%s verdict\"><strong>%s</strong>: %d spec%s: %d passed, %d failed, %d undecided</p>\n",
+                cls, failed ? "FAILED" : undecided ? "UNDECIDED" : "passed", n, n == 1 ? "" : "s",
+                n - failed - undecided, failed, undecided);
+    }
     for (int i = 0; i < n; i++)
         summary(out, s[i]);
     fputs("</body>\n</html>\n", out);

@@ -27,7 +27,11 @@ static void variant(FILE *out, const rl_summary_t *s, int i)
     int nb = rl_report_buckets(t, &v);
     for (int j = 0; j < nb; j++) {
         rl_report_json_field(out, j ? ",{\"signature\":" : "{\"signature\":", v[j]->signature);
-        fprintf(out, ",\"count\":%ld}", v[j]->count);
+        fprintf(out, ",\"count\":%ld,\"first_trial\":%ld", v[j]->count, v[j]->first_index);
+        rl_report_json_field(out, ",\"first_log\":", v[j]->first_log);
+        char cmd[1024];
+        rl_report_json_field(out, ",\"replay\":", *rl_report_replay(cmd, sizeof cmd, s, v[j]) ? cmd : NULL);
+        fputc('}', out);
     }
     free(v);
     fputs("]}", out);
@@ -46,6 +50,11 @@ static void summary(FILE *out, const rl_summary_t *s)
     fprintf(out, ",\"trials_run\":%ld,\"fixed_n_plan\":%ld,\"wall_s\":%.3f", rl_report_trials(s), s->fixed_n_plan,
             s->wall_s);
     rl_report_json_field(out, ",\"co_load\":", rl_report_co_load(s));
+    if (s->has_seed)
+        fprintf(out, ",\"base_seed\":%llu", s->base_seed);
+    else
+        fputs(",\"base_seed\":null", out);
+    rl_report_json_field(out, ",\"results_dir\":", s->results_dir);
     if (s->fisher_p >= 0.0 && s->fisher_a && s->fisher_b) {
         rl_report_json_field(out, ",\"fisher\":{\"a\":", s->fisher_a);
         rl_report_json_field(out, ",\"b\":", s->fisher_b);

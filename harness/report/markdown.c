@@ -49,9 +49,19 @@ static void summary(FILE *out, const rl_summary_t *s)
         cell(out, sp->description);
         fputs(" \xC2\xB7 ", out);
     }
-    fputs("<", out);
-    fputs(sp->issue ? sp->issue : "", out);
-    fputs(">\n\n", out);
+    if (rl_spec_issue_is_url(sp->issue)) {
+        fputs("<", out);
+        fputs(sp->issue, out);
+        fputs(">", out);
+    } else {
+        cell(out, sp->issue ? sp->issue : "");
+    }
+    fputs("\n\n", out);
+    char where[1200];
+    if (*rl_report_where(where, sizeof where, s)) {
+        cell(out, where);
+        fputs("\n\n", out);
+    }
     fprintf(out, "| variant | trials | pass | crash | hang | error | crash rate | Wilson %s | first crash |\n", conf);
     fputs("|---|---:|---:|---:|---:|---:|---:|---|---:|\n", out);
     for (int i = 0; i < s->ntallies; i++) {
@@ -93,6 +103,21 @@ static void summary(FILE *out, const rl_summary_t *s)
             cell(out, v[j]->signature);
         }
         fputs("\n\n", out);
+        char cmd[1024];
+        for (int j = 0; j < nb; j++)
+            if (*rl_report_replay(cmd, sizeof cmd, s, v[j])) {
+                fputs("- ", out);
+                cell(out, v[j]->signature);
+                fprintf(out, ": first trial %ld", v[j]->first_index);
+                if (v[j]->first_log) {
+                    fputs(", log `", out);
+                    fputs(v[j]->first_log, out);
+                    fputs("`", out);
+                }
+                fprintf(out, "; rerun: `%s`\n", cmd);
+                if (j + 1 == nb)
+                    fputc('\n', out);
+            }
         free(v);
     }
     rl_report_closing(out, s, cell, " > ");

@@ -4,6 +4,9 @@
 
 #include "report/sweep.h"
 #include "report/writer.h"
+
+#include <ctype.h>
+#include <string.h>
 #include "os/os.h"
 #include "util/fmt.h"
 #include "core/stats.h"
@@ -122,6 +125,61 @@ const char *rl_report_errors(char *buf, size_t len, const rl_summary_t *s)
     if (s->errors > 0)
         snprintf(buf, len, "%ld trial%s could not run (setup or infrastructure errors, see their "
                  "signatures): counted in no rate.", s->errors, s->errors == 1 ? "" : "s");
+    return buf;
+}
+
+/* A word for a POSIX shell: as it is when it holds only safe bytes,
+ * else in single quotes (a ' as '\''). */
+static void rl__shell_word(char *buf, size_t len, const char *w)
+{
+    size_t o = 0;
+    int safe = *w != '\0';
+    for (const char *p = w; *p; p++)
+        safe = safe && (isalnum((unsigned char)*p) || strchr("_./-+:@%,=", *p));
+    if (safe) {
+        snprintf(buf, len, "%s", w);
+        return;
+    }
+    if (o + 1 < len)
+        buf[o++] = '\'';
+    for (const char *p = w; *p && o + 5 < len; p++) {
+        if (*p == '\'') {
+            memcpy(buf + o, "'\\''", 4);
+            o += 4;
+        } else {
+            buf[o++] = *p;
+        }
+    }
+    if (o + 1 < len)
+        buf[o++] = '\'';
+    buf[o < len ? o : len - 1] = '\0';
+}
+
+const char *rl_report_replay(char *buf, size_t len, const rl_summary_t *s, const rl_bucket_t *b)
+{
+    buf[0] = '\0';
+    if (!s->results_dir || !b)
+        return buf;
+    char dir[600], name[300];
+    rl__shell_word(dir, sizeof dir, s->results_dir);
+    if (s->spec->nexpects == 0) {
+        snprintf(buf, len, "racelab replay %s %ld", dir, b->first_index);
+    } else {
+        rl__shell_word(name, sizeof name, s->spec->name);
+        snprintf(buf, len, "racelab replay --spec %s %s %ld", name, dir, b->first_index);
+    }
+    return buf;
+}
+
+const char *rl_report_where(char *buf, size_t len, const rl_summary_t *s)
+{
+    buf[0] = '\0';
+    if (s->has_seed && s->results_dir)
+        snprintf(buf, len, "base seed %llu; results in %s", s->base_seed, s->results_dir);
+    else if (s->has_seed)
+        snprintf(buf, len, "base seed %llu", s->base_seed);
+    else if (s->results_dir)
+        snprintf(buf, len, "results in %s", s->results_dir);
     return buf;
 }
 

@@ -28,10 +28,21 @@ static void variant_block(FILE *out, const rl_summary_t *s, int i)
         fprintf(out, "    first crash after %.2f s (trial %ld)\n", t->first_crash_s, t->first_crash_index);
     const rl_bucket_t **v;
     int nb = rl_report_buckets(t, &v);
+    char cmd[1024];
     for (int j = 0; j < nb; j++) {
         fprintf(out, "    %6ld  ", v[j]->count);
         rl_report_term(out, v[j]->signature);
         fputc('\n', out);
+        if (*rl_report_replay(cmd, sizeof cmd, s, v[j])) {
+            fprintf(out, "            first: trial %ld", v[j]->first_index);
+            if (v[j]->first_log) {
+                fputs(", log ", out);
+                rl_report_term(out, v[j]->first_log);
+            }
+            fputs("; rerun: ", out);
+            rl_report_term(out, cmd);
+            fputc('\n', out);
+        }
     }
     free(v);
 }
@@ -40,6 +51,12 @@ static void summary(FILE *out, const rl_summary_t *s)
 {
     fprintf(out, "%s: %s\n", s->spec->name, s->spec->description ? s->spec->description : "");
     fprintf(out, "  %s\n", s->spec->issue ? s->spec->issue : "");
+    char where[1200];
+    if (*rl_report_where(where, sizeof where, s)) {
+        fputs("  ", out);
+        rl_report_term(out, where);
+        fputc('\n', out);
+    }
     for (int i = 0; i < s->ntallies; i++)
         variant_block(out, s, i);
     if (s->fisher_p >= 0.0 && s->fisher_a && s->fisher_b)

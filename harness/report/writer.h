@@ -67,6 +67,13 @@ void rl_report_json_str(FILE *out, const char *s);
 /* head (the JSON before a value: ",\"path\":"), then s as rl_report_json_str
  * writes it. */
 void rl_report_json_field(FILE *out, const char *head, const char *s);
+/* The command that reruns b's first trial, "racelab replay --spec NAME
+ * DIR INDEX" (no --spec for racelab run's), DIR quoted for a POSIX shell
+ * when it needs it, in buf; "" when s names no results directory. */
+const char *rl_report_replay(char *buf, size_t len, const rl_summary_t *s, const rl_bucket_t *b);
+/* "base seed N; results in DIR" (either part alone when only it is
+ * known) in buf; "" when s knows neither. */
+const char *rl_report_where(char *buf, size_t len, const rl_summary_t *s);
 /* Fails with -1 when out has seen a write error (so a full disk is not a
  * "written" report). */
 int rl_report_status(FILE *out);

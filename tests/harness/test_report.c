@@ -235,8 +235,9 @@ Test(report, json_shape)
     const char *head = "{\"racelab\":1,\"passed\":false,\"specs\":[{\"name\":\"go-17165\"";
     cr_assert_eq(strncmp(out, head, strlen(head)), 0, "%s", out);
     cr_assert(strstr(out, "\"outcomes\":{\"pass\":2,\"crash\":10,\"hang\":0,\"error\":0}") != NULL);
-    cr_assert(strstr(out, "{\"signature\":\"signal <SIGSEGV> & \\\"x\\\" | y\\u0001\",\"count\":1}") != NULL, "%s",
-              out);
+    cr_assert(strstr(out, "{\"signature\":\"signal <SIGSEGV> & \\\"x\\\" | y\\u0001\",\"count\":1,"
+                          "\"first_trial\":18,\"first_log\":null,\"replay\":null}") != NULL, "%s", out);
+    cr_assert(strstr(out, "\"base_seed\":null,\"results_dir\":null") != NULL, "%s", out);
     cr_assert(strstr(out, "\"result\":\"holds\"") != NULL);
     cr_assert(strstr(out, "\"fisher\":{\"a\":\"buggy\",\"b\":\"fixed\",\"p\":") != NULL);
     int depth = 0, in_str = 0;
@@ -349,4 +350,84 @@ Test(report, several_specs_in_one_report)
             cr_assert(strstr(buf, "]},{\"name\":\"go-17165\"") != NULL, "two spec objects");
         free(buf);
     }
+}
+
+/* What a CI reader acts on: the base seed, the results directory, and per
+ * signature its first trial, that trial's log and the command that reruns
+ * it (the directory quoted for a shell). */
+Test(report, seed_directory_and_replay_commands)
+{
+    sum.results_dir = "results/it's here";
+    sum.has_seed = 1;
+    sum.base_seed = 414496992;
+    rl_trial_t tr = {.index = 40, .outcome = RL_OUTCOME_CRASH, .signature = "fatal error: malloc deadlock",
+                     .log = "results/it's here/logs/go-17165-buggy-40.log", .duration_s = 1.0};
+    rl_trial_t early = tr;
+    early.index = 7;   /* finished later, yet the lowest index: the first */
+    early.log = "results/it's here/logs/go-17165-buggy-7.log";
+    cr_assert_eq(rl_tally_add(&tallies[0], &tr, NULL), 0);
+    cr_assert_eq(rl_tally_add(&tallies[0], &early, NULL), 0);
+    char *out = render("text");
+    const char *want =
+        "go-17165: guard <on> the wrong M & more\n"
+        "  https://github.com/golang/go/issues/17165\n"
+        "  base seed 414496992; results in results/it's here\n"
+        "  buggy: 14 trials: 2 pass, 12 crash, 0 hang, 0 error\n";
+    cr_assert_eq(strncmp(out, want, strlen(want)), 0, "%s", out);
+    /* The fixture's trials kept no log: the first of that bucket, trial 0,
+     * has none; the new trial 7 is now the first of none (0 is lower). */
+    cr_assert(strstr(out, "        11  fatal error: malloc deadlock\n"
+                          "            first: trial 0; rerun: racelab replay --spec go-17165 'results/it'\\''s here' 0\n")
+                  != NULL, "%s", out);
+    free(out);
+    char *j = render("json");
+    cr_assert(strstr(j, "\"base_seed\":414496992,\"results_dir\":\"results/it's here\"") != NULL, "%s", j);
+    cr_assert(strstr(j, "\"replay\":\"racelab replay --spec go-17165 'results/it'\\\\''s here' 18\"") != NULL, "%s", j);
+    free(j);
+    char *h = render("html");
+    cr_assert(strstr(h, "<p>base seed 414496992; results in results/it&apos;s here</p>") ||
+              strstr(h, "<p>base seed 414496992; results in results/it's here</p>"), "%s", h);
+    cr_assert(strstr(h, "rerun: <code>racelab replay --spec go-17165") != NULL, "%s", h);
+    free(h);
+    sum.results_dir = NULL;
+    sum.has_seed = 0;
+}
+
+/* A bucket's first trial is its lowest index, and its log that trial's. */
+Test(report, first_trial_of_a_signature_is_its_lowest_index)
+{
+    rl_tally_t t;
+    rl_tally_init(&t, "v");
+    static const long order[] = { 12, 5, 9 };
+    for (int i = 0; i < 3; i++) {
+        char log[32];
+        snprintf(log, sizeof log, "logs/%ld.log", order[i]);
+        rl_trial_t tr = {.index = order[i], .outcome = RL_OUTCOME_CRASH, .signature = "boom", .log = log};
+        cr_assert_eq(rl_tally_add(&t, &tr, NULL), 0);
+    }
+    cr_assert_eq(t.nbuckets, 1);
+    cr_assert_eq(t.buckets[0].first_index, 5);
+    cr_assert_str_eq(t.buckets[0].first_log, "logs/5.log");
+    rl_tally_free(&t);
+}
+
+/* Several specs: the page's verdict first; small rates get a zoomed chart. */
+Test(report, html_overall_verdict_and_zoomed_small_rates)
+{
+    const rl_summary_t *s[2] = {&sum, &sum};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_eq(rl_report_writer("html")->write(f, s, 2), 0);
+    fclose(f);
+    const char *v = strstr(buf, "<p class=\"fail verdict\"><strong>FAILED</strong>: 2 specs: 0 passed, 2 failed, 0 undecided</p>");
+    const char *first = strstr(buf, "<section>");
+    cr_assert(v && first && v < first, "the verdict comes before the first spec: %s", buf);
+    free(buf);
+    char *one = render("html");
+    cr_assert(!strstr(one, "verdict\">"), "one spec: its own heading is the verdict");
+    /* fixed: 0/299, Wilson upper 1.27%: drawn again on a 0-2% axis. */
+    cr_assert(strstr(one, "small rates, zoomed: axis 0 to 2%") != NULL, "%s", one);
+    cr_assert(strstr(one, ">0.5%</text>") != NULL, "the zoomed axis' ticks");
+    free(one);
 }
