@@ -15,6 +15,13 @@ static void cell(FILE *out, const char *s)
             fprintf(out, "\\\\x%02X", (unsigned char)*s);
             continue;
         }
+        if (n == 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] < 0xA0) {
+            /* A C1 control (U+0080-U+009F; U+009B is a terminal's CSI):
+             * shown, not passed on. */
+            fprintf(out, "\\\\u%04X", (unsigned char)s[1]);
+            s++;
+            continue;
+        }
         if (n > 1) {
             fwrite(s, 1, n, out);
             s += n - 1;

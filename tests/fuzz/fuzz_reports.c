@@ -1,7 +1,8 @@
 /* fuzz_reports.c - the report writers fed hostile signatures (see
  * fuzz_targets.h), with well-formedness oracles: a small XML 1.0 checker
  * (characters, tags, attributes, entities) for HTML and JUnit, a strict
- * JSON parser for JSON, and a control-character check for the text. */
+ * JSON parser for JSON, a control-character check for the text, and for
+ * Markdown the structure a signature must not change (markdown_ok). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* open_memstream, memmem */
 #endif
@@ -323,6 +324,73 @@ static int text_ok(const char *doc, size_t len)
     return 1;
 }
 
+/* Is s[i] escaped: preceded by an odd run of backslashes? */
+static int escaped(const char *line, size_t i)
+{
+    size_t k = 0;
+    while (k < i && line[i - k - 1] == '\\')
+        k++;
+    return k % 2;
+}
+
+static int starts(const char *line, size_t n, const char *prefix)
+{
+    size_t p = strlen(prefix);
+    return n >= p && memcmp(line, prefix, p) == 0;
+}
+
+/* The Markdown report: the text's properties, and what a trial's bytes
+ * cannot change: every line starts as the writer starts it (a signature
+ * cannot begin a line of its own), every table row has its header's number
+ * of cells (no unescaped |), no raw HTML (< only in the issue's autolink),
+ * no code span or emphasis of the signature's making (` * _ escaped in
+ * every line a signature reaches), no link ("](" with the ] unescaped). */
+/* What markdown_ok found wrong. */
+static const char *md_why = "";
+
+static int markdown_ok(const char *doc, size_t len)
+{
+    static const char *const begin[] = { "### ", "|", "<https://example.invalid/fz>", "**", "Signatures of ",
+                                         "Fisher's exact test", "Sequential stopping" };
+    if (!text_ok(doc, len))
+        return md_why = "a control character or invalid UTF-8", 0;
+    int want = -1, prev_row = 0;
+    for (const char *line = doc; line < doc + len;) {
+        const char *nl = memchr(line, '\n', (size_t)(doc + len - line));
+        size_t n = nl ? (size_t)(nl - line) : (size_t)(doc + len - line);
+        int known = n == 0 || (line[0] >= '0' && line[0] <= '9');
+        for (size_t b = 0; b < sizeof begin / sizeof begin[0] && !known; b++)
+            known = starts(line, n, begin[b]);
+        if (!known)
+            return md_why = "a line the writer does not begin", 0;
+        int autolink = starts(line, n, "<https://example.invalid/fz>");
+        int reached = starts(line, n, "|") || starts(line, n, "### ") || starts(line, n, "Signatures of ");
+        int pipes = 0;
+        for (size_t i = 0; i < n; i++) {
+            char c = line[i];
+            if (c == '<' && !(autolink && i == 0))
+                return md_why = "a < outside the issue's autolink", 0;
+            if (c == '|' && !escaped(line, i))
+                pipes++;
+            if (reached && strchr("`*_", c) && !escaped(line, i))
+                return md_why = "an unescaped ` * or _", 0;
+            /* A link: "](" with that ] not escaped (the writer's own
+             * brackets, the Wilson intervals, are no link). */
+            if (c == ']' && i + 1 < n && line[i + 1] == '(' && !escaped(line, i))
+                return md_why = "a link", 0;
+        }
+        if (line[0] == '|' && n) {
+            if (!prev_row)
+                want = pipes;
+            else if (pipes != want)
+                return md_why = "a table row with more or fewer cells than its header", 0;
+        }
+        prev_row = n && line[0] == '|';
+        line += n + 1;
+    }
+    return 1;
+}
+
 int rl_fuzz_reports(const uint8_t *data, size_t size)
 {
     static const char text[] =
@@ -373,8 +441,11 @@ int rl_fuzz_reports(const uint8_t *data, size_t size)
             ok = json_ok(out, len);
         else if (!strcmp(w->name, "text"))
             ok = text_ok(out, len);
+        else if (!strcmp(w->name, "markdown"))
+            ok = markdown_ok(out, len);
         if (!ok) {
-            fprintf(stderr, "fuzz-reports: the %s report is not well-formed:\n%.*s\n", w->name, (int)len, out);
+            fprintf(stderr, "fuzz-reports: the %s report is not well-formed%s%s:\n%.*s\n", w->name,
+                    *md_why ? ": " : "", md_why, (int)len, out);
             abort();
         }
         free(out);
