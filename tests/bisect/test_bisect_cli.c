@@ -298,14 +298,11 @@ static void sh(const char *cmd)
     cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "failed: %s", cmd);
 }
 
-/* A repository of 64 commits; commit 40 brings in a crash of 10% per run.
- * racelab bisect builds each probed commit in a worktree of its own and
- * names commit 40. */
-Test(bisect_cli, git_range_names_the_commit_that_brought_the_crash_in, .timeout = 600)
+/* repo/: 64 commits, commit 40 bringing in a crash of 10% per run (tagged
+ * good at commit 0); commit 40's hash, cut to 12 digits, in bad_hash. */
+static void make_repo(char bad_hash[64])
 {
-    tmpdir();
     sh("git init -q repo");
-    char bad_hash[64] = "";
     for (int i = 0; i < 64; i++) {
         write_prog(i >= 40 ? 0.1 : 0, i);
         char cmd[256];
@@ -318,9 +315,19 @@ Test(bisect_cli, git_range_names_the_commit_that_brought_the_crash_in, .timeout 
         if (i == 40) {
             sh("cd repo && git rev-parse HEAD > ../bad.txt");
             char *h = slurp("bad.txt");
-            snprintf(bad_hash, sizeof bad_hash, "%.12s", h);
+            snprintf(bad_hash, 64, "%.12s", h);
         }
     }
+}
+
+/* A repository of 64 commits; commit 40 brings in a crash of 10% per run.
+ * racelab bisect builds each probed commit in a worktree of its own and
+ * names commit 40. */
+Test(bisect_cli, git_range_names_the_commit_that_brought_the_crash_in, .timeout = 600)
+{
+    tmpdir();
+    char bad_hash[64] = "";
+    make_repo(bad_hash);
     /* a budget too small first, then --resume: no commit is built twice */
     cr_assert_eq(run("--repo repo --good good --bad HEAD --build-cmd 'cc -o prog prog.c' --run '{build}/prog' "
                      "--signature 'flaky bug' --jobs 2 --seed 17 --results r --max-trials 40"),
@@ -336,4 +343,26 @@ Test(bisect_cli, git_range_names_the_commit_that_brought_the_crash_in, .timeout 
     sh("ls r/worktrees | grep -c 'built$' > nbuilt.txt");
     int nbuilt = atoi(slurp("nbuilt.txt"));
     cr_assert(nbuilt >= 3 && nbuilt < 64, "%d worktrees built", nbuilt);
+}
+
+/* A build that fails is not remembered as failed: a resume builds that
+ * commit again (here the first build fails, an end of the range, which
+ * stops the search; the resume's build of it succeeds and the search
+ * names commit 40). */
+Test(bisect_cli, git_resume_retries_a_build_that_failed, .timeout = 600)
+{
+    tmpdir();
+    char bad_hash[64] = "";
+    make_repo(bad_hash);
+    char args[1024];
+    snprintf(args, sizeof args,
+             "--repo repo --good good --bad HEAD --build-cmd 'if test -e %s/flag; then cc -o prog prog.c; "
+             "else touch %s/flag; exit 1; fi' --run '{build}/prog' --signature 'flaky bug' --jobs 2 --seed 17 "
+             "--results r",
+             tmp_path, tmp_path);
+    int rc = run(args);
+    char *o = slurp("out.txt");
+    cr_assert(rc != 0 && strstr(o, "does not build"), "exit %d: %s", rc, o);
+    cr_assert_eq(run("--resume r --jobs 2 --json r.json"), 0, "%s", slurp("out.txt"));
+    assert_found(bad_hash);
 }
