@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cmd/cli.h"
+#include "build_info.h"
 
 #ifndef RL_VERSION
 #define RL_VERSION "unknown"
@@ -20,7 +21,7 @@ static const char rl__help[] =
     "  calibrate SPEC                   measure a spec's rates, propose thresholds and caps\n"
     "\n"
     "  racelab COMMAND --help           options of one command\n"
-    "  racelab --version\n"
+    "  racelab --version                version, source revision, compiler, build type, platform\n"
     "\n"
     "exit status: 0 every expectation holds, 1 some fails (or a run trial failed),\n"
     "64 bad arguments or spec, 70 internal error, 128+N interrupted by signal N\n";
@@ -34,8 +35,13 @@ int main(int argc, char **argv)
     const char *c = argv[1];
     if (strcmp(c, "--help") == 0 || strcmp(c, "-h") == 0 || strcmp(c, "help") == 0)
         return fputs(rl__help, stdout), RL_EXIT_OK;
-    if (strcmp(c, "--version") == 0)
-        return printf("racelab %s\n", RL_VERSION), RL_EXIT_OK;
+    if (strcmp(c, "--version") == 0 || strcmp(c, "-V") == 0)
+        return printf("racelab %s\n"
+                      "  source:   %s (git describe at build time)\n"
+                      "  compiler: %s\n"
+                      "  build:    %s\n"
+                      "  platform: %s\n", RL_VERSION, RL_BUILD_GIT, RL_BUILD_COMPILER, RL_BUILD_TYPE,
+                      RL_BUILD_PLATFORM), RL_EXIT_OK;
     static const struct {
         const char *name;
         int (*fn)(int, char **);

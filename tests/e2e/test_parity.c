@@ -249,3 +249,18 @@ Test(parity, plan_takes_percentages, .timeout = 30)
     char *c[] = { R, "plan", "--buggy-rate", "130%", "--bound", "1%", NULL };
     cr_assert_eq(e2e_run(c, "c"), 64);
 }
+
+Test(parity, version_names_the_build, .timeout = 30)
+{
+    e2e_tmpdir();
+    char *argv[] = { R, "--version", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 0);
+    char *o = slurp("out");
+    cr_assert(strncmp(o, "racelab 0.", 10) == 0, "%s", o);
+    static const char *const facts[] = { "\n  source:   ", "\n  compiler: ", "\n  build:    ", "\n  platform: " };
+    for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++) {
+        const char *f = strstr(o, facts[i]);
+        cr_assert(f && f[strlen(facts[i])] != '\n' && f[strlen(facts[i])] != '\0', "%s missing: %s", facts[i], o);
+    }
+    free(o);
+}
