@@ -390,10 +390,21 @@ static void rl__run_print(const rl__run_t *r, int jobs, double wall, const char 
     }
     const rl_bucket_t **b;
     int nb = rl_report_buckets(t, &b);
+    char cmd[1024];
     for (int s = 0; s < nb; s++) {
         printf("  %6ld  ", b[s]->count);
         rl_report_term(stdout, b[s]->signature);   /* a trial's bytes: no escape sequences */
         putchar('\n');
+        if (*rl_report_replay(cmd, sizeof cmd, &r->ev.summary, b[s])) {
+            printf("          first: trial %ld", b[s]->first_index);
+            if (b[s]->first_log) {
+                fputs(", log ", stdout);
+                rl_report_term(stdout, b[s]->first_log);
+            }
+            fputs("; rerun: ", stdout);
+            rl_report_term(stdout, cmd);
+            putchar('\n');
+        }
     }
     free(b);
     if (r->stopped_by_failures)
