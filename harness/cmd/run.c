@@ -34,6 +34,7 @@ typedef struct {
     long max_failures;    /* 0: no limit */
     int keep_logs;
     rl_coload_spec_t co_load;
+    rl_hang_dump_t hang_dump; /* --program-kind, --sigquit-grace */
     char **sigs, **ignores;
     int nsigs, nignores;
 } rl__run_plan_t;
@@ -170,6 +171,8 @@ static const char rl__run_help[] =
     "  --max-failures N      start no trial once N trials crashed or hung\n"
     "  --keep-logs           keep the output of passing trials too\n"
     "  --co-load cpu=N       N busy threads beside the trials for the whole run\n"
+    "  --program-kind K      go, native or auto (default): a Go program's hang gets a goroutine dump\n"
+    "  --sigquit-grace D     how long a hung Go program gets to write its dump (default 5s)\n"
     "  -q, --quiet           no summary, only the closing line\n";
 /* Then the report options, from the writer table. */
 
@@ -218,8 +221,9 @@ static char *rl__run_history(const rl__run_plan_t *p)
     char co[32];
     rl_coload_text(&p->co_load, co, sizeof co);
     char *t = rl_aprintf("racelab-history 1\nrun trials=%ld time=%.17g timeout=%.17g max-failures=%ld "
-                         "keep-logs=%d\nco-load %s\n", p->trials, p->time_s, p->timeout_s, p->max_failures,
-                         p->keep_logs, co);
+                         "keep-logs=%d\nco-load %s\nhang-dump %s %.17g\n", p->trials, p->time_s, p->timeout_s,
+                         p->max_failures, p->keep_logs, co, rl_program_kind_name(p->hang_dump.kind),
+                         p->hang_dump.sigquit_grace_s);
     const char *build[1] = { p->build };
     struct {
         const char *key;
@@ -271,6 +275,17 @@ static int rl__run_read_history(const char *dir, const char *text, rl__run_plan_
         return rl_usage("%s/history: co-load: %s", dir, cerr);
     }
     free(co);
+    /* "hang-dump KIND GRACE"; a history without it is of the defaults. */
+    char *hd = rl_history_get(text, "hang-dump"), kind[16];
+    double grace;
+    if (hd) {
+        int k = sscanf(hd, "%15s %lf", kind, &grace) == 2 ? rl_program_kind_parse(kind) : -1;
+        free(hd);
+        if (k < 0 || !(grace > 0) || grace > RL_SIGQUIT_GRACE_MAX_S)
+            return rl_usage("%s/history: hang-dump: wants a program kind and a grace in seconds", dir);
+        p->hang_dump.kind = (rl_program_kind_t)k;
+        p->hang_dump.sigquit_grace_s = grace;
+    }
     int bad = 0;
     for (const char *l = text; l && *l && !bad;) {
         const char *e = strchr(l, '\n');
@@ -322,6 +337,7 @@ static int rl__run_spec(rl__run_t *r)
     s->variants[0].name = rl_strdup("run");
     if (rl_classifier_init(&s->classifier, r->p.timeout_s) != 0)
         return rl_internal("out of memory");
+    s->classifier.hang_dump = r->p.hang_dump;
     for (int i = 0; i < r->p.nsigs; i++)
         if (rl_classifier_add(&s->classifier, r->p.sigs[i], err, sizeof err) != 0)
             return rl_usage("run: --signature /%s/: %s", r->p.sigs[i], err);
@@ -428,6 +444,7 @@ int rl_cmd_run(int argc, char **argv)
     memset(&r, 0, sizeof r);
     r.p.trials = -1;
     r.p.timeout_s = 60;
+    r.p.hang_dump.sigquit_grace_s = RL_SIGQUIT_GRACE_DEFAULT_S;
     const char *build = getenv("RACELAB_BUILD") ? getenv("RACELAB_BUILD") : "build";
     int jobs = rl_ncpus(), have_seed = 0, have_time = 0, quiet = 0, shaping = 0;
     const char *dir = NULL, *resume = NULL, *v;
@@ -500,6 +517,18 @@ int rl_cmd_run(int argc, char **argv)
             char cerr[160];
             if (m < 0 || rl_coload_parse(v, &r.p.co_load, cerr, sizeof cerr) != 0)
                 rc = rl_usage("run: %s", m < 0 ? "--co-load needs cpu=N" : cerr);
+            shaping = 1;
+        } else if ((m = rl_opt(argc, argv, &i, "--program-kind", &v))) {
+            int k = m < 0 ? -1 : rl_program_kind_parse(v);
+            if (k < 0)
+                rc = rl_usage("run: --program-kind needs go, native or auto");
+            r.p.hang_dump.kind = (rl_program_kind_t)(k < 0 ? 0 : k);
+            shaping = 1;
+        } else if ((m = rl_opt(argc, argv, &i, "--sigquit-grace", &v))) {
+            if (m < 0 || rl_parse_duration(v, &r.p.hang_dump.sigquit_grace_s) ||
+                !(r.p.hang_dump.sigquit_grace_s > 0) || r.p.hang_dump.sigquit_grace_s > RL_SIGQUIT_GRACE_MAX_S)
+                rc = rl_usage("run: --sigquit-grace needs a duration > 0 and <= %gs, such as 5s",
+                              RL_SIGQUIT_GRACE_MAX_S);
             shaping = 1;
         } else if ((m = rl_report_opt(argc, argv, &i, "run", 0, &reports))) {
             if (m < 0)

@@ -23,6 +23,43 @@ typedef struct {
                               output (a memchr target); litlen when none */
 } rl_pattern_t;
 
+/* What kind of program a trial runs, for the diagnostics of a hang
+ * (`program-kind` in a spec, `--program-kind` for racelab run). */
+typedef enum {
+    RL_PROGRAM_AUTO = 0,   /* Go when the executable holds Go's build info */
+    RL_PROGRAM_GO,         /* a Go program (or a wrapper that runs one) */
+    RL_PROGRAM_NATIVE,     /* never treated as Go */
+} rl_program_kind_t;
+
+/* The longest SIGQUIT grace accepted (`sigquit-grace`, --sigquit-grace). */
+#define RL_SIGQUIT_GRACE_MAX_S 600.0
+/* Its default: a goroutine dump takes milliseconds; the wait ends as soon
+ * as the dumped processes exit. */
+#define RL_SIGQUIT_GRACE_DEFAULT_S 5.0
+
+/* How a hung trial is looked into before it is killed.  A Go program gets
+ * GOTRACEBACK=all in its environment and, at the timeout, SIGQUIT; its
+ * goroutine dump is collected for up to sigquit_grace_s, then the OS-level
+ * stacks are taken (run/spawn.h). */
+typedef struct {
+    rl_program_kind_t kind;
+    double sigquit_grace_s;
+} rl_hang_dump_t;
+
+/* "auto", "go", "native"; -1 for anything else. */
+int rl_program_kind_parse(const char *name);
+const char *rl_program_kind_name(rl_program_kind_t kind);
+
+/* 1 when the executable at path is a Go program: it holds Go's build-info
+ * header (the 16-byte-aligned magic "\xff Go buildinf:" followed by a
+ * pointer size of 4 or 8), which every Go linker since Go 1.13 writes into
+ * ELF, PE and Mach-O executables alike; 0 when it does not or cannot be
+ * read.  Answers are cached by file identity (size, modification time), so
+ * calling it for every trial reads the file once.  Thread safe. */
+int rl_program_is_go(const char *path);
+/* The same test on bytes in memory. */
+int rl_program_is_go_bytes(const unsigned char *p, size_t n);
+
 /* How a trial is run out and classified, compiled: built once per run
  * (rl_spec_parse fills the one in rl_spec_t from the spec's lines; racelab
  * run builds one from its options), never changed afterwards, and shared
@@ -37,6 +74,7 @@ typedef struct {
      * for ever on a suspend it took on its way out); it is classified as
      * that crash. */
     int hang_after_signature_is_crash;
+    rl_hang_dump_t hang_dump; /* `program-kind`, `sigquit-grace` */
     rl_pattern_t *patterns;  /* the spec's (`signature` lines, in order), then
                                 the built-in ones (rl_default_patterns) */
     int npatterns;

@@ -141,6 +141,7 @@ int rl_classifier_init(rl_classifier_t *cl, double timeout_s)
 {
     memset(cl, 0, sizeof *cl);
     cl->timeout_s = timeout_s;
+    cl->hang_dump.sigquit_grace_s = RL_SIGQUIT_GRACE_DEFAULT_S;
     char err[128];
     for (int i = 0; rl_default_patterns[i]; i++)
         if (rl__insert(cl, cl->npatterns, rl_default_patterns[i], err, sizeof err) != 0)

@@ -482,6 +482,22 @@ static int parse_line(ctx_t *c, rl_spec_t *sp, char *line, int *seen)
             sp->classifier.hang_after_signature_is_crash = 0;
         else
             return fail(c, c->line, "hang-after-signature: wants 'crash' or 'hang', not '%s'", rest);
+    } else if (!strcmp(kw, "program-kind")) {
+        if (seen[8])
+            return fail(c, c->line, "'program-kind' given twice (first at line %d)", seen[8]);
+        seen[8] = c->line;
+        int k = rl_program_kind_parse(rest);
+        if (k < 0)
+            return fail(c, c->line, "program-kind: wants 'auto', 'go' or 'native', not '%s'", rest);
+        sp->classifier.hang_dump.kind = (rl_program_kind_t)k;
+    } else if (!strcmp(kw, "sigquit-grace")) {
+        if (seen[9])
+            return fail(c, c->line, "'sigquit-grace' given twice (first at line %d)", seen[9]);
+        seen[9] = c->line;
+        if (rl_parse_duration(rest, &d) || !(d > 0) || d > RL_SIGQUIT_GRACE_MAX_S)
+            return fail(c, c->line, "sigquit-grace: wants a duration > 0 and <= %gs, e.g. 5s or 500ms, not '%s'",
+                        RL_SIGQUIT_GRACE_MAX_S, rest);
+        sp->classifier.hang_dump.sigquit_grace_s = d;
     } else if (!strcmp(kw, "variant")) {
         return parse_variant(c, sp, rest);
     } else if (!strcmp(kw, "expect")) {
@@ -489,14 +505,16 @@ static int parse_line(ctx_t *c, rl_spec_t *sp, char *line, int *seen)
     } else {
         static const char *const known[] = { "name", "issue", "description", "command", "args", "timeout",
                                              "trials", "confidence", "signature", "ignore",
-                                             "hang-after-signature", "variant", "expect" };
+                                             "hang-after-signature", "program-kind", "sigquit-grace",
+                                             "variant", "expect" };
         const char *near = rl_nearest_word(kw, known, (int)(sizeof known / sizeof known[0]));
         char hint[64] = "";
         if (near)
             snprintf(hint, sizeof hint, "; did you mean '%s'?", near);
         return fail(c, c->line,
                     "unknown keyword '%s'%s (known: name issue description command args timeout "
-                    "trials confidence signature ignore hang-after-signature variant expect)",
+                    "trials confidence signature ignore hang-after-signature program-kind sigquit-grace "
+                    "variant expect)",
                     kw, hint);
     }
     return c->failed ? -1 : 0;
@@ -546,7 +564,7 @@ int rl_spec_parse(const char *path, const char *text, rl_spec_t *spec, char *err
     spec->confidence = 0.95;
     if (rl_classifier_init(&spec->classifier, 60.0) != 0)
         fail(&c, 0, "out of memory");
-    int seen[8] = {0};
+    int seen[10] = {0};
     const char *p = text;
     /* Every line is read, so that all of a spec's errors are reported at
      * once; the whole-file checks only when the lines were all right. */

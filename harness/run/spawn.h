@@ -20,13 +20,17 @@ typedef struct {
     size_t capture_limit;    /* bytes of output kept: half head, half tail */
     int capture_stacks;      /* on timeout, capture all threads' stacks
                                 (gdb / /proc on POSIX, a minidump on Windows)
-                                before killing */
+                                before killing; on POSIX a Go program
+                                (classifier->hang_dump) first gets SIGQUIT
+                                for its goroutine dump, and runs with
+                                GOTRACEBACK=all */
     const char *dump_dir;    /* where a minidump may be written (Windows) */
     const char *dump_name;   /* its file name stem */
     const rl_classifier_t *classifier; /* its patterns (compiled, shared):
                                 the first line matching each is kept from
                                 the omitted middle of a long output
-                                (capture.h); NULL: none kept */
+                                (capture.h), and its hang_dump; NULL: none
+                                kept, program-kind auto */
 } rl_spawn_opts_t;
 
 /* Runs the command, waits for it (or kills its whole process tree at the

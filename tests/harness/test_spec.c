@@ -178,6 +178,22 @@ Test(spec, hang_after_signature)
     rl_spec_free(&s);
 }
 
+Test(spec, program_kind_and_sigquit_grace)
+{
+    rl_spec_t s;
+    parse_ok(&s, HEAD VARIANTS EXPECTS);
+    cr_assert_eq(s.classifier.hang_dump.kind, RL_PROGRAM_AUTO);
+    cr_assert_float_eq(s.classifier.hang_dump.sigquit_grace_s, RL_SIGQUIT_GRACE_DEFAULT_S, 1e-12);
+    rl_spec_free(&s);
+    parse_ok(&s, HEAD "program-kind go\nsigquit-grace 500ms\n" VARIANTS EXPECTS);
+    cr_assert_eq(s.classifier.hang_dump.kind, RL_PROGRAM_GO);
+    cr_assert_float_eq(s.classifier.hang_dump.sigquit_grace_s, 0.5, 1e-12);
+    rl_spec_free(&s);
+    parse_ok(&s, HEAD "program-kind native\n" VARIANTS EXPECTS);
+    cr_assert_eq(s.classifier.hang_dump.kind, RL_PROGRAM_NATIVE);
+    rl_spec_free(&s);
+}
+
 Test(spec, no_crash_with_a_signature)
 {
     rl_spec_t s;
@@ -214,7 +230,15 @@ Test(spec, rejects)
     static const bad_spec_t cases[] = {
         {HEAD "frobnicate 1\n" VARIANTS EXPECTS,
          "t.repro:4: unknown keyword 'frobnicate' (known: name issue description command args timeout trials "
-         "confidence signature ignore hang-after-signature variant expect)"},
+         "confidence signature ignore hang-after-signature program-kind sigquit-grace variant expect)"},
+        {HEAD "program-kind rust\n" VARIANTS EXPECTS,
+         "t.repro:4: program-kind: wants 'auto', 'go' or 'native', not 'rust'"},
+        {HEAD "program-kind go\nprogram-kind go\n" VARIANTS EXPECTS,
+         "t.repro:5: 'program-kind' given twice (first at line 4)"},
+        {HEAD "sigquit-grace 0\n" VARIANTS EXPECTS,
+         "t.repro:4: sigquit-grace: wants a duration > 0 and <= 600s, e.g. 5s or 500ms, not '0'"},
+        {HEAD "sigquit-grace 11m\n" VARIANTS EXPECTS,
+         "t.repro:4: sigquit-grace: wants a duration > 0 and <= 600s, e.g. 5s or 500ms, not '11m'"},
         {HEAD "hang-after-signature maybe\n" VARIANTS EXPECTS,
          "t.repro:4: hang-after-signature: wants 'crash' or 'hang', not 'maybe'"},
         {HEAD "hang-after-signature crash\nhang-after-signature hang\n" VARIANTS EXPECTS,

@@ -45,6 +45,7 @@ extern char **environ;
 #define RL__EOF_GRACE_S 0.5         /* wait for the pipe's EOF after an exit */
 #define RL__GDB_TIMEOUT_S 20.0
 #define RL__STACKS_MAX (256 * 1024)
+#define RL__GODUMP_MAX (1024 * 1024)   /* bytes of goroutine dump kept */
 
 /* Process group ids of running children; 0 = free.  Lock-free so that the
  * signal handler path (rl_spawn_kill_all) only reads atomics and kills. */
@@ -348,7 +349,8 @@ static int rl__on_path(const char *name, char *out, size_t len)
  * already exited (state Z, as a Wine process's main thread is when the
  * process hangs half terminated), each task still alive: ptrace refuses a
  * zombie leader, and with the leader gone gdb sees only the task it
- * attached to.  Returns how many ids it stored in out (at least 1). */
+ * attached to.  Returns how many ids it stored in out: 0 when every
+ * thread has exited (a process that ended after SIGQUIT, not yet reaped). */
 static int rl__attachable_tasks(pid_t pid, pid_t *out, int max)
 {
     char path[96], comm[64], st;
@@ -358,19 +360,178 @@ static int rl__attachable_tasks(pid_t pid, pid_t *out, int max)
     if (rl__parse_stat(path, comm, sizeof comm, &st, &ppid, &pgrp) != 0 || st != 'Z')
         return 1;
     snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
-    int n = rl__scan_pids(path, rl__not_zombie, 0, out, max);
-    return n > 0 ? n : 1; /* none alive: out[0] is still pid */
+    return rl__scan_pids(path, rl__not_zombie, 0, out, max); /* 0: it has exited */
 }
 
 static void rl__sweep_orphans_locked(int end_of_run);
 
 static int rl__run(const rl_spawn_opts_t *opts, rl_proc_result_t *res, int helper);
 
+static double rl__mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char *rl__capture_stacks(pid_t pgid, int *backtraced);
+
+/* A trial without a classifier is diagnosed as `program-kind auto`. */
+static const rl_hang_dump_t rl__auto_hang_dump = { RL_PROGRAM_AUTO, RL_SIGQUIT_GRACE_DEFAULT_S };
+
+/* 1 when the program argv0 names (looked up in PATH when it has no '/')
+ * is a Go executable. */
+static int rl__program_is_go(const char *argv0)
+{
+    char found[4096];
+    if (strchr(argv0, '/'))
+        return rl_program_is_go(argv0);
+    return rl__on_path(argv0, found, sizeof found) && rl_program_is_go(found);
+}
+
+/* 1 when process pid runs a Go executable (its /proc/PID/exe, resolved,
+ * so that the answer is cached per file rather than per process). */
+static int rl__process_is_go(pid_t pid)
+{
+    char link[64], exe[4096];
+    snprintf(link, sizeof link, "/proc/%d/exe", (int)pid);
+    ssize_t n = readlink(link, exe, sizeof exe - 1);
+    if (n <= 0)
+        return 0;
+    exe[n] = '\0';
+    return rl_program_is_go(access(exe, R_OK) == 0 ? exe : link);
+}
+
+/* 1 while some thread of pid has not exited. */
+static int rl__process_live(pid_t pid)
+{
+    char path[64];
+    pid_t live[1];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    return rl__scan_pids(path, rl__not_zombie, 0, live, 1) > 0;
+}
+
+/* Reads what is in the trial's pipe into *out (bytes past its max are
+ * counted in *dropped); waits up to wait_ms for the first byte.  Clears
+ * *pipe_open at EOF.  Returns 1 when it read something. */
+static int rl__read_into(int rd, int *pipe_open, int wait_ms, rl_sb_t *out, size_t *dropped)
+{
+    char buf[65536];
+    struct pollfd pf = { .fd = rd, .events = POLLIN };
+    if (!*pipe_open || poll(&pf, 1, wait_ms) <= 0)
+        return 0;
+    ssize_t k = read(rd, buf, sizeof buf);
+    if (k > 0) {
+        size_t before = out->len;
+        rl_sb_add(out, buf, (size_t)k);
+        if (out->len == before)
+            *dropped += (size_t)k;
+        return 1;
+    }
+    if (k == 0 || (errno != EINTR && errno != EAGAIN))
+        *pipe_open = 0;
+    return 0;
+}
+
+/* A hung Go program's own account of where its goroutines are stuck.
+ * SIGQUIT goes to the Go processes of group pgid (with kind
+ * RL_PROGRAM_GO to every live member, since the program may run behind a
+ * wrapper; else to those whose executable is Go); a Go runtime answers it
+ * by writing every goroutine's stack to stderr (all of them under
+ * GOTRACEBACK=all, which spawn puts in a Go trial's environment) and
+ * exiting.  What the trial writes from then on, until every process given
+ * SIGQUIT has exited or the grace has passed, goes into *out under a
+ * header saying what was done.  Returns how many processes got SIGQUIT
+ * (0: none was a Go process, nothing was done). */
+static int rl__sigquit_dump(pid_t pgid, const rl_hang_dump_t *hd, int rd, int *pipe_open,
+                            rl_sb_t *out)
+{
+    pid_t members[64], targets[64];
+    int n = rl__group_members(pgid, members, 64), nt = 0;
+    for (int i = 0; i < n; i++)
+        if (rl__process_live(members[i]) &&
+            (hd->kind == RL_PROGRAM_GO || rl__process_is_go(members[i])))
+            targets[nt++] = members[i];
+    if (nt == 0)
+        return 0;
+    double grace = hd->sigquit_grace_s > 0 ? hd->sigquit_grace_s : RL_SIGQUIT_GRACE_DEFAULT_S;
+    const char *tb = getenv("GOTRACEBACK");
+    rl_sb_printf(out, "== racelab: goroutine dump: SIGQUIT to process%s", nt == 1 ? "" : "es");
+    for (int i = 0; i < nt; i++)
+        rl_sb_printf(out, " %d", (int)targets[i]);
+    rl_sb_printf(out, " (GOTRACEBACK=%s), then what the trial wrote until %s exited, at most %gs ==\n",
+                 tb ? tb : "all", nt == 1 ? "it" : "they", grace);
+    for (int i = 0; i < nt; i++)
+        kill(targets[i], SIGQUIT);
+    double t0 = rl__mono(), end = t0 + grace, now = t0;
+    size_t dropped = 0;
+    int alive = nt;
+    while (alive > 0 && now < end) {
+        int ms = (int)((end - now) * 1000.0) + 1;
+        if (ms > 50)
+            ms = 50;
+        if (*pipe_open)
+            rl__read_into(rd, pipe_open, ms, out, &dropped);
+        else
+            poll(NULL, 0, ms);
+        alive = 0;
+        for (int i = 0; i < nt; i++)
+            alive += rl__process_live(targets[i]);
+        now = rl__mono();
+    }
+    /* What they wrote before exiting is in the pipe; a trial that keeps
+     * writing is cut off after a bounded number of reads. */
+    for (int k = 0; k < 256 && rl__read_into(rd, pipe_open, 0, out, &dropped); k++)
+        ;
+    if (out->len && out->s[out->len - 1] != '\n')
+        rl_sb_putc(out, '\n');
+    if (dropped)
+        rl_sb_printf(out, "[racelab: %zu more bytes of the dump not kept]\n", dropped);
+    if (alive)
+        rl_sb_printf(out, "[racelab: %d of %d process%s given SIGQUIT still running after %gs]\n",
+                     alive, nt, nt == 1 ? "" : "es", grace);
+    else
+        rl_sb_printf(out, "[racelab: every process given SIGQUIT exited, after %.2fs]\n",
+                     rl__mono() - t0);
+    return nt;
+}
+
+/* Everything racelab looks at in a hung trial before killing it, in this
+ * order: a Go program's goroutine dump (rl__sigquit_dump, when go_dump),
+ * then the OS-level stacks of what is still running (rl__capture_stacks),
+ * under a first line that says what was captured. */
+static char *rl__hang_report(pid_t pgid, const rl_hang_dump_t *hd, int go_dump, int rd,
+                             int *pipe_open)
+{
+    rl_sb_t dump = { .max = RL__GODUMP_MAX };
+    int quit = go_dump ? rl__sigquit_dump(pgid, hd, rd, pipe_open, &dump) : 0;
+    int traced = 0;
+    char *stacks = rl__capture_stacks(pgid, &traced);
+    rl_sb_t s = { 0 };
+    rl_sb_puts(&s, "racelab captured, below in this order: ");
+    if (quit)
+        rl_sb_printf(&s, "the goroutine dump of %d Go process%s (SIGQUIT), ", quit,
+                     quit == 1 ? "" : "es");
+    rl_sb_printf(&s, "the thread states of process group %d (/proc), ", (int)pgid);
+    if (traced)
+        rl_sb_printf(&s, "gdb backtraces of %d process%s\n", traced, traced == 1 ? "" : "es");
+    else
+        rl_sb_puts(&s, "no gdb backtrace\n");
+    if (dump.len)
+        rl_sb_add(&s, dump.s, dump.len);
+    rl_sb_free(&dump);
+    if (stacks)
+        rl_sb_puts(&s, stacks);
+    free(stacks);
+    return rl_sb_take(&s);
+}
+
 /* Hang diagnostics for the group led by pid: /proc for every member, then
  * gdb's backtraces of each member (bounded in count and time). */
-static char *rl__capture_stacks(pid_t pgid)
+static char *rl__capture_stacks(pid_t pgid, int *backtraced)
 {
     rl_sb_t s = { .max = RL__STACKS_MAX };
+    *backtraced = 0;
     pid_t members[64];
     int n = rl__group_members(pgid, members, 64);
     rl_sb_printf(&s, "== racelab: threads of process group %d (from /proc) ==\n", (int)pgid);
@@ -382,6 +543,11 @@ static char *rl__capture_stacks(pid_t pgid)
         for (int i = 0; i < n && attached < 8; i++) {
             pid_t tasks[8];
             int nt = rl__attachable_tasks(members[i], tasks, 8);
+            if (nt == 0)
+                rl_sb_printf(&s, "[racelab: process %d has exited: no stacks to take]\n",
+                             (int)members[i]);
+            else
+                ++*backtraced;
             for (int k = 0; k < nt && attached < 8; k++, attached++) {
                 char pidbuf[32];
                 snprintf(pidbuf, sizeof pidbuf, "%d", (int)tasks[k]);
@@ -612,7 +778,28 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_proc_result_t *res, int helpe
         return -1;
     }
     pthread_once(&rl__once, rl__init);
-    char **env = rl__make_env(opts->env_add, helper ? NULL : rl__owner);
+    /* A Go program is asked for its goroutines at a hang (rl__hang_report);
+     * GOTRACEBACK=all makes that dump every goroutine, unless racelab's
+     * own environment already says what GOTRACEBACK should be. */
+    const rl_hang_dump_t *hd = opts->classifier ? &opts->classifier->hang_dump : &rl__auto_hang_dump;
+    int go_dump = !helper && opts->capture_stacks && hd->kind != RL_PROGRAM_NATIVE;
+    int go_env = go_dump && (hd->kind == RL_PROGRAM_GO || rl__program_is_go(opts->argv[0])) &&
+                 !getenv("GOTRACEBACK");
+    char *const *env_add = opts->env_add;
+    char **go_add = NULL;
+    if (go_env) {
+        size_t n = 0;
+        while (env_add && env_add[n])
+            n++;
+        if ((go_add = calloc(n + 2, sizeof *go_add)) != NULL) {
+            if (n)
+                memcpy(go_add, env_add, n * sizeof *go_add);
+            go_add[n] = "GOTRACEBACK=all";
+            env_add = go_add;
+        }
+    }
+    char **env = rl__make_env(env_add, helper ? NULL : rl__owner);
+    free(go_add);
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t at;
     posix_spawn_file_actions_init(&fa);
@@ -747,7 +934,7 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_proc_result_t *res, int helpe
         /* The trial's time is up to the timeout, not the diagnostics. */
         res->duration_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - t0;
         if (opts->capture_stacks)
-            res->stacks = rl__capture_stacks(pid);
+            res->stacks = rl__hang_report(pid, hd, go_dump, rd, &pipe_open);
         kill(-pid, SIGKILL);
         clock_gettime(CLOCK_MONOTONIC, &ts);
         /* Drain what the dying group still writes, briefly. */

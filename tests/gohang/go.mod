@@ -1,0 +1,3 @@
+module racelab.test/gohang
+
+go 1.19
