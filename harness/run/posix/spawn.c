@@ -663,20 +663,19 @@ static int rl__owner_of(const char *pid, char *out, size_t len)
 
 /* 1 for a process the reaper must never touch: racelab, an ancestor of
  * it, a member of its process group, another user's process, another
- * racelab of this build (one started with a stale RACELAB_OWNER is a
- * running racelab, not a trial, and it ends its own trials). */
+ * racelab (any build: one started with a stale RACELAB_OWNER is a running
+ * racelab, not a trial, and it ends its own trials). */
 static int rl__spares(pid_t pid)
 {
     if (pid == getpid() || getpgid(pid) == getpgrp())
         return 1;
-    char path[64];
-    struct stat st, exe, self;
+    char path[64], comm[32];
+    struct stat st;
     snprintf(path, sizeof path, "/proc/%d", (int)pid);
     if (stat(path, &st) != 0 || st.st_uid != getuid())
         return 1;
-    snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
-    if (stat(path, &exe) == 0 && stat("/proc/self/exe", &self) == 0 &&
-        exe.st_dev == self.st_dev && exe.st_ino == self.st_ino)
+    snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+    if (rl__read_small(path, comm, sizeof comm) && strcmp(comm, "racelab") == 0)
         return 1;
     for (pid_t a = getppid(); a > 1;) {
         if (a == pid)
