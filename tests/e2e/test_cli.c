@@ -491,10 +491,15 @@ static void assert_next_racelab_ends_the_trials(void)
     char *s = tf_slurp("pids", NULL);
     pid_t a = atoi(s), b = atoi(strchr(s, '\n') + 1);
     free(s);
-    cr_assert(e2e_alive(a) && e2e_alive(b), "nothing was abandoned");
+    /* Any racelab on the machine ends abandoned trials, so one of a test
+     * running in parallel may end these before the resume starts; what
+     * must hold is that they end, asserted below. */
+    if (!e2e_alive(a) || !e2e_alive(b))
+        cr_log_info("abandoned trials ended by another racelab before the resume started");
     char *resume[] = { R, "check", "--jobs", "1", "--fixed-n", "--resume", "r", NULL };
     pid_t q = e2e_start(resume, "out2");
-    for (int i = 0; i < 500 && (e2e_alive(a) || e2e_alive(b)); i++)
+    /* Up to 20 s: on a loaded machine racelab can take seconds to start. */
+    for (int i = 0; i < 2000 && (e2e_alive(a) || e2e_alive(b)); i++)
         usleep(10000);
     /* The kills come before the message (and before the SIGTERM handler is
      * installed): wait for the message, or a slow racelab (ASan) dies of
