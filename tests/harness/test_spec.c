@@ -281,7 +281,8 @@ Test(spec, rejects)
          "t.repro:4: unknown placeholder {Seed} (known: {seed}, {build}, {exe}, in lower case)"},
         {HEAD "trails 10\n" VARIANTS EXPECTS,
          "t.repro:4: unknown keyword 'trails'; did you mean 'trials'? (known: name issue description command "
-         "args timeout trials confidence signature ignore hang-after-signature variant expect)"},
+         "args timeout trials confidence signature ignore hang-after-signature program-kind sigquit-grace "
+         "variant expect)"},
         /* Every error of the spec, each on its line, in order. */
         {HEAD "trials many\ntimeout -1\n" VARIANTS "expect buggy crash /x/ rate >= 2\n"
               "expect fixed no-crash upper <= 0.01\n",
