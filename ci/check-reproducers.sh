@@ -7,12 +7,28 @@
 #                                   not a gate (see the spec's comment)
 #   ci/check-reproducers.sh wine    every reproducers/*-wine.repro (cross build)
 #   ci/check-reproducers.sh real    reproducers/*-real.repro, Go's runtime under Wine
+#   ci/check-reproducers.sh [--co-load cpu=N] KIND SPEC...
+#                                   only these specs of the kind
+#   ci/check-reproducers.sh --co-load cpu=N KIND
+#                                   the same beside N busy threads (racelab
+#                                   check --co-load); reports and results get
+#                                   the suffix .co-load-cpuN, and every report
+#                                   names the load its checks ran under
 # Exits non-zero when any spec's expectations fail; every spec is still run,
 # so one report shows them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-kind=${1:?usage: ci/check-reproducers.sh linux|natural|wine|real}
+load=()
+suffix=
+if [[ ${1:-} == --co-load ]]; then
+    load=(--co-load "${2:?--co-load needs cpu=N}")
+    suffix=.co-load-${2/=/}
+    shift 2
+fi
+kind=${1:?usage: ci/check-reproducers.sh [--co-load cpu=N] linux|natural|wine|real [SPEC...]}
+shift
+only=("$@")
 reports=${RACELAB_REPORT_DIR:-build/reports}
 racelab=build/harness/racelab
 build=build
@@ -26,15 +42,16 @@ wine)  specs=(reproducers/*-wine.repro); build=build-win ;;
 real)  specs=(reproducers/*-real.repro) ;;
 *)     echo "ci/check-reproducers.sh: unknown kind '$kind' (linux, natural, wine, real)" >&2; exit 64 ;;
 esac
+[[ ${#only[@]} -eq 0 ]] || specs=("${only[@]}")
 mkdir -p "$reports"
-results=$build/results-ci-$kind
+results=$build/results-ci-$kind$suffix
 rm -rf "$results"
 rc=0
 for s in "${specs[@]}"; do
     name=$(basename "$s" .repro)
-    echo "---- racelab check $s"
-    "$racelab" check --jobs 2 --build "$build" --results "$results/$name" \
-        --junit "$reports/$name.junit.xml" --markdown "$reports/$name.md" \
-        --html "$reports/$name.html" "$s" || rc=1
+    echo "---- racelab check ${load[*]} $s"
+    "$racelab" check --jobs 2 --build "$build" "${load[@]}" --results "$results/$name" \
+        --junit "$reports/$name$suffix.junit.xml" --markdown "$reports/$name$suffix.md" \
+        --html "$reports/$name$suffix.html" "$s" || rc=1
 done
 exit $rc
