@@ -3,7 +3,9 @@
 
 #include <windows.h>
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rltest.h"
@@ -37,4 +39,78 @@ int rrw_alive(unsigned long pid)
     int alive = WaitForSingleObject(h, 2000) == WAIT_TIMEOUT;
     CloseHandle(h);
     return alive;
+}
+
+/* Little-endian fields of the file, bounds checked by the caller. */
+static uint32_t rrw__u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static int rrw__in(size_t len, uint32_t rva, uint32_t size)
+{
+    return (uint64_t)rva + size <= len;
+}
+
+int rrw_check_minidump(const char *path, unsigned long *tids, int max, char *why, size_t wlen)
+{
+    size_t len = 0;
+    unsigned char *d = (unsigned char *)tf_slurp(path, &len);
+    int n = -1;
+    if (!d) {
+        snprintf(why, wlen, "cannot read %s", path);
+        return -1;
+    }
+    /* MINIDUMP_HEADER: 'MDMP', version (low word 0xA793), stream count,
+     * directory RVA; MINIDUMP_DIRECTORY: type, size, RVA (12 bytes). */
+    uint32_t nstreams = len >= 32 ? rrw__u32(d + 8) : 0, dir = len >= 32 ? rrw__u32(d + 12) : 0;
+    if (len < 32 || memcmp(d, "MDMP", 4) != 0)
+        snprintf(why, wlen, "no MDMP signature (%zu bytes)", len);
+    else if ((rrw__u32(d + 4) & 0xffff) != 0xA793)
+        snprintf(why, wlen, "version 0x%08lx is not a minidump's", (unsigned long)rrw__u32(d + 4));
+    else if (nstreams == 0 || nstreams > 4096 || !rrw__in(len, dir, nstreams * 12))
+        snprintf(why, wlen, "stream directory (%lu streams at %lu) outside the %zu-byte file",
+                 (unsigned long)nstreams, (unsigned long)dir, len);
+    else {
+        snprintf(why, wlen, "no thread list stream");
+        for (uint32_t i = 0; i < nstreams; i++) {
+            const unsigned char *e = d + dir + 12 * i;
+            uint32_t type = rrw__u32(e), size = rrw__u32(e + 4), rva = rrw__u32(e + 8);
+            if (!rrw__in(len, rva, size)) {
+                snprintf(why, wlen, "stream %lu (type %lu) outside the file", (unsigned long)i,
+                         (unsigned long)type);
+                n = -1;
+                break;
+            }
+            if (type != 3 /* ThreadListStream */ || size < 4)
+                continue;
+            /* MINIDUMP_THREAD (48 bytes): id at 0; the stack's memory
+             * {size, RVA} at 32; the context's {size, RVA} at 40. */
+            uint32_t nt = rrw__u32(d + rva);
+            if (nt == 0 || 4 + (uint64_t)nt * 48 > size) {
+                snprintf(why, wlen, "thread list of %lu threads in %lu bytes", (unsigned long)nt,
+                         (unsigned long)size);
+                break;
+            }
+            n = 0;
+            for (uint32_t t = 0; t < nt; t++) {
+                const unsigned char *th = d + rva + 4 + 48 * t;
+                if (!rrw__in(len, rrw__u32(th + 36), rrw__u32(th + 32)) ||
+                    !rrw__in(len, rrw__u32(th + 44), rrw__u32(th + 40))) {
+                    snprintf(why, wlen, "thread %lu's stack or context outside the file",
+                             (unsigned long)rrw__u32(th));
+                    n = -1;
+                    break;
+                }
+                if (n < max)
+                    tids[n] = rrw__u32(th);
+                n++;
+            }
+            if (n < 0)
+                break;
+            snprintf(why, wlen, "%d threads", n);
+        }
+    }
+    free(d);
+    return n;
 }

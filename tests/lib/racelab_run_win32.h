@@ -15,5 +15,10 @@ void rrw_paths(char *racelab, char *child);
 void rrw_tmpdir(const char *name, char *dir);
 /* 1 while process pid runs (waits up to 2 s for it to end first). */
 int rrw_alive(unsigned long pid);
+/* Reads the minidump at path as a debugger would: the MDMP header, the
+ * stream directory, every stream inside the file, a thread list whose
+ * stacks and contexts lie inside the file.  Returns the number of threads
+ * (their ids in tids, at most max) or -1; why gets what was found. */
+int rrw_check_minidump(const char *path, unsigned long *tids, int max, char *why, size_t wlen);
 
 #endif

@@ -256,14 +256,23 @@ static char *write_minidump(const rl_spawn_opts_t *opts, HANDLE proc, DWORD pid,
 }
 
 /* One line per thread of pid with where it is: the text a runtime engineer
- * reads first; the minidump has the full stacks. */
-static char *thread_states(DWORD pid, const char *notes)
+ * reads first; the minidump (dump, or NULL when none could be written) has
+ * the full stacks.  A first line says what was captured and where. */
+static char *thread_states(DWORD pid, const char *dump, const char *notes)
 {
     rl_sb_t s = { 0 };
+    if (dump)
+        rl_sb_printf(&s, "racelab captured: a minidump of process %lu in %s, then below each "
+                         "thread's id and RIP/RSP\n", (unsigned long)pid, dump);
+    else
+        rl_sb_printf(&s, "racelab captured: no minidump of process %lu (see below), each thread's "
+                         "id and RIP/RSP\n", (unsigned long)pid);
     rl_sb_printf(&s, "%sthreads of process %lu at the timeout:\n", notes, (unsigned long)pid);
     HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
-    if (snap == INVALID_HANDLE_VALUE)
+    if (snap == INVALID_HANDLE_VALUE) {
+        rl_sb_printf(&s, "  (no thread snapshot: error %lu)\n", (unsigned long)GetLastError());
         return rl_sb_take(&s);
+    }
     THREADENTRY32 te = { .dwSize = sizeof te };
     for (BOOL more = Thread32First(snap, &te); more; more = Thread32Next(snap, &te)) {
         if (te.th32OwnerProcessID != pid)
@@ -432,7 +441,7 @@ int rl_spawn_run(const rl_spawn_opts_t *opts, rl_proc_result_t *res)
             char notes[300] = "";
             res->dump_path = write_minidump(opts, pi.hProcess, pi.dwProcessId, notes,
                                             sizeof notes);
-            res->stacks = thread_states(pi.dwProcessId, notes);
+            res->stacks = thread_states(pi.dwProcessId, res->dump_path, notes);
         }
         TerminateJobObject(job, 1);
         WaitForSingleObject(pi.hProcess, INFINITE);
