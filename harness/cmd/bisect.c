@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "util/indexset.h"
 #include "cmd/cli.h"
 #include "cmd/bisect_cand.h"
 #include "core/bisect.h"
@@ -33,8 +34,8 @@ typedef struct {
     long max_trials;            /* started trials at most */
     long started, counted;
     long *other, *hangs, *errors; /* per candidate, not in the posterior */
-    unsigned char *used;        /* trial indices recorded or handed out */
-    long used_cap, scan;
+    rl_indexset_t used;         /* trial indices recorded or handed out */
+    long scan;
     int keep_logs;
     int last_cand;
     signed char *built;         /* 1 can run, 0 not built yet, -1 does not build */
@@ -67,21 +68,7 @@ static char *rl__worktrees(const char *dir)
 
 static int rl__mark(rl__bis_t *s, long index)
 {
-    if (index >= s->used_cap) {
-        long cap = s->used_cap ? s->used_cap : 1024;
-        while (cap <= index)
-            cap *= 2;
-        unsigned char *u = realloc(s->used, (size_t)cap);
-        if (!u)
-            return -1;
-        memset(u + s->used_cap, 0, (size_t)(cap - s->used_cap));
-        s->used = u;
-        s->used_cap = cap;
-    }
-    if (s->used[index])
-        return 1;
-    s->used[index] = 1;
-    return 0;
+    return rl_indexset_add(&s->used, index);
 }
 
 /* Does this trial count, and did it show the signature?  Returns -1 for a
@@ -155,7 +142,7 @@ static int rl__next(void *ctx, rl_job_t *job)
         return 0;
     }
     s->last_cand = c;
-    while (s->scan < s->used_cap && s->used[s->scan])
+    while (rl_indexset_has(&s->used, s->scan))
         s->scan++;
     long index = s->scan;
     if (rl__mark(s, index) != 0)
@@ -928,7 +915,7 @@ out:
     free(s.other);
     free(s.hangs);
     free(s.errors);
-    free(s.used);
+    rl_indexset_free(&s.used);
     free(s.built);
     free(s.wt_root);
     for (int i = 0; i < s.nosig; i++)

@@ -15,13 +15,6 @@
 #include "cmd/reports.h"
 #include "store/results.h"
 #include "store/resultsdir.h"
-#ifdef _WIN32
-#include <direct.h>
-#define rl__getcwd _getcwd
-#else
-#include <unistd.h>
-#define rl__getcwd getcwd
-#endif
 
 typedef struct {
     rl_spec_t spec;
@@ -81,28 +74,10 @@ static int rl__check_next(void *ctx, rl_job_t *job)
     return 0;
 }
 
-/* A trial whose program could not start names, after the program's path,
- * the build directory {build} stood for and the directory racelab ran in,
- * so that a spec run from the wrong directory says so. */
-static void rl__check_note_build(const rl__check_t *c, rl_trial_t *t)
-{
-    static const char head[] = "could not start:";
-    if (t->outcome != RL_OUTCOME_ERROR || !t->signature || strncmp(t->signature, head, sizeof head - 1) != 0)
-        return;
-    char cwd[1024];
-    if (!rl__getcwd(cwd, (int)sizeof cwd))
-        snprintf(cwd, sizeof cwd, "?");
-    char *sig = rl_aprintf("%s (--build %s, run in %s)", t->signature, c->build, cwd);
-    if (sig) {
-        free(t->signature);
-        t->signature = sig;
-    }
-}
-
 static int rl__check_record(void *ctx, rl_job_t *job, const rl_proc_result_t *res)
 {
     rl__check_t *c = ctx;
-    rl__check_note_build(c, &job->trial);
+    rl_note_build(&job->trial, c->build);
     return rl_record_trial(c->results, c->dir, &job->trial, res, 0);
 }
 

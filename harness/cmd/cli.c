@@ -12,6 +12,13 @@
 #include <time.h>
 #include "os/os.h"
 #include "report/report.h"
+#ifdef _WIN32
+#include <direct.h>
+#define rl__getcwd _getcwd
+#else
+#include <unistd.h>
+#define rl__getcwd getcwd
+#endif
 
 #ifndef RL_EXE_SUFFIX
 #define RL_EXE_SUFFIX ""
@@ -168,5 +175,20 @@ void rl_expand_short_options(int argc, char **argv)
             }
             break;
         }
+    }
+}
+
+void rl_note_build(rl_trial_t *t, const char *build)
+{
+    static const char head[] = "could not start:";
+    if (t->outcome != RL_OUTCOME_ERROR || !t->signature || strncmp(t->signature, head, sizeof head - 1) != 0)
+        return;
+    char cwd[1024];
+    if (!rl__getcwd(cwd, (int)sizeof cwd))
+        snprintf(cwd, sizeof cwd, "?");
+    char *sig = rl_aprintf("%s (--build %s, run in %s)", t->signature, build, cwd);
+    if (sig) {
+        free(t->signature);
+        t->signature = sig;
     }
 }

@@ -53,6 +53,13 @@ int rl_unknown_option(const char *cmd, const char *arg, const char *help);
  * long as the process). */
 void rl_expand_short_options(int argc, char **argv);
 
+/* A trial whose program could not start names, after the program's path,
+ * the build directory {build} stood for and the directory racelab ran in
+ * ("could not start: ... (--build B, run in D)"), so that a spec or a
+ * command run from the wrong directory says so.  Other trials are left
+ * as they are. */
+void rl_note_build(rl_trial_t *t, const char *build);
+
 /* The record step of a run's engine: the log of a trial that did not pass
  * (of every trial with keep_log) under dir/logs, then the trial's line in
  * results.  0, or -1 after saying why on stderr. */

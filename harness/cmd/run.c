@@ -21,6 +21,7 @@
 #include "os/os.h"
 #include "store/results.h"
 #include "core/stats.h"
+#include "util/indexset.h"
 
 /* What shapes the trials of a run: given on the command line, recorded in
  * DIR/history, read back by --resume. */
@@ -45,8 +46,7 @@ typedef struct {
     rl_eval_t ev;
     uint64_t base_seed;
     long next_index;
-    unsigned char *recorded; /* indices recorded (by an earlier run too) */
-    long nrecorded_cap;
+    rl_indexset_t recorded;  /* indices recorded (by an earlier run too) */
     long failures;        /* crashes and hangs, earlier runs included */
     int stopped_by_failures;
     double t0;
@@ -58,24 +58,7 @@ typedef struct {
 
 static int rl__run_was_recorded(const rl__run_t *r, long i)
 {
-    return i < r->nrecorded_cap && r->recorded[i];
-}
-
-static int rl__run_mark(rl__run_t *r, long i)
-{
-    if (i >= r->nrecorded_cap) {
-        long cap = r->nrecorded_cap ? r->nrecorded_cap : 1024;
-        while (cap <= i)
-            cap *= 2;
-        unsigned char *nr = realloc(r->recorded, (size_t)cap);
-        if (!nr)
-            return -1;
-        memset(nr + r->nrecorded_cap, 0, (size_t)(cap - r->nrecorded_cap));
-        r->recorded = nr;
-        r->nrecorded_cap = cap;
-    }
-    r->recorded[i] = 1;
-    return 0;
+    return rl_indexset_has(&r->recorded, i);
 }
 
 static int rl__run_next(void *ctx, rl_job_t *job)
@@ -107,6 +90,7 @@ static int rl__run_next(void *ctx, rl_job_t *job)
 static int rl__run_record(void *ctx, rl_job_t *job, const rl_proc_result_t *res)
 {
     rl__run_t *r = ctx;
+    rl_note_build(&job->trial, r->p.build);
     return rl_record_trial(&r->results, r->dir, &job->trial, res, r->p.keep_logs);
 }
 
@@ -119,7 +103,7 @@ static int rl__run_sync(void *ctx)
 /* One trial, run now or recorded by the run being resumed. */
 static int rl__run_count(rl__run_t *r, const rl_trial_t *t)
 {
-    if (rl__run_mark(r, t->index) != 0)
+    if (rl_indexset_add(&r->recorded, t->index) < 0)
         return -1;
     rl_trial_t named = *t;   /* recorded as variant "", reported as "run" */
     named.variant = "run";
@@ -634,7 +618,7 @@ int rl_cmd_run(int argc, char **argv)
         rl_eval_free(&r.ev);
         rl_spec_free(&r.spec);
         rl__run_plan_free(&r.p, 1);
-        free(r.recorded);
+        rl_indexset_free(&r.recorded);
         free(owned_dir);
         return rc;
     }
@@ -652,7 +636,7 @@ int rl_cmd_run(int argc, char **argv)
         rl_eval_free(&r.ev);
         rl_spec_free(&r.spec);
         rl__run_plan_free(&r.p, 1);
-        free(r.recorded);
+        rl_indexset_free(&r.recorded);
         free(owned_dir);
         return rl_internal("run: cannot start the %d threads of --co-load %s", r.p.co_load.cpus, co_load_text);
     }
@@ -698,7 +682,7 @@ int rl_cmd_run(int argc, char **argv)
     rl_eval_free(&r.ev);
     rl_spec_free(&r.spec);
     rl__run_plan_free(&r.p, 1);
-    free(r.recorded);
+    rl_indexset_free(&r.recorded);
     free(owned_dir);
     fflush(stdout);
     return status;

@@ -264,3 +264,17 @@ Test(parity, version_names_the_build, .timeout = 30)
     }
     free(o);
 }
+
+/* A program that is not there: an error naming the program, the build
+ * directory and where racelab ran, and exit 3, never a verdict. */
+Test(parity, run_of_a_missing_program_is_undecided_and_says_where, .timeout = 30)
+{
+    e2e_tmpdir();
+    char *argv[] = { R, "run", "-n", "2", "-b", "mybuild", "-o", "r", "--junit", "j.xml", "--",
+                     "./not-there", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 3);
+    e2e_assert_file_has("out", "could not start: ./not-there:");
+    e2e_assert_file_has("out", "(--build mybuild, run in /");
+    e2e_assert_file_has("out", "racelab: UNDECIDED: 2 trials");
+    e2e_assert_file_has("j.xml", "failures=\"0\" errors=\"1\"");
+}
