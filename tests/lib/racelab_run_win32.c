@@ -27,8 +27,17 @@ void rrw_tmpdir(const char *name, char *dir)
 {
     char base[MAX_PATH];
     GetTempPathA(sizeof base, base);
-    snprintf(dir, MAX_PATH, "%sracelab-test-%s-%lu", base, name, (unsigned long)GetCurrentProcessId());
-    CreateDirectoryA(dir, NULL);
+    /* A fresh directory: Wine hands the same pids out again in every run,
+     * and a results directory left by an earlier run is refused. */
+    for (unsigned n = 0; n < 10000; n++) {
+        snprintf(dir, MAX_PATH, "%sracelab-test-%s-%lu-%u", base, name,
+                 (unsigned long)GetCurrentProcessId(), n);
+        if (CreateDirectoryA(dir, NULL))
+            return;
+        cr_assert(GetLastError() == ERROR_ALREADY_EXISTS, "cannot create %s (error %lu)", dir,
+                  (unsigned long)GetLastError());
+    }
+    cr_assert_fail("no fresh directory for %s under %s", name, base);
 }
 
 int rrw_alive(unsigned long pid)

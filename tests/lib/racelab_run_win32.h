@@ -11,7 +11,7 @@
 /* The build's racelab.exe and rl-child.exe, found from the running test's
  * own path (BUILD\tests\windows\test.exe); each buffer MAX_PATH long. */
 void rrw_paths(char *racelab, char *child);
-/* Makes %TEMP%\racelab-test-NAME-PID and writes its path (MAX_PATH). */
+/* Makes a fresh %TEMP%\racelab-test-NAME-PID-N and writes its path (MAX_PATH). */
 void rrw_tmpdir(const char *name, char *dir);
 /* 1 while process pid runs (waits up to 2 s for it to end first). */
 int rrw_alive(unsigned long pid);
