@@ -3,6 +3,8 @@
  * thread.  The patterns themselves are descriptors (family.h). */
 #include "model/family.h"
 
+#include <string.h>
+
 #include "model/handles.h"
 #include "model/malloc.h"
 #include "model/prof.h"
@@ -103,12 +105,40 @@ static void unminit_locked(rt_m_t *mp)
 static const rt_minit_ops_t ops_plain = { minit_plain, unminit_plain };
 static const rt_minit_ops_t ops_locked = { minit_locked, unminit_locked };
 
+const rt_pattern_shape_t *rt_pattern_fix(const rt_pattern_t *pat, const char *name)
+{
+    if (name == NULL)
+        return &pat->fixed;
+    if (pat->fixed.name != NULL && strcmp(name, pat->fixed.name) == 0)
+        return &pat->fixed;
+    for (const rt_pattern_shape_t *s = pat->other_fixes; s != NULL && s->visit != NULL; s++)
+        if (strcmp(name, s->name) == 0)
+            return s;
+    return NULL;
+}
+
+const char *rt_pattern_fix_names(const rt_pattern_t *pat)
+{
+    static char text[256];
+    text[0] = '\0';
+    if (pat->fixed.name == NULL)
+        return text;
+    strncat(text, pat->fixed.name, sizeof text - 1);
+    for (const rt_pattern_shape_t *s = pat->other_fixes; s != NULL && s->visit != NULL; s++) {
+        strncat(text, s[1].visit == NULL ? " or " : ", ", sizeof text - strlen(text) - 1);
+        strncat(text, s->name, sizeof text - strlen(text) - 1);
+    }
+    return text;
+}
+
 int rt_family_setup(const rt_family_config_t *c)
 {
     if (c->pattern == NULL || c->hz == 0 || c->suspend_timeout_ms == 0)
         return -1;
     cfg = *c;
-    shape = cfg.buggy ? &cfg.pattern->buggy : &cfg.pattern->fixed;
+    shape = cfg.buggy ? &cfg.pattern->buggy : rt_pattern_fix(cfg.pattern, cfg.fix);
+    if (shape == NULL)
+        return -1;
     rt_prof_config_t pc = { .guard = RT_GUARD_SELF, .hz = 1, .sample_work = 2000,
                             .window_ns = 0, .suspend_timeout_ms = c->suspend_timeout_ms,
                             .max_samples = 1024 };
@@ -230,6 +260,28 @@ bool rt_family_suspend_copy(rt_m_t *mp, rt_thandle_t copy)
     return false;
 }
 
+bool rt_family_suspend_copy_steered(rt_m_t *mp, rt_thandle_t copy, rt_family_steer_t done)
+{
+    if (cfg.steer_us == 0)
+        return rt_family_suspend_copy(mp, copy);
+    uint64_t until = rt_now_ns() + (uint64_t)cfg.steer_us * 1000u;
+    for (;;) {
+        /* A running thread first: re-suspending one just resumed would
+         * stop it again before it got anywhere. */
+        while (!done(mp, copy, rt_h_tid(copy)) && rt_now_ns() < until)
+            rt_thread_yield();
+        if (!rt_family_suspend_copy(mp, copy))
+            return false;
+        if (done(mp, copy, rt_h_suspended_tid())) {
+            count(&n_steered);
+            return true;
+        }
+        if (rt_now_ns() >= until)
+            return true;
+        rt_h_resume(copy);
+    }
+}
+
 void rt_family_release_copy(rt_thandle_t copy)
 {
     rt_h_resume(copy);
@@ -267,6 +319,11 @@ uint64_t rt_family_work_keep_m(const rt_family_work_t *w)
     }
     rt_dropm();
     return 1;
+}
+
+uint64_t rt_family_work(const rt_family_work_t *w)
+{
+    return shape->work != NULL ? shape->work(w) : cfg.pattern->work(w);
 }
 
 /* --- the profiler thread ------------------------------------------------ */

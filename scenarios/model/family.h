@@ -44,10 +44,16 @@ typedef struct rt_family_work {
 
 /* One shape of a pattern: the code before or after Go's fix. */
 typedef struct rt_pattern_shape {
+    /* A fixed shape's name, for patterns fixed more than one way
+     * (--fix=NAME, "prealloc"); NULL otherwise. */
+    const char *name;
     /* The profiler's visit of mp (see rt_family_visit). */
     void (*visit)(rt_m_t *mp);
     /* minit/unminit take mp.threadLock (Go 1.14 on, 6fd467ee). */
     bool thread_lock;
+    /* The workers' loop when the fix is on the workers' side (the order of
+     * a thread's teardown); NULL: the pattern's work. */
+    uint64_t (*work)(const rt_family_work_t *w);
 } rt_pattern_shape_t;
 
 /* A bug pattern of the family. */
@@ -61,6 +67,9 @@ typedef struct rt_pattern {
      * last one naming the outcome ("-> fatal error: ..." or "-> hang"). */
     const char *help;
     rt_pattern_shape_t buggy, fixed;
+    /* Further fixed shapes, each a variant of its own, all named (fixed
+     * names the first); NULL, or ends with an entry whose visit is NULL. */
+    const rt_pattern_shape_t *other_fixes;
     /* Binds the profiler thread's M (rt_family_private_m_enter,
      * rt_family_own_m_enter) and gives it back. */
     void (*enter)(void);
@@ -76,6 +85,8 @@ typedef struct rt_pattern {
 typedef struct rt_family_config {
     const rt_pattern_t *pattern;
     bool buggy;               /* the shape before the fix */
+    const char *fix;          /* !buggy: the fixed shape of this name
+                                 (rt_pattern_fix); NULL: pat->fixed */
     uint32_t hz;              /* passes over allm per second; UINT32_MAX: back to back */
     uint32_t window_ns;       /* busy delay at the pattern's race window */
     uint32_t steer_us;        /* > 0: at the race window, wait up to this long
@@ -92,6 +103,14 @@ typedef struct rt_family_stats {
     uint64_t context_failed;  /* context reads that failed (no sample) */
     uint64_t steered;         /* race windows in which the awaited event came */
 } rt_family_stats_t;
+
+/* The fixed shape of pat named name (pat->fixed or one of
+ * pat->other_fixes); NULL names pat->fixed.  NULL when there is none. */
+const rt_pattern_shape_t *rt_pattern_fix(const rt_pattern_t *pat, const char *name);
+
+/* The names of pat's fixes, "prealloc, watchdog or lockfree" (for usage
+ * errors); "" for a pattern with one unnamed fix.  Static buffer. */
+const char *rt_pattern_fix_names(const rt_pattern_t *pat);
 
 /* Installs the minit/unminit shape the pattern's era of Go used (under the
  * per-M lock or not, rt_pattern_shape_t.thread_lock) with rt_set_minit_ops,
@@ -143,6 +162,10 @@ uint64_t rt_family_progress_of(rt_m_t *mp);
  * (counted as one callback). */
 uint64_t rt_family_work_callbacks(const rt_family_work_t *w);
 uint64_t rt_family_work_keep_m(const rt_family_work_t *w);
+
+/* A worker thread's loop in the configured shape: its work, or else the
+ * pattern's. */
+uint64_t rt_family_work(const rt_family_work_t *w);
 
 /* For rt_pattern_t.validate: the pattern runs with any knobs. */
 const char *rt_family_any_knobs(rt_family_knobs_t *k);
@@ -204,6 +227,14 @@ rt_thandle_t rt_family_dup_under_lock(rt_m_t *mp);
 /* Suspends the private copy (rt_family_suspend); on failure counts it,
  * closes the copy and returns false. */
 bool rt_family_suspend_copy(rt_m_t *mp, rt_thandle_t copy);
+
+/* rt_family_suspend_copy, steered for a bug that needs the thread stopped
+ * in a certain state (holding a lock): with steer_us > 0, for up to
+ * steer_us, wait until done(mp, copy, tid of the thread copy names) holds,
+ * suspend, and while done is false for the stopped thread resume it and
+ * start again (counted as steered when done came).  The same in every
+ * shape; without steer_us one suspend, wherever it lands. */
+bool rt_family_suspend_copy_steered(rt_m_t *mp, rt_thandle_t copy, rt_family_steer_t done);
 
 /* Resumes the suspended private copy and closes it. */
 void rt_family_release_copy(rt_thandle_t copy);

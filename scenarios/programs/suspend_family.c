@@ -25,6 +25,7 @@
 
 typedef struct config {
     const rt_pattern_t *pattern;
+    const char *fix; /* --fix, NULL: the pattern's first fix */
     uint64_t buggy, async;
     bool workers_given, async_given;
     uint64_t duration_ms, seed, workers, extra_ms, allocs, hz, window_ns, timeout_ms, steer_us;
@@ -61,6 +62,12 @@ static const char *parse_pattern(const char *value, void *any)
     return *out == NULL ? rt_pattern_choices() : NULL;
 }
 
+static const char *parse_fix(const char *value, void *any)
+{
+    *(const char **)any = value;
+    return NULL;
+}
+
 static void parse(int argc, char **argv, config_t *cfg)
 {
     *cfg = (config_t){ .buggy = 1, .duration_ms = 300, .seed = 1, .workers = 8, .extra_ms = 2,
@@ -77,6 +84,11 @@ static void parse(int argc, char **argv, config_t *cfg)
           .target = &cfg->buggy,
           .words = (const rt_opt_word_t[]){ { "buggy", 1 }, { "fixed", 0 }, { NULL, 0 } },
           .help = "the shape before or after the fix        [buggy]" },
+        { .name = "fix", .metavar = "NAME", .kind = RT_OPT_FUNC, .parse = parse_fix,
+          .any = &cfg->fix,
+          .help = "with --variant=fixed, a pattern fixed more than\n"
+                  "one way: which fix (p7: prealloc, watchdog,\n"
+                  "lockfree)                       [the first]" },
         { .name = "suspend", .metavar = "native|async", .kind = RT_OPT_CHOICE,
           .target = &cfg->async, .given = &cfg->async_given,
           .words = (const rt_opt_word_t[]){ { "native", 0 }, { "async", 1 }, { NULL, 0 } },
@@ -104,7 +116,9 @@ static void parse(int argc, char **argv, config_t *cfg)
           .help = "> 0: in the race window, wait up to N us for the\n"
                   "event the bug needs (p2: the M moved to another\n"
                   "thread; p3: the loaded value reused by another\n"
-                  "thread; p4: the M left the duplicated thread).\n"
+                  "thread; p4: the M left the duplicated thread;\n"
+                  "p7: the suspended thread holds the heap lock,\n"
+                  "re-suspending until it does).\n"
                   "Same wait in both shapes (0..10000000)   [0]" },
         { RT_OPT_SUSPEND_TIMEOUT_MS(&cfg->timeout_ms),
           .help = "bound on one suspend handshake (1..60000) [1000]" },
@@ -119,12 +133,25 @@ static void parse(int argc, char **argv, config_t *cfg)
         .column = 22,
         .opts = opts,
         .epilogue = "Summary keys: samples, skipped, suspend_failed (failed suspends), dropped\n"
-                    "(samples a fixed P4 threw away), context_failed, migrations, callbacks.\n",
+                    "(samples a fixed P4 or P7-watchdog threw away), context_failed, migrations, callbacks.\n",
     };
     rt_opts_parse(&prog, argc, argv);
     rt_family_knobs_t k = { .workers = cfg->workers, .extra_ms = cfg->extra_ms,
                             .workers_set = cfg->workers_given,
                             .async = cfg->async_given ? (int)cfg->async : -1 };
+    if (cfg->fix != NULL && (cfg->buggy || rt_pattern_fix(cfg->pattern, cfg->fix) == NULL)) {
+        char msg[384];
+        const char *names = rt_pattern_fix_names(cfg->pattern);
+        if (cfg->buggy)
+            snprintf(msg, sizeof msg, "--fix=%s needs --variant=fixed", cfg->fix);
+        else if (names[0] == '\0')
+            snprintf(msg, sizeof msg, "--fix=%s: --pattern=%s has one fix; leave --fix out",
+                     cfg->fix, cfg->pattern->name);
+        else
+            snprintf(msg, sizeof msg, "--fix=%s: --pattern=%s's fixes are %s", cfg->fix,
+                     cfg->pattern->name, names);
+        rt_knob_usage_error(PROG, msg);
+    }
     const char *err = cfg->pattern->validate(&k);
     if (err != NULL)
         rt_knob_usage_error(PROG, err);
@@ -139,7 +166,7 @@ static void worker_main(void *arg)
     if (rt_h_register_self() != 0)
         rt_throw("cannot register worker", NULL);
     rt_family_work_t work = { .allocs = cfg->allocs, .pause = cfg->pause, .stop = &stop_workers };
-    w->callbacks = cfg->pattern->work(&work);
+    w->callbacks = rt_family_work(&work);
     rt_h_unregister_self();
 }
 
@@ -150,6 +177,7 @@ int main(int argc, char **argv)
     rt_family_config_t fc = {
         .pattern = cfg.pattern,
         .buggy = cfg.buggy != 0,
+        .fix = cfg.fix,
         .hz = (uint32_t)cfg.hz,
         .window_ns = (uint32_t)cfg.window_ns,
         .steer_us = (uint32_t)cfg.steer_us,
@@ -183,10 +211,12 @@ int main(int argc, char **argv)
     rt_family_stats_t st;
     rt_family_stats(&st);
     typedef unsigned long long ull;
-    printf("scenario=suspend-family pattern=%s variant=%s suspend=%s seed=%llu duration_ms=%llu "
+    const rt_pattern_shape_t *fix = rt_pattern_fix(cfg.pattern, cfg.fix);
+    printf("scenario=suspend-family pattern=%s variant=%s%s%s suspend=%s seed=%llu duration_ms=%llu "
            "elapsed_ms=%llu workers=%llu extra_ms=%llu passes=%llu samples=%llu skipped=%llu "
            "suspend_failed=%llu dropped=%llu context_failed=%llu steered=%llu migrations=%llu callbacks=%llu\n",
            cfg.pattern->name, cfg.buggy ? "buggy" : "fixed",
+           !cfg.buggy && fix->name != NULL ? "-" : "", !cfg.buggy && fix->name != NULL ? fix->name : "",
            cfg.async ? "async" : "native", (ull)cfg.seed, (ull)cfg.duration_ms,
            (ull)((rt_now_ns() - t0) / 1000000u), (ull)cfg.workers, (ull)cfg.extra_ms,
            (ull)st.passes, (ull)st.samples, (ull)st.skipped, (ull)st.suspend_failed,
