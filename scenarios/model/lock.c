@@ -64,7 +64,7 @@ void rt_unlock(rt_lock_t *l)
     atomic_store_explicit(&l->owner, 0, memory_order_release);
 }
 
-uint64_t rt_lock_owner(const rt_lock_t *l)
+uint64_t rt_lock_owner(rt_lock_t *l)
 {
     return atomic_load_explicit(&l->owner, memory_order_relaxed);
 }

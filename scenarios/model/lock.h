@@ -44,6 +44,6 @@ bool rt_lock_timed(rt_lock_t *l, uint32_t timeout_ms);
 void rt_unlock(rt_lock_t *l);
 
 /* The holder's OS thread id, 0 when free. */
-uint64_t rt_lock_owner(const rt_lock_t *l);
+uint64_t rt_lock_owner(rt_lock_t *l);
 
 #endif

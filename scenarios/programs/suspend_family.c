@@ -29,6 +29,7 @@ typedef struct config {
     uint64_t buggy, async;
     bool workers_given, async_given;
     uint64_t duration_ms, seed, workers, extra_ms, allocs, hz, window_ns, timeout_ms, steer_us;
+    uint64_t min_steered; /* run on until this many windows were steered */
     uint64_t pause; /* rt_pause */
 } config_t;
 
@@ -120,6 +121,12 @@ static void parse(int argc, char **argv, config_t *cfg)
                   "p7: the suspended thread holds the heap lock,\n"
                   "re-suspending until it does).\n"
                   "Same wait in both shapes (0..10000000)   [0]" },
+        { .name = "min-steered", .metavar = "N", .kind = RT_OPT_NUM,
+          .target = &cfg->min_steered, .min = 0, .max = 1000000,
+          .help = "with --steer-us: run past --duration-ms until N\n"
+                  "race windows were steered (at most 10 times the\n"
+                  "duration), so a loaded machine still meets the\n"
+                  "interleaving; the same in both shapes  [0]" },
         { RT_OPT_SUSPEND_TIMEOUT_MS(&cfg->timeout_ms),
           .help = "bound on one suspend handshake (1..60000) [1000]" },
         { .name = NULL },
@@ -200,6 +207,13 @@ int main(int argc, char **argv)
         return 1;
     }
     rt_sleep_until(t0 + cfg.duration_ms * 1000000u);
+    for (uint64_t cap = t0 + 10u * cfg.duration_ms * 1000000u; rt_now_ns() < cap;) {
+        rt_family_stats_t st;
+        rt_family_stats(&st);
+        if (st.steered >= cfg.min_steered)
+            break;
+        rt_sleep_us(1000);
+    }
     /* The profiler first: a suspend of an exited worker can only fail. */
     rt_family_stop();
     atomic_store(&stop_workers, true);
