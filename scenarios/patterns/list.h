@@ -7,3 +7,5 @@ RT_PATTERN(handle_reuse)      /* P3, p3_handle_reuse.c */
 RT_PATTERN(after_dropm)       /* P4, p4_after_dropm.c */
 RT_PATTERN(async_suspend)     /* P5, p5_async_suspend.c */
 RT_PATTERN(self_suspend)      /* P6, p6_self_suspend.c */
+RT_PATTERN(suspended_holder)  /* P7, p7_suspended_holder.c */
+RT_PATTERN(teardown_sample)   /* P8, p8_teardown_sample.c */

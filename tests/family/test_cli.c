@@ -20,7 +20,8 @@ Test(family_cli, help_lists_every_pattern)
     run(&r, args);
     cr_assert_eq(r.status, 0);
     const char *want[] = { "unchecked-suspend|p2", "handle-reuse|p3", "after-dropm|p4",
-                           "async-suspend|p5", "self-suspend|p6", "--variant=buggy|fixed",
+                           "async-suspend|p5", "self-suspend|p6", "suspended-holder|p7",
+                           "--variant=buggy|fixed", "--fix=NAME",
                            "--suspend=native|async", "--steer-us=N" };
     for (size_t i = 0; i < sizeof want / sizeof *want; i++)
         cr_expect_not_null(strstr(r.out, want[i]), "missing %s", want[i]);
@@ -45,6 +46,10 @@ Test(family_cli, bad_knobs_exit_64_and_name_the_knob)
         { { "--pattern=p5", "--workers=4", "--extra-ms=2", NULL }, "must not exceed --extra-ms" },
         { { "--pattern=p6", "--extra-ms=1", NULL }, "at least 2" },
         { { "--pattern=p3", "--frobnicate=1", NULL }, "unknown knob '--frobnicate=1'" },
+        { { "--pattern=p7", "--variant=fixed", "--fix=nope", NULL },
+          "--fix=nope: --pattern=suspended-holder's fixes are prealloc, watchdog or lockfree" },
+        { { "--pattern=p7", "--fix=watchdog", NULL }, "--fix=watchdog needs --variant=fixed" },
+        { { "--pattern=p4", "--variant=fixed", "--fix=prealloc", NULL }, "has one fix" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         run(&r, cases[i].args);
@@ -64,4 +69,15 @@ Test(family_cli, fixed_run_prints_one_summary_line)
     cr_assert_eq(strncmp(r.out, "scenario=suspend-family pattern=after-dropm variant=fixed "
                                 "suspend=native seed=7 ", 77), 0, "%s", r.out);
     cr_assert_eq(strchr(r.out, '\n'), r.out + strlen(r.out) - 1, "one line: %s", r.out);
+}
+
+/* A pattern fixed several ways names the fix it ran in its variant. */
+Test(family_cli, named_fix_is_in_the_summary)
+{
+    static run_t r;
+    const char *args[] = { "--pattern=p7", "--variant=fixed", "--fix=watchdog",
+                           "--duration-ms=50", NULL };
+    run(&r, args);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_not_null(strstr(r.out, " variant=fixed-watchdog "), "%s", r.out);
 }

@@ -1,10 +1,11 @@
-/* The bug family's interleavings (P2-P6), forced step by step: the test
+/* The bug family's interleavings (P2-P8), forced step by step: the test
  * thread is the profiler (rt_family_visit), two actor threads borrow and
  * drop Ms on command, and a hook inside the visit makes them act at the
  * pattern's race window.  Each buggy shape must die with its own message
  * (exit status 2, read from a forked child's stderr) and each fixed shape
  * must get through the same schedule. */
 #include <criterion/criterion.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "model/family.h"
 #include "model/handles.h"
+#include "model/lock.h"
 #include "model/m.h"
 #include "model/malloc.h"
 #include "model/suspend.h"
@@ -23,10 +25,11 @@
 
 #define WAIT_MS 5000
 
-enum { CMD_IDLE, CMD_NEEDM, CMD_DROPM, CMD_SPIN, CMD_QUIT };
+enum { CMD_IDLE, CMD_NEEDM, CMD_DROPM, CMD_SPIN, CMD_HOLD, CMD_QUIT };
 
 /* A thread that runs one command at a time; waiting, it yields (and stays
- * suspendable).  CMD_SPIN bumps its M's progress until the next command. */
+ * suspendable).  CMD_SPIN bumps its M's progress until the next command;
+ * CMD_HOLD does so holding the heap lock (model/lock.h). */
 typedef struct actor {
     rt_thread_t *thread;
     _Atomic int cmd;
@@ -53,10 +56,14 @@ static void actor_main(void *arg)
             a->m = rt_needm();
         else if (c == CMD_DROPM)
             rt_dropm();
-        if (c == CMD_SPIN) {
+        if (c == CMD_SPIN || c == CMD_HOLD) {
+            if (c == CMD_HOLD)
+                rt_lock(&rt_heap_lock);
             atomic_fetch_add(&a->done, 1); /* acknowledged: now spinning */
-            while (atomic_load(&a->cmd) == CMD_SPIN)
+            while (atomic_load(&a->cmd) == c)
                 rt_family_progress(a->m);
+            if (c == CMD_HOLD)
+                rt_unlock(&rt_heap_lock);
             continue;
         }
         atomic_store(&a->cmd, CMD_IDLE);
@@ -69,7 +76,8 @@ static void actor_main(void *arg)
 static bool actor_do(actor_t *a, int cmd)
 {
     int before = atomic_load(&a->done);
-    if (atomic_load(&a->cmd) == CMD_SPIN)
+    int cur = atomic_load(&a->cmd);
+    if (cur == CMD_SPIN || cur == CMD_HOLD)
         atomic_store(&a->cmd, CMD_IDLE); /* stop spinning first */
     atomic_store(&a->cmd, cmd);
     uint64_t until = rt_now_ns() + (uint64_t)WAIT_MS * 1000000u;
@@ -83,10 +91,12 @@ static bool actor_do(actor_t *a, int cmd)
 
 /* Sets up the runtime for one pattern: 2 extra Ms, both profiled, actors
  * A and C started, A holding the first M; the caller becomes the profiler. */
-static void setup(const rt_pattern_t *pat, bool buggy)
+static uint32_t setup_steer_us; /* the config's steer_us (P8) */
+
+static void setup_fix(const rt_pattern_t *pat, bool buggy, const char *fix)
 {
-    rt_family_config_t cfg = { .pattern = pat, .buggy = buggy, .hz = 1000,
-                               .suspend_timeout_ms = 2000 };
+    rt_family_config_t cfg = { .pattern = pat, .buggy = buggy, .fix = fix, .hz = 1000,
+                               .steer_us = setup_steer_us, .suspend_timeout_ms = 2000 };
     cr_assert_eq(rt_suspend_init(), 0);
     cr_assert_eq(rt_newextram(2), 0);
     cr_assert_eq(rt_family_setup(&cfg), 0);
@@ -96,6 +106,11 @@ static void setup(const rt_pattern_t *pat, bool buggy)
     cr_assert_eq(rt_thread_start(&actor_c.thread, actor_main, &actor_c), 0);
     cr_assert(actor_do(&actor_a, CMD_NEEDM));
     rt_family_enter();
+}
+
+static void setup(const rt_pattern_t *pat, bool buggy)
+{
+    setup_fix(pat, buggy, NULL);
 }
 
 static void teardown_actors(void)
@@ -346,6 +361,151 @@ Test(family, p6_self_suspend_buggy_never_returns)
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
     close(fd);
+}
+
+/* P7: A takes the heap lock once the profiler has loaded its M (after any
+ * allocation a fix makes before the suspend), and holds it while the
+ * profiler stops it.  The buggy shape then allocates under that lock and
+ * waits for ever; each fix gets through the same schedule.  The child
+ * names A's OS thread first. */
+static const char *p7_fix; /* the fixed child's --fix */
+
+static void hold_heap(rt_family_point_t pt, rt_m_t *mp, void *ctx)
+{
+    (void)mp;
+    (void)ctx;
+    if (pt == RT_FP_AFTER_LOAD && !actor_do(&actor_a, CMD_HOLD))
+        atomic_fetch_add(&hook_failed, 1);
+}
+
+static void p7_child(bool buggy)
+{
+    setup_fix(&rt_pattern_suspended_holder, buggy, buggy ? NULL : p7_fix);
+    uint64_t a_tid = rt_h_tid(atomic_load(&actor_a.m->thread));
+    fprintf(stderr, "visiting; holder os_thread=%llu\n", (unsigned long long)a_tid);
+    rt_family_stats_t st = visit_with(hold_heap, actor_a.m); /* buggy: never returns */
+    exit_unless(rt_lock_owner(&rt_heap_lock) == a_tid, 11); /* A held it throughout */
+    bool watchdog = p7_fix != NULL && strcmp(p7_fix, "watchdog") == 0;
+    exit_unless(st.samples == (watchdog ? 0u : 1u), 12);
+    exit_unless(st.dropped == (watchdog ? 1u : 0u), 13); /* abandoned, A resumed */
+    atomic_store(&actor_a.cmd, CMD_IDLE); /* A lets the lock go */
+    teardown_actors();
+}
+
+static void expect_p7_fix_passes(const char *fix)
+{
+    p7_fix = fix;
+    expect_fixed_passes(p7_child);
+}
+
+Test(family, p7_suspended_holder_fixed_prealloc_allocates_before_the_suspend)
+{
+    expect_p7_fix_passes("prealloc");
+}
+
+Test(family, p7_suspended_holder_fixed_watchdog_abandons_the_sample)
+{
+    expect_p7_fix_passes("watchdog");
+}
+
+Test(family, p7_suspended_holder_fixed_lockfree_takes_no_lock)
+{
+    expect_p7_fix_passes("lockfree");
+}
+
+/* P8: short-lived threads run the shape's own worker loop (registers,
+ * borrows the M A does not hold, publishes its state, tears down, exits);
+ * steered, each teardown waits after its first step until a visit stopped
+ * it.  The test thread visits that M until 20 teardowns were visited: the
+ * buggy order (release, then unpublish) must throw at the first, the fixed
+ * one (unpublish, then release) must get through all of them. */
+static atomic_bool p8_stop;
+
+static void p8_worker(void *arg)
+{
+    (void)arg;
+    if (rt_h_register_self() != 0)
+        return;
+    rt_family_work_t w = { .allocs = 0, .pause = RT_PAUSE_NONE, .stop = &p8_stop };
+    rt_family_work(&w);
+    rt_h_unregister_self();
+}
+
+static void p8_child(bool buggy)
+{
+    setup_steer_us = 2000000;
+    setup(&rt_pattern_teardown_sample, buggy);
+    rt_m_t *other = NULL;
+    for (rt_m_t *mp = rt_allm(); mp != NULL; mp = mp->alllink)
+        if (mp != actor_a.m)
+            other = mp;
+    exit_unless(other != NULL, 10);
+    rt_thread_t *t;
+    exit_unless(rt_thread_start(&t, p8_worker, NULL) == 0, 11);
+    rt_family_stats_t st = { 0 };
+    uint64_t until = rt_now_ns() + 20ull * 1000000000u;
+    while (st.steered < 20 && rt_now_ns() < until) {
+        rt_family_visit(other); /* buggy: throws */
+        rt_family_stats(&st);
+        rt_thread_yield();
+    }
+    atomic_store(&p8_stop, true);
+    rt_thread_join(t);
+    exit_unless(st.steered >= 20, 12);
+    teardown_actors();
+}
+
+Test(family, p8_teardown_sample_buggy_samples_released_state)
+{
+    char out[2048];
+    expect_throw(p8_child, &rt_pattern_teardown_sample, "sample on released thread state", out,
+                 sizeof out);
+    cr_assert_not_null(strstr(out, "teardown had released"), "got: %s", out);
+}
+
+Test(family, p8_teardown_sample_fixed_unpublishes_before_release)
+{
+    expect_fixed_passes(p8_child);
+}
+
+/* Reads from fd until out holds needle or about 3 s passed. */
+static bool read_until(int fd, char *out, size_t outlen, const char *needle)
+{
+    size_t n = strlen(out);
+    for (int i = 0; i < 300 && strstr(out, needle) == NULL; i++) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        if (poll(&p, 1, 10) == 1) {
+            ssize_t k = read(fd, out + n, outlen - 1 - n);
+            if (k <= 0)
+                break;
+            n += (size_t)k;
+            out[n] = '\0';
+        }
+    }
+    return strstr(out, needle) != NULL;
+}
+
+/* The buggy shape: the profiler waits for the heap lock that A, stopped by
+ * it, holds; the lock says so, naming A as the holder, and the visit never
+ * returns (polled, then killed, as for P6). */
+Test(family, p7_suspended_holder_buggy_waits_for_the_stopped_holder)
+{
+    int fd;
+    pid_t pid = fork_child(p7_child, true, &fd);
+    char out[1024] = "";
+    cr_assert(read_until(fd, out, sizeof out, "\n"), "got: %s", out);
+    unsigned long long holder = 0;
+    cr_assert_eq(sscanf(out, "visiting; holder os_thread=%llu", &holder), 1, "got: %s", out);
+    char want[128];
+    snprintf(want, sizeof want, "waits for the heap lock held by os_thread=%llu\n", holder);
+    bool said = read_until(fd, out, sizeof out, want);
+    int status;
+    bool running = waitpid(pid, &status, WNOHANG) == 0;
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    close(fd);
+    cr_assert(running, "the profiler returned: %s", out);
+    cr_assert(said, "no wait on the holder's lock: %s", out);
 }
 
 Test(family, pattern_names_and_messages_are_distinct)
