@@ -108,12 +108,23 @@ static void lifetime(void *arg)
     rt_h_unregister_self();
 }
 
+/* Thread lifetimes per process: the handle layer and the POSIX backend
+ * never reuse a thread's record (4096 of each), so past this budget the
+ * workers start no more threads and wait for the end of the run. */
+#define MAX_LIVES 3500
+static atomic_uint lives_started;
+
 /* Each callback is a fresh thread that lives and exits. */
 static uint64_t work(const rt_family_work_t *w, bool release_first)
 {
     life_t l = { .w = w, .release_first = release_first };
     uint64_t lives = 0;
     while (!atomic_load_explicit(w->stop, memory_order_relaxed)) {
+        if (atomic_fetch_add(&lives_started, 1) >= MAX_LIVES) {
+            while (!atomic_load_explicit(w->stop, memory_order_relaxed))
+                rt_sleep_us(1000);
+            break;
+        }
         rt_thread_t *t;
         if (rt_thread_start(&t, lifetime, &l) != 0)
             rt_throw("cannot start a worker thread", NULL);
