@@ -27,7 +27,7 @@ static void report_wait(const rt_lock_t *l, uint64_t holder)
 }
 
 /* Waits for l until it is taken or, with bounded, until deadline. */
-static bool acquire(rt_lock_t *l, bool bounded, uint64_t deadline)
+static bool wait_for(rt_lock_t *l, bool bounded, uint64_t deadline)
 {
     uint64_t start = rt_now_ns();
     bool reported = false;
@@ -49,6 +49,16 @@ static bool acquire(rt_lock_t *l, bool bounded, uint64_t deadline)
     }
 }
 
+static bool acquire(rt_lock_t *l, bool bounded, uint64_t deadline)
+{
+    if (rt_trylock(l))
+        return true;
+    atomic_fetch_add(&l->waiters, 1);
+    bool got = wait_for(l, bounded, deadline);
+    atomic_fetch_sub(&l->waiters, 1);
+    return got;
+}
+
 void rt_lock(rt_lock_t *l)
 {
     acquire(l, false, 0);
@@ -62,6 +72,12 @@ bool rt_lock_timed(rt_lock_t *l, uint32_t timeout_ms)
 void rt_unlock(rt_lock_t *l)
 {
     atomic_store_explicit(&l->owner, 0, memory_order_release);
+    if (atomic_load(&l->waiters) == 0)
+        return;
+    uint64_t until = rt_now_ns() + (uint64_t)RT_LOCK_HANDOFF_US * 1000u;
+    while (atomic_load_explicit(&l->owner, memory_order_relaxed) == 0 &&
+           atomic_load(&l->waiters) != 0 && rt_now_ns() < until)
+        rt_thread_yield();
 }
 
 uint64_t rt_lock_owner(rt_lock_t *l)

@@ -17,9 +17,14 @@
 typedef struct rt_lock {
     const char *name;       /* for the waiter's message: "heap" */
     _Atomic uint64_t owner; /* holder's rt_os_thread_id, 0 = free */
+    _Atomic unsigned waiters; /* threads in rt_lock/rt_lock_timed */
 } rt_lock_t;
 
-#define RT_LOCK_INIT(nm) { .name = (nm), .owner = 0 }
+#define RT_LOCK_INIT(nm) { .name = (nm), .owner = 0, .waiters = 0 }
+
+/* How long rt_unlock steps aside for a waiter (a thread that unlocks and
+ * relocks in a loop would otherwise starve one that is descheduled). */
+#define RT_LOCK_HANDOFF_US 1000u
 
 /* How long rt_lock waits before it writes, once per wait,
  * "runtime: os_thread=W waits for the <name> lock held by os_thread=H". */
@@ -40,7 +45,8 @@ bool rt_trylock(rt_lock_t *l);
  * passed first. */
 bool rt_lock_timed(rt_lock_t *l, uint32_t timeout_ms);
 
-/* Releases l, which the caller holds. */
+/* Releases l, which the caller holds; with waiters, yields until one of
+ * them took it or RT_LOCK_HANDOFF_US passed. */
 void rt_unlock(rt_lock_t *l);
 
 /* The holder's OS thread id, 0 when free. */
