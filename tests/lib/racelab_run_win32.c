@@ -123,3 +123,35 @@ int rrw_check_minidump(const char *path, unsigned long *tids, int max, char *why
     free(d);
     return n;
 }
+
+/* The hang in results (trial 0 of racelab run) left a minidump next to its
+ * log that reads as one, and the log says so and lists the threads the
+ * dump holds. */
+void rrw_assert_hang_dump(const char *results)
+{
+    char dump[MAX_PATH + 32];
+    snprintf(dump, sizeof dump, "%s\\logs\\run-0.dmp", results);
+    char logpath[MAX_PATH + 32];
+    snprintf(logpath, sizeof logpath, "%s\\logs\\run-0.log", results);
+    char *l = tf_slurp(logpath, NULL);
+    cr_expect(l && strstr(l, "== minidump: ") != NULL && strstr(l, "rip=0x") != NULL,
+              "the hang's log lists each thread's RIP and names its minidump");
+    cr_expect(l && strstr(l, "racelab captured: a minidump of process ") != NULL &&
+                  strstr(l, "run-0.dmp, then below each thread's id and RIP/RSP") != NULL,
+              "the log says what was captured and where");
+    unsigned long tids[64];
+    char why[200];
+    int n = rrw_check_minidump(dump, tids, 64, why, sizeof why);
+    cr_expect(n >= 1, "the minidump next to the log is a valid minidump: %s", why);
+    int listed = 0;
+    for (int i = 0; i < n && i < 64 && l; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "  thread %lu: ", tids[i]);
+        listed += strstr(l, line) != NULL;
+    }
+    cr_expect(n < 1 || listed >= 1, "the log lists none of the %d threads in the minidump", n);
+    cr_log_info("minidump %s: %s; %d of them listed in the log", dump, why, listed);
+    if (l && (n < 1 || !listed))
+        cr_log_info("log:\n%s", l);
+    free(l);
+}

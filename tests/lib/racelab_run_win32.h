@@ -20,5 +20,9 @@ int rrw_alive(unsigned long pid);
  * stacks and contexts lie inside the file.  Returns the number of threads
  * (their ids in tids, at most max) or -1; why gets what was found. */
 int rrw_check_minidump(const char *path, unsigned long *tids, int max, char *why, size_t wlen);
+/* Expects (rltest.h) of the hang of trial 0 of a racelab run in results: a
+ * minidump next to its log that rrw_check_minidump reads, and a log that
+ * says what was captured and where and lists the dump's threads. */
+void rrw_assert_hang_dump(const char *results);
 
 #endif

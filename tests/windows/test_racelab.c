@@ -38,8 +38,6 @@ static char *slurp_in(const char *dir, const char *name)
     return tf_slurp(path, NULL);
 }
 
-static void assert_hang_dump(const char *results);
-
 Test(racelab, hanging_tree_is_a_hang_with_a_minidump_and_no_grandchild_left)
 {
     char results[MAX_PATH + 16], pidfile[MAX_PATH + 16];
@@ -67,37 +65,7 @@ Test(racelab, hanging_tree_is_a_hang_with_a_minidump_and_no_grandchild_left)
     cr_expect(j && strstr(j, "\"outcome\":\"hang\"") != NULL, "the results file records the hang");
     free(j);
 
-    assert_hang_dump(results);
-}
-
-/* The hang in results (trial 0 of racelab run) left a minidump next to its
- * log that reads as one, and the log says so and lists the threads the
- * dump holds. */
-static void assert_hang_dump(const char *results)
-{
-    char dump[MAX_PATH + 32];
-    snprintf(dump, sizeof dump, "%s\\logs\\run-0.dmp", results);
-    char *l = slurp_in(results, "logs\\run-0.log");
-    cr_expect(l && strstr(l, "== minidump: ") != NULL && strstr(l, "rip=0x") != NULL,
-              "the hang's log lists each thread's RIP and names its minidump");
-    cr_expect(l && strstr(l, "racelab captured: a minidump of process ") != NULL &&
-                  strstr(l, "run-0.dmp, then below each thread's id and RIP/RSP") != NULL,
-              "the log says what was captured and where");
-    unsigned long tids[64];
-    char why[200];
-    int n = rrw_check_minidump(dump, tids, 64, why, sizeof why);
-    cr_expect(n >= 1, "the minidump next to the log is a valid minidump: %s", why);
-    int listed = 0;
-    for (int i = 0; i < n && i < 64 && l; i++) {
-        char line[64];
-        snprintf(line, sizeof line, "  thread %lu: ", tids[i]);
-        listed += strstr(l, line) != NULL;
-    }
-    cr_expect(n < 1 || listed >= 1, "the log lists none of the %d threads in the minidump", n);
-    cr_log_info("minidump %s: %s; %d of them listed in the log", dump, why, listed);
-    if (l && (n < 1 || !listed))
-        cr_log_info("log:\n%s", l);
-    free(l);
+    rrw_assert_hang_dump(results);
 }
 
 Test(racelab, awkward_arguments_reach_the_trial_unchanged)
