@@ -58,6 +58,8 @@ type config struct {
 	durationMs int
 	seed       uint64
 	profileOut string
+	points     string
+	acts       []pointAction
 }
 
 func usageError(format string, args ...interface{}) {
@@ -85,6 +87,7 @@ func parseFlags() config {
 	fs.IntVar(&c.durationMs, "duration", 5000, "run time in ms (1..3600000)")
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of the allocation-size generators")
 	fs.StringVar(&c.profileOut, "profile-out", "", "write the CPU profile here (default: discard)")
+	fs.StringVar(&c.points, "points", "off", "schedule points, POINT:ACTION[:ARG][,...] (variants built with points only; see docs/go-runtime.md)")
 	fs.SetOutput(os.Stderr)
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -140,6 +143,14 @@ func parseFlags() config {
 	if c.durationMs < 1 || c.durationMs > 3600000 {
 		usageError("-duration %d out of range 1..3600000 ms", c.durationMs)
 	}
+	acts, err := parsePoints(c.points, c.seed)
+	if err != nil {
+		usageError("%v", err)
+	}
+	if len(acts) > 0 && !haveSchedulePoints {
+		usageError("-points: variant %s has no schedule points in its runtime", variant)
+	}
+	c.acts = acts
 	return c
 }
 
@@ -161,6 +172,10 @@ func main() {
 		}
 		defer f.Close()
 		out = f
+	}
+	if err := enablePoints(c.acts); err != nil {
+		fmt.Fprintf(os.Stderr, "go17165: -points: %v\n", err)
+		os.Exit(1)
 	}
 	if c.hz > 0 {
 		// pprof always asks for 100 Hz; a rate set first wins (the runtime
@@ -188,7 +203,7 @@ func main() {
 
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	fmt.Printf("go17165 result=ok variant=%s go=%s threads=%d hogs=%d pause=%s spin=%d allocs=%d size=%d keep=%d gospin=%d depth=%d cgo=%t cspin=%d procs=%d hz=%d duration_ms=%d seed=%d calls=%d allocs_done=%d gc_cycles=%d elapsed_ms=%d\n",
+	fmt.Printf("go17165 result=ok variant=%s go=%s threads=%d hogs=%d pause=%s spin=%d allocs=%d size=%d keep=%d gospin=%d depth=%d cgo=%t cspin=%d procs=%d hz=%d duration_ms=%d seed=%d calls=%d allocs_done=%d gc_cycles=%d elapsed_ms=%d points=%s%s\n",
 		variant, runtime.Version(), c.threads, c.hogs, c.pause, c.spin, c.allocs, c.size, c.keep, c.goSpin, c.depth, c.cgo, c.cSpin,
-		runtime.GOMAXPROCS(0), c.hz, c.durationMs, c.seed, calls, totalAllocs(c.threads), ms.NumGC, elapsed.Milliseconds())
+		runtime.GOMAXPROCS(0), c.hz, c.durationMs, c.seed, calls, totalAllocs(c.threads), ms.NumGC, elapsed.Milliseconds(), describePoints(c.acts), pointStats())
 }

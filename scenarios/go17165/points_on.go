@@ -1,0 +1,31 @@
+//go:build racelab_points
+
+// Built into the variants whose runtime carries racelab's schedule points
+// (build.sh passes -tags racelab_points with patch "points").
+package main
+
+import (
+	"fmt"
+	"runtime"
+)
+
+const haveSchedulePoints = true
+
+func enablePoints(acts []pointAction) error {
+	for _, a := range acts {
+		if !runtime.RacelabSetPoint(a.point, a.slot, a.kind, a.arg) {
+			return fmt.Errorf("the runtime refused point %d action %d", a.point, a.slot)
+		}
+	}
+	if len(acts) > 0 {
+		runtime.RacelabEnable()
+	}
+	return nil
+}
+
+// pointStats: extra-M samples, moved by prof-suspend, trap points on a moved
+// M, and of those, the new owner running Go code when the point finished.
+func pointStats() string {
+	s := runtime.RacelabStats()
+	return fmt.Sprintf(" extra_samples=%d moved=%d trap_moved=%d trap_running=%d", s[0], s[1], s[2], s[3])
+}
