@@ -5,7 +5,15 @@
 #
 #   ci/test-go.sh           smoke test (CI): every variant starts under Wine,
 #                           refuses a bad flag with exit 64, and runs 1 s
-#                           with the profiler off to a result line, exit 0.
+#                           with the profiler off to a result line, exit 0;
+#                           a points variant refuses a bad -points, one
+#                           without points refuses any.
+#   ci/test-go.sh --forced  reproducers/go17165-forced-real.repro (Go 1.26 with
+#                           racelab's schedule points) under a co-load of 2
+#                           busy threads per core (--co-load cpu=4 on 2 cores);
+#                           about 10 minutes on a loaded 2-core VM.  Not in CI
+#                           yet: at load averages of 25-90 it reached 70% and
+#                           less, below its 90% (docs/go-runtime.md).
 #   ci/test-go.sh --check   the statistical reproducers/*-real.repro checks
 #                           (about 10-15 minutes; not a CI gate: see docs/go-runtime.md
 #                           for why their rates are too load-dependent to
@@ -20,7 +28,8 @@ if ! ls build/scenarios/go17165/*.exe >/dev/null 2>&1; then
 fi
 export WINEPREFIX=$PWD/build/wineprefix
 export WINEDEBUG=-all
-if ! grep -qs '"Debugger"=""' "$WINEPREFIX/system.reg"; then
+if ! grep -qs '"Debugger"=""' "$WINEPREFIX/system.reg" ||
+   [[ ! -f $WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll ]]; then
     sh ci/wine-prefix.sh "$WINEPREFIX" >/dev/null
 fi
 # This prefix's own persistent server (fast process starts), stopped on exit.
@@ -28,10 +37,27 @@ wineserver -p 2>/dev/null || true
 setsid wine cmd /c exit </dev/null >/dev/null 2>&1 || true
 trap 'wineserver -k 2>/dev/null || true' EXIT
 
+forced() {
+    local exe=build/scenarios/go17165/go17165-go1.26-points.exe reports=${RACELAB_REPORT_DIR:-build/reports}
+    if [[ ! -f $exe ]]; then
+        echo "ci/test-go.sh: $exe missing: the forced gate needs Go 1.26 (meson option go_current, default /usr/local/go/bin/go)" >&2
+        return 1
+    fi
+    local cores
+    cores=$(nproc)
+    mkdir -p "$reports"
+    rm -rf build/results-ci-forced
+    echo "---- racelab check reproducers/go17165-forced-real.repro (co-load cpu=$((2 * cores)))"
+    build/harness/racelab check --jobs 2 --co-load "cpu=$((2 * cores))" --build build \
+        --results build/results-ci-forced --junit "$reports/go17165-forced-real.junit.xml" \
+        --markdown "$reports/go17165-forced-real.md" reproducers/go17165-forced-real.repro
+}
+
 case $mode in
 --check) exec bash ci/check-reproducers.sh real ;;
-smoke) ;;
-*) echo "ci/test-go.sh: unknown argument '$mode' (--check, or none)" >&2; exit 64 ;;
+--forced) forced; exit $? ;;
+--smoke|smoke) ;;
+*) echo "ci/test-go.sh: unknown argument '$mode' (--smoke, --forced, --check, or none)" >&2; exit 64 ;;
 esac
 
 fail=0
@@ -48,6 +74,12 @@ for exe in build/scenarios/go17165/*.exe; do
         echo "go smoke: $exe -hz=0 exited $rc, want 0 and a result line: $out" >&2; fail=1
     else
         echo "go smoke: $(basename "$exe"): ok ($(grep -o 'calls=[0-9]*' <<<"$out"))"
+    fi
+    # -points: a bad one is refused by a points variant, any by the others.
+    case $exe in *-points*) points=needm:wait:10 ;; *) points=needm:yield ;; esac
+    rc=0; out=$(wine "$exe" -points="$points" 2>&1) || rc=$?
+    if [[ $rc != 64 ]]; then
+        echo "go smoke: $exe -points=$points exited $rc, want 64: $out" >&2; fail=1
     fi
 done
 exit $fail

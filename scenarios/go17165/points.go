@@ -26,6 +26,7 @@ const (
 	actYield = 1
 	actDelay = 2
 	actWait  = 3
+	actHold  = 4
 )
 
 type pointAction struct {
@@ -35,7 +36,8 @@ type pointAction struct {
 }
 
 // parsePoints reads POINT:ACTION[:ARG][,...]: ACTION is yield[:N] (N
-// osyields, default 1), delay:US or wait:US (microseconds, the wait's bound).
+// osyields, default 1), delay:US, wait:US (until the point's condition holds)
+// or hold:US (while it holds); US in microseconds, a wait's or hold's bound.
 // US may be a range LO-HI: the trial's seed picks the value, so a replay of
 // the trial (same command line, same -seed) gets the same one.  At most two
 // actions per point, run in the order given.
@@ -70,13 +72,10 @@ func parsePoints(spec string, seed uint64) ([]pointAction, error) {
 				}
 				a.arg = n
 			}
-		case "delay", "wait":
-			a.kind = actDelay
-			if f[1] == "wait" {
-				if !p.canWait {
-					return nil, fmt.Errorf("-points %q: point %s has no condition to wait for (only prof-suspend and sigprof-trap)", item, f[0])
-				}
-				a.kind = actWait
+		case "delay", "wait", "hold":
+			a.kind = map[string]int32{"delay": actDelay, "wait": actWait, "hold": actHold}[f[1]]
+			if a.kind != actDelay && !p.canWait {
+				return nil, fmt.Errorf("-points %q: point %s has no condition to %s for (only prof-suspend and sigprof-trap)", item, f[0], f[1])
 			}
 			if len(f) != 3 {
 				return nil, fmt.Errorf("-points %q: %s needs microseconds (US or LO-HI)", item, f[1])
@@ -87,7 +86,7 @@ func parsePoints(spec string, seed uint64) ([]pointAction, error) {
 			}
 			a.arg = us * 1000
 		default:
-			return nil, fmt.Errorf("-points %q: unknown action %q (yield, delay, wait)", item, f[1])
+			return nil, fmt.Errorf("-points %q: unknown action %q (yield, delay, wait, hold)", item, f[1])
 		}
 		acts = append(acts, a)
 	}
@@ -120,7 +119,7 @@ func describePoints(acts []pointAction) string {
 	for n, p := range pointNames {
 		names[p.index] = n
 	}
-	kinds := map[int32]string{actYield: "yield", actDelay: "delay", actWait: "wait"}
+	kinds := map[int32]string{actYield: "yield", actDelay: "delay", actWait: "wait", actHold: "hold"}
 	var parts []string
 	for _, a := range acts {
 		arg := a.arg
