@@ -47,15 +47,11 @@ while [[ $# -gt 0 ]]; do
 done
 build=build
 case $kind in
-linux) if [[ ${#specs[@]} -eq 0 ]]; then
-           for s in reproducers/*.repro; do
-               [[ $s == *-wine.repro || $s == *-real.repro || $s == *-natural.repro ]] || specs+=("$s")
-           done
-       fi ;;
-wine)  build=build-win
-       [[ ${#specs[@]} -gt 0 ]] || specs=(reproducers/*-wine.repro) ;;
+linux) ;;
+wine)  build=build-win ;;
 *)     echo "gates-under-load.sh: --kind is linux or wine, not '$kind'" >&2; exit 64 ;;
 esac
+[[ ${#specs[@]} -gt 0 ]] || mapfile -t specs < <(bash ci/check-reproducers.sh --list "$kind")
 out=${out:-build/gates-under-load-$kind}
 racelab=${RACELAB:-build/harness/racelab}
 [[ -x $racelab ]] || { echo "gates-under-load.sh: no $racelab (meson compile -C build)" >&2; exit 64; }

@@ -22,14 +22,11 @@ racelab=${RACELAB:-build/harness/racelab}
 build=build
 specs=("$@")
 case $kind in
-linux) if [[ ${#specs[@]} -eq 0 ]]; then
-           for s in reproducers/*.repro; do
-               [[ $s == *-wine.repro || $s == *-real.repro || $s == *-natural.repro ]] || specs+=("$s")
-           done
-       fi ;;
-wine)  build=build-win; [[ ${#specs[@]} -gt 0 ]] || specs=(reproducers/*-wine.repro) ;;
+linux) ;;
+wine)  build=build-win ;;
 *)     echo "ci/check-positive-controls.sh: unknown kind '$kind' (linux, wine)" >&2; exit 64 ;;
 esac
+[[ ${#specs[@]} -gt 0 ]] || mapfile -t specs < <(bash ci/check-reproducers.sh --list "$kind")
 work=$build/positive-controls
 rm -rf "$work"
 mkdir -p "$work"

@@ -7,6 +7,9 @@
 #                                   not a gate (see the spec's comment)
 #   ci/check-reproducers.sh wine    every reproducers/*-wine.repro (cross build)
 #   ci/check-reproducers.sh real    reproducers/*-real.repro, Go's runtime under Wine
+#   ci/check-reproducers.sh --list KIND
+#                                   print the kind's specs, one a line (what
+#                                   the other scripts take the gates from)
 #   ci/check-reproducers.sh [--co-load cpu=N] KIND SPEC...
 #                                   only these specs of the kind
 #   ci/check-reproducers.sh --co-load cpu=N KIND
@@ -19,6 +22,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+list=0
+if [[ ${1:-} == --list ]]; then
+    list=1
+    shift
+fi
 load=()
 suffix=
 if [[ ${1:-} == --co-load ]]; then
@@ -43,6 +51,10 @@ real)  specs=(reproducers/*-real.repro) ;;
 *)     echo "ci/check-reproducers.sh: unknown kind '$kind' (linux, natural, wine, real)" >&2; exit 64 ;;
 esac
 [[ ${#only[@]} -eq 0 ]] || specs=("${only[@]}")
+if [[ $list == 1 ]]; then
+    printf '%s\n' "${specs[@]}"
+    exit 0
+fi
 mkdir -p "$reports"
 results=$build/results-ci-$kind$suffix
 rm -rf "$results"

@@ -55,3 +55,6 @@ if [[ ! -x $racelab ]]; then
     exit 1
 fi
 RACELAB_REPORT_DIR=$reports bash ci/check-reproducers.sh wine
+# Each -wine gate's positive control pointed at the fix must fail (790 s for
+# the six on the 2-core machine at load average 40-90, 2026-12-03).
+bash ci/check-positive-controls.sh wine

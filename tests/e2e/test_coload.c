@@ -21,11 +21,6 @@ static char *slurp(const char *path)
     return s;
 }
 
-static void assert_has(const char *path, const char *needle)
-{
-    e2e_assert_file_has(path, needle);
-}
-
 /* Two variants of rl-child: a always crashes, b always passes. */
 static void write_spec(const char *path)
 {
@@ -63,9 +58,9 @@ Test(coload, the_threads_use_the_cpu_while_trials_run, .timeout = 120)
     char *without[] = { R, "run", "--trials", "1", "--jobs", "1", "--results", "b", "--",
                         (char *)e2e_child(), "sleepms", "1500", NULL };
     double loaded = racelab_cpu_s(with);
-    assert_has("cpu-out", "co-load cpu=2)");
+    e2e_assert_file_has("cpu-out", "co-load cpu=2)");
     double idle = racelab_cpu_s(without);
-    assert_has("cpu-out", "co-load none)");
+    e2e_assert_file_has("cpu-out", "co-load none)");
     cr_assert_geq(loaded, 0.1, "racelab used %.3f s of CPU with two busy threads", loaded);
     cr_assert_gt(loaded, idle + 0.05, "with: %.3f s, without: %.3f s", loaded, idle);
 }
@@ -77,19 +72,19 @@ Test(coload, recorded_and_in_every_report, .timeout = 120)
     char *argv[] = { R, "check", "--jobs", "2", "--co-load", "cpu=3", "--results", "r", "--junit", "j.xml",
                      "--json", "j.json", "--markdown", "j.md", "--html", "j.html", "t.repro", NULL };
     cr_assert_eq(e2e_run(argv, "out"), 0);
-    assert_has("r/history", "\nco-load cpu=3\n");
-    assert_has("out", "racelab: co-load cpu=3: 3 busy threads beside the trials");
-    assert_has("out", "  co-load: cpu=3\n");
-    assert_has("j.xml", "<property name=\"co-load\" value=\"cpu=3\"/>");
-    assert_has("j.json", "\"co_load\":\"cpu=3\"");
-    assert_has("j.md", "Co-load: cpu=3.");
-    assert_has("j.html", "Co-load: cpu=3.");
+    e2e_assert_file_has("r/history", "\nco-load cpu=3\n");
+    e2e_assert_file_has("out", "racelab: co-load cpu=3: 3 busy threads beside the trials");
+    e2e_assert_file_has("out", "  co-load: cpu=3\n");
+    e2e_assert_file_has("j.xml", "<property name=\"co-load\" value=\"cpu=3\"/>");
+    e2e_assert_file_has("j.json", "\"co_load\":\"cpu=3\"");
+    e2e_assert_file_has("j.md", "Co-load: cpu=3.");
+    e2e_assert_file_has("j.html", "Co-load: cpu=3.");
     /* Without the option the reports say so. */
     char *plain[] = { R, "check", "--jobs", "2", "--results", "p", "--junit", "p.xml", "t.repro", NULL };
     cr_assert_eq(e2e_run(plain, "pout"), 0);
-    assert_has("p/history", "\nco-load none\n");
-    assert_has("p.xml", "<property name=\"co-load\" value=\"none\"/>");
-    assert_has("pout", "  co-load: none\n");
+    e2e_assert_file_has("p/history", "\nco-load none\n");
+    e2e_assert_file_has("p.xml", "<property name=\"co-load\" value=\"none\"/>");
+    e2e_assert_file_has("pout", "  co-load: none\n");
 }
 
 Test(coload, resume_keeps_the_load_and_refuses_another, .timeout = 120)
@@ -100,14 +95,14 @@ Test(coload, resume_keeps_the_load_and_refuses_another, .timeout = 120)
     cr_assert_eq(e2e_run(first, "out1"), 0);
     char *again[] = { R, "check", "--resume", "r", "--junit", "j.xml", NULL };
     cr_assert_eq(e2e_run(again, "out2"), 0);
-    assert_has("out2", "racelab: co-load cpu=2: 2 busy threads beside the trials");
-    assert_has("out2", "  co-load: cpu=2\n");
-    assert_has("j.xml", "value=\"cpu=2\"");
+    e2e_assert_file_has("out2", "racelab: co-load cpu=2: 2 busy threads beside the trials");
+    e2e_assert_file_has("out2", "  co-load: cpu=2\n");
+    e2e_assert_file_has("j.xml", "value=\"cpu=2\"");
     char *same[] = { R, "check", "--resume", "r", "--co-load", "cpu=2", NULL };
     cr_assert_eq(e2e_run(same, "out3"), 0);
     char *other[] = { R, "check", "--resume", "r", "--co-load", "cpu=1", NULL };
     cr_assert_eq(e2e_run(other, "out4"), 64);
-    assert_has("out4", "was made with --co-load cpu=2, this resume asks for cpu=1");
+    e2e_assert_file_has("out4", "was made with --co-load cpu=2, this resume asks for cpu=1");
     char *none[] = { R, "check", "--resume", "r", "--co-load", "none", NULL };
     cr_assert_eq(e2e_run(none, "out5"), 64);
     /* A directory whose history has no co-load line ran with none. */
@@ -119,7 +114,7 @@ Test(coload, resume_keeps_the_load_and_refuses_another, .timeout = 120)
     free(h);
     char *old[] = { R, "check", "--resume", "r", NULL };
     cr_assert_eq(e2e_run(old, "out6"), 0);
-    assert_has("out6", "  co-load: none\n");
+    e2e_assert_file_has("out6", "  co-load: none\n");
 }
 
 Test(coload, merge_carries_the_load_or_says_mixed, .timeout = 120)
@@ -137,12 +132,12 @@ Test(coload, merge_carries_the_load_or_says_mixed, .timeout = 120)
     cr_assert_eq(e2e_run(s1n, "o1n"), 0);
     char *m[] = { R, "merge", "--junit", "m.xml", "--results", "m", "s0", "s1", NULL };
     cr_assert_eq(e2e_run(m, "mout"), 0);
-    assert_has("mout", "  co-load: cpu=2\n");
-    assert_has("m.xml", "value=\"cpu=2\"");
-    assert_has("m/history", "\nco-load cpu=2\n");
+    e2e_assert_file_has("mout", "  co-load: cpu=2\n");
+    e2e_assert_file_has("m.xml", "value=\"cpu=2\"");
+    e2e_assert_file_has("m/history", "\nco-load cpu=2\n");
     char *mx[] = { R, "merge", "s0", "s1n", NULL };
     cr_assert_eq(e2e_run(mx, "mxout"), 0);
-    assert_has("mxout", "  co-load: mixed\n");
+    e2e_assert_file_has("mxout", "  co-load: mixed\n");
 }
 
 Test(coload, bad_values_are_refused, .timeout = 60)
@@ -153,7 +148,7 @@ Test(coload, bad_values_are_refused, .timeout = 60)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char *argv[] = { R, "check", "--co-load", (char *)bad[i], "--results", "r", "t.repro", NULL };
         cr_assert_eq(e2e_run(argv, "out"), 64, "%s", bad[i]);
-        assert_has("out", "--co-load needs cpu=N (N busy threads, 1 to 256) or none");
+        e2e_assert_file_has("out", "--co-load needs cpu=N (N busy threads, 1 to 256) or none");
         cr_assert_null(fopen("r/trials.jsonl", "r"), "%s: nothing ran", bad[i]);
     }
     char *missing[] = { R, "check", "t.repro", "--co-load", NULL };
