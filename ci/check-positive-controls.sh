@@ -10,7 +10,8 @@
 # variant would be left (a spec needs two; its expectations must hold or
 # fail as they do in the gate, only the judged ones must fail).  That check must FAIL, every expectation in
 # it failing: a gate that still passes when its buggy side runs the fix
-# guards nothing.  Sequential stopping decides such a check in a few trials.
+# guards nothing.  Every trial of the controlled variants must pass (a fix
+# that will not start, exit 64, is no control).  Sequential stopping decides such a check in a few trials.
 #   ci/check-positive-controls.sh linux|wine [SPEC...]
 # Exits 1 when any control does not fail, 64 on bad use.
 set -euo pipefail
@@ -83,7 +84,9 @@ PY
 import json, sys
 d = json.load(open(sys.argv[1]))["specs"][0]
 r = [e["result"] for e in d["expectations"] if " crash " in " " + e["expectation"] + " " or " hang " in " " + e["expectation"] + " "]
-print("all-fail" if r and all(x == "fails" for x in r) else "/".join(r) or "none")
+judged = {e["variant"] for e in d["expectations"] if " crash " in " " + e["expectation"] + " " or " hang " in " " + e["expectation"] + " "}
+clean = all(v["outcomes"]["pass"] == v["trials"] for v in d["variants"] if v["name"] in judged)
+print("all-fail" if r and all(x == "fails" for x in r) and clean else ("/".join(r) or "none") + ("" if clean else ", a trial of the fix did not pass"))
 ' "$work/$name.json" 2>/dev/null || echo "no-report")
     trials=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["specs"][0]["trials_run"])' \
         "$work/$name.json" 2>/dev/null || echo "?")
