@@ -463,7 +463,8 @@ int rl_cmd_run(int argc, char **argv)
             long j;
             if (m < 0 || rl_parse_long(v, 1, 1024, &j))
                 rc = rl_usage("run: --jobs needs a number from 1 to 1024");
-            jobs = (int)j;
+            else
+                jobs = (int)j;
         } else if ((m = rl_opt(argc, argv, &i, "--seed", &v))) {
             if (m < 0 || rl_parse_u64(v, &r.base_seed))
                 rc = rl_usage("run: --seed needs an unsigned 64-bit number");

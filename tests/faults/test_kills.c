@@ -245,7 +245,7 @@ Test(kills, random_kills_of_check_and_resume_change_nothing, .timeout = 600)
     /* Ended by itself: the whole run, and as the undisturbed one. */
     for (size_t i = 0; i < ref.n; i++) {
         long x = ref.trials[i].index;
-        cr_assert_eq(have[x], 1 + ref.trials[i].outcome, "trial %ld: outcome differs from the run left alone", x);
+        cr_assert_eq((int)have[x], 1 + (int)ref.trials[i].outcome, "trial %ld: outcome differs from the run left alone", x);
     }
     char got_v[128];
     verdict_of("out", got_v, sizeof got_v);
