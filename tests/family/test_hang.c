@@ -54,7 +54,8 @@ Test(family_hang, p7_hang_stacks_show_the_waiter_and_the_lock_owner, .timeout = 
             thread_stack(r.stacks, w, waiter_stack, sizeof waiter_stack) != NULL &&
             strstr(waiter_stack, "profile_loop") != NULL) {
             found = true;
-            cr_assert_not_null(strstr(waiter_stack, "rt_lock"), "%s", waiter_stack);
+            /* In the lock's wait: rt_lock itself may be a tail call (clang -O2). */
+            cr_assert_not_null(strstr(waiter_stack, "model/lock.c"), "%s", waiter_stack);
             cr_assert_not_null(thread_stack(r.stacks, h, owner_stack, sizeof owner_stack),
                                "no stack for the lock owner, LWP %llu: %s", h, r.stacks);
             cr_assert_not_null(strstr(owner_stack, "<signal handler called>"), "%s", owner_stack);
