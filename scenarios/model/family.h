@@ -1,4 +1,4 @@
-/* family.h - the engine of the suspend-and-sample bug family (Go's P2-P6,
+/* family.h - the engine of the suspend-and-sample bug family (Go's P2-P8,
  * the rest of issue 17165's family, golang/go#17165): one profiler whose
  * visit of an M is written twice per pattern, the buggy shape next to the
  * fixed one, and an oracle per pattern that turns the pattern's wrong step

@@ -1,5 +1,5 @@
 /* handles.h - a Windows-like thread-handle namespace for the bug-family
- * scenarios (Go's P2-P6, family.h), on top of suspend.h.
+ * scenarios (Go's P2-P8, family.h), on top of suspend.h.
  *
  * Windows hands out handle values from a per-process table and reuses the
  * lowest free slot, so a value loaded from mp.thread before the owner's

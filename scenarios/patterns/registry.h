@@ -21,11 +21,11 @@ size_t rt_pattern_count(void);
 /* The pattern with this long or short name ("after-dropm", "p4"), or NULL. */
 const rt_pattern_t *rt_pattern_find(const char *name);
 
-/* The short names' span, "p2..p6" (first..last of the table). */
+/* The short names' span, e.g. "p2..p8" (first..last of the table). */
 const char *rt_pattern_span(void);
 
 /* Every long name and the span, for messages: "unchecked-suspend, ...,
- * self-suspend or p2..p6". */
+ * teardown-sample or p2..p8". */
 const char *rt_pattern_choices(void);
 
 #endif

@@ -1,4 +1,4 @@
-/* suspend-family - the rest of issue 17165's family (Go's P2-P6) in the
+/* suspend-family - the rest of issue 17165's family (Go's P2-P8) in the
  * model runtime: one pattern per run, in its buggy or its fixed shape.
  *
  * Worker threads the runtime did not create borrow extra Ms (needm), call
