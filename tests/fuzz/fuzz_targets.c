@@ -33,7 +33,11 @@ int rl_fuzz_spec(const uint8_t *data, size_t size)
     rl_spec_t spec;
     char err[512];
     if (rl_spec_parse("fuzz.repro", text, &spec, err, sizeof err) == 0) {
-        require(spec.name && spec.issue && spec.argc > 0, "a parsed spec has name, issue, command", NULL);
+        require(spec.name && spec.issue, "a parsed spec has name and issue", NULL);
+        /* Without a command, each variant names its own program. */
+        for (int i = 0; spec.argc == 0 && i < spec.nvariants; i++)
+            require(spec.variants[i].argc > 0, "a parsed spec has a command or programs in every variant",
+                    spec.variants[i].name);
         require(spec.nvariants >= 2 && spec.nexpects >= 1, "a parsed spec has variants and expectations",
                 NULL);
         for (int i = 0; i < spec.nexpects; i++)
