@@ -322,8 +322,7 @@ Test(cli, resume_after_sigkill_has_no_duplicates_or_gaps, .timeout = 120)
     e2e_write_spec("s.repro", "slow", "sleepms 40", 30);
     char *argv[] = { R, "check", "--jobs", "2", "--fixed-n", "--results", "r", "s.repro", NULL };
     pid_t p = e2e_start(argv, "out1");
-    for (int i = 0; i < 1000 && tf_count_lines("r/trials.jsonl") < 6; i++)
-        usleep(10000);
+    e2e_await_lines("r/trials.jsonl", 6);
     kill(p, SIGKILL);
     e2e_wait(p);
     long before = tf_count_lines("r/trials.jsonl");
@@ -345,8 +344,7 @@ static pid_t start_hanging_check(long trials)
     e2e_write_spec("h.repro", "slow", mode, trials);
     char *argv[] = { R, "check", "--jobs", "2", "--fixed-n", "--results", "r", "h.repro", NULL };
     pid_t p = e2e_start(argv, "out");
-    for (int i = 0; i < 1000 && tf_count_lines("pids") < 2; i++)
-        usleep(10000);
+    e2e_await_lines("pids", 2);
     cr_assert_geq(tf_count_lines("pids"), 2, "trials did not start");
     return p;
 }
@@ -560,8 +558,7 @@ Test(cli, trials_of_a_killed_racelab_left_a_zombie_are_ended_by_the_next, .timeo
                      " echo $! >racelab.pid; exec sleep 600",
                      R, NULL };
     pid_t parent = e2e_start(argv, "sh.out");
-    for (int i = 0; i < 1000 && tf_count_lines("pids") < 2; i++)
-        usleep(10000);
+    e2e_await_lines("pids", 2);
     cr_assert_geq(tf_count_lines("pids"), 2, "trials did not start");
     pid_t p = read_pid("racelab.pid");
     kill(p, SIGKILL);

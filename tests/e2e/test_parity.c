@@ -137,8 +137,7 @@ Test(parity, run_resume_after_sigkill_completes_the_run, .timeout = 120)
     char *slow[] = { R, "run", "-n", "30", "-j", "2", "-o", "r", "--seed", "7", "--signature", "^zz",
                      "--", "/bin/sh", "-c", "sleep 0.05; echo zz $RACELAB_SEED; exit 3", NULL };
     pid_t p = e2e_start(slow, "out1");
-    for (int i = 0; i < 1000 && tf_count_lines("r/trials.jsonl") < 4; i++)
-        usleep(10000);
+    e2e_await_lines("r/trials.jsonl", 4);
     kill(p, SIGKILL);
     e2e_wait(p);
     long before = tf_count_lines("r/trials.jsonl");
@@ -200,8 +199,7 @@ Test(parity, check_resume_keeps_fixed_n_and_jobs, .timeout = 120)
     e2e_write_spec("s.repro", "slow", "sleepms 30", 40);
     char *argv[] = { R, "check", "-j", "2", "--fixed-n", "-o", "r", "s.repro", NULL };
     pid_t p = e2e_start(argv, "out1");
-    for (int i = 0; i < 1000 && tf_count_lines("r/trials.jsonl") < 6; i++)
-        usleep(10000);
+    e2e_await_lines("r/trials.jsonl", 6);
     kill(p, SIGINT);
     cr_assert_eq(e2e_wait(p), 130);
     e2e_assert_file_has("out1", "racelab check --resume r (it keeps --fixed-n, --shard 0/1, --jobs 2");

@@ -44,8 +44,7 @@ static void kill_midway(int sig)
     setup(mark);
     char *argv[] = { R, "check", "--jobs", "2", "--fixed-n", "--results", "r", "k.repro", NULL };
     pid_t rl = e2e_start(argv, "out1");
-    for (int i = 0; i < 2000 && tf_count_lines("r/trials.jsonl") < 4; i++)
-        usleep(5000);
+    e2e_await_lines("r/trials.jsonl", 4);
     long seen = tf_count_lines("r/trials.jsonl");
     cr_assert(seen >= 4 && seen < 2 * TRIALS, "%ld trials recorded before the kill", seen);
     kill(rl, sig);

@@ -22,6 +22,9 @@ const char *e2e_child(void);
 const char *e2e_tmpdir(void);
 /* Starts argv (argv[0] a path) with stdout+stderr to out_path, returns pid. */
 pid_t e2e_start(char *const argv[], const char *out_path);
+/* Polls until path has at least n lines or about 10 s have passed (the
+ * caller then checks what it needs); returns the count last seen. */
+long e2e_await_lines(const char *path, long n);
 /* Waits for pid; returns its exit status, or 128+signal. */
 int e2e_wait(pid_t pid);
 /* Runs argv to completion, output to out_path; returns the exit status. */

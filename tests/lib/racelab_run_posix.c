@@ -247,3 +247,13 @@ uint64_t fault_base_seed(const char *dir)
     free(s);
     return v;
 }
+
+long e2e_await_lines(const char *path, long n)
+{
+    long have = tf_count_lines(path);
+    for (int i = 0; i < 1000 && have < n; i++) {
+        usleep(10000);
+        have = tf_count_lines(path);
+    }
+    return have;
+}
