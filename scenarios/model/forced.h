@@ -11,9 +11,12 @@
  *
  * Nothing is simulated: the suspend, the guard and the trap are the model's
  * own code; the script only decides who goes first.  It needs more workers
- * than extra Ms, so that some worker is free to take mp.  Every wait is bounded;
- * a script that cannot complete (no second worker ever takes the M, ...)
- * ends in RT_FORCED_ABORTED instead of hanging. */
+ * than extra Ms, so that some worker is free to take mp.  Every wait is bounded:
+ * an attempt that cannot complete (no second worker takes the M in time, a
+ * thread descheduled for seconds on a loaded machine, ...) is aborted and
+ * the interleaving is tried again, until it completes or the run's time is
+ * up.  An aborted attempt touched no guard, so trying again is sound: the
+ * trial's outcome is that of the one attempt that completed. */
 #ifndef RT_FORCED_H
 #define RT_FORCED_H
 
@@ -27,20 +30,25 @@ typedef enum rt_forced_phase {
     RT_FORCED_GUARDED, /* the profiler is in sigprof; B may check */
     RT_FORCED_CHECKED, /* B passed the check: the guard was not on its M */
     RT_FORCED_DONE,    /* script complete; the profiler moved on */
-    RT_FORCED_ABORTED, /* a handshake timed out */
+    RT_FORCED_ABORTED, /* a handshake timed out (this attempt) */
 } rt_forced_phase_t;
 
 /* Installs the script as the schedule-point hook.  step_timeout_ms bounds
  * every handshake wait (>= 1).  Call before the threads start. */
 void rt_forced_install(uint32_t step_timeout_ms);
 
-/* Waits until the script is DONE or ABORTED, or timeout_ms passed, and
- * returns the phase reached.  Further points after DONE are not scripted. */
+/* Waits until the script is DONE, trying it again after each aborted
+ * attempt, for at most timeout_ms.  Returns DONE, or else ABORTED when some
+ * attempt was aborted, or the phase the only attempt reached.  Further
+ * points after DONE are not scripted. */
 rt_forced_phase_t rt_forced_wait(uint32_t timeout_ms);
 
-/* After RT_FORCED_ABORTED: the phase the script was in when a wait timed
- * out (which handshake never came). */
+/* The phase the last aborted attempt was in when it was aborted (which
+ * handshake never came). */
 rt_forced_phase_t rt_forced_aborted_at(void);
+
+/* How many attempts were aborted (and tried again). */
+uint64_t rt_forced_aborts(void);
 
 /* Name of a phase ("idle", "loaded", ... "done", "aborted"). */
 const char *rt_forced_phase_name(rt_forced_phase_t ph);

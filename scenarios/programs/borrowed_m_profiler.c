@@ -296,13 +296,15 @@ int main(int argc, char **argv)
     if (cfg.mode == MODE_PERTURB)
         printf(" perturb_actions=%llu", (ull)rt_perturb_actions());
     if (cfg.mode == MODE_FORCED)
-        printf(" forced=%s", rt_forced_phase_name(forced));
+        printf(" forced=%s forced_aborts=%llu", rt_forced_phase_name(forced),
+               (ull)rt_forced_aborts());
     printf("\n");
     rt_prof_free(prof);
     if (cfg.mode == MODE_FORCED && forced != RT_FORCED_DONE) {
         if (forced == RT_FORCED_ABORTED)
-            fprintf(stderr, PROG ": --mode=forced: a handshake timed out in phase '%s'\n",
-                    rt_forced_phase_name(rt_forced_aborted_at()));
+            fprintf(stderr, PROG ": --mode=forced: %llu attempts, each aborted; the last "
+                            "timed out in phase '%s'\n",
+                    (ull)rt_forced_aborts(), rt_forced_phase_name(rt_forced_aborted_at()));
         else
             fprintf(stderr, PROG ": --mode=forced: the run ended in phase '%s' before the "
                             "script completed\n", rt_forced_phase_name(forced));

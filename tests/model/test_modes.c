@@ -2,6 +2,7 @@
  * the seed; --mode=forced kills the buggy guard every time and never the
  * fixed one; --mode=perturb runs and perturbs. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,6 +132,37 @@ Test(modes, forced_self_never_crashes, .timeout = 60)
         cr_assert_not_null(strstr(r.out, " forced=done"), "script did not complete: %s", r.out);
         cr_assert_null(strstr(r.out, " moved=0 "), "the sample was not of a moved M: %s", r.out);
     }
+}
+
+/* A 1 ms handshake bound against 5 ms pauses between callbacks: many
+ * attempts time out (nobody takes the dropped M in time): about 1 run in 6
+ * completes after an aborted attempt, so up to 30 runs are tried.  Each aborted
+ * attempt must be tried again, and the trial must end on its own - done, or
+ * exit 3 saying why it could not - never stall until it is killed. */
+Test(modes, forced_tries_an_aborted_attempt_again, .timeout = 120)
+{
+    int retried_to_done = 0;
+    for (int i = 0; i < 30 && retried_to_done == 0; i++) {
+        char seed[32];
+        snprintf(seed, sizeof seed, "--seed=%d", i + 1);
+        const char *args[] = { "--mode=forced", "--guard=self", "--duration-ms=2000",
+                               "--forced-timeout-ms=1", "--pause=5000", "--workers=3",
+                               "--extra-ms=2", seed, NULL };
+        run_t r;
+        run_scenario(&r, args, NULL);
+        if (r.status == 3) { /* every attempt aborted, or none began in time */
+            cr_assert(strstr(r.err, "attempts, each aborted") != NULL ||
+                          strstr(r.err, "before the script completed") != NULL,
+                      "%s", r.err);
+            continue;
+        }
+        cr_assert_eq(r.status, 0, "run %d: exit %d, stderr %s", i, r.status, r.err);
+        cr_assert_not_null(strstr(r.out, " forced=done"), "%s", r.out);
+        const char *a = strstr(r.out, " forced_aborts=");
+        cr_assert_not_null(a, "%s", r.out);
+        retried_to_done += strtoull(a + 15, NULL, 10) > 0;
+    }
+    cr_assert_gt(retried_to_done, 0, "no run completed the script after an aborted attempt");
 }
 
 Test(modes, perturb_runs_and_perturbs, .timeout = 60)
