@@ -59,7 +59,7 @@ Test(spec, go_17165_loads)
     cr_assert_float_eq(s.expects[0].min_rate, 0.9, 1e-12);
     cr_assert_eq(s.expects[1].kind, RL_EXPECT_NO_CRASH);
     cr_assert_float_eq(s.expects[1].max_upper, 0.01, 1e-12);
-    cr_assert_float_eq(s.classifier.timeout_s, 10.0, 1e-12);
+    cr_assert_float_eq(s.classifier.timeout_s, 15.0, 1e-12);
     cr_assert_float_eq(s.confidence, 0.95, 1e-12);
     cr_assert_geq(s.trials, 299, "the cap must allow the 1%% bound");
     int seed = 0;
