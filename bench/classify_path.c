@@ -20,8 +20,8 @@ static const char spec_text[] =
     "issue https://github.com/golang/go/issues/17165\n"
     "command prog\n"
     "signature /m=[0-9]+ mallocing/\n"
-    "variant buggy\n"
-    "variant fixed\n"
+    "variant buggy buggy\n"
+    "variant fixed fixed\n"
     "expect buggy crash /mallocing/ rate >= 0.9\n"
     "expect fixed no-crash upper <= 0.01\n";
 

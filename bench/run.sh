@@ -244,7 +244,7 @@ if want memory; then
     # passing trials of a two-variant spec, at both sizes.
     synth() {   # DIR N
         mkdir -p "$1/specs"
-        printf 'name x\nissue https://example.org/x\ncommand true\ntrials %d\nvariant a\nvariant b\nexpect a no-crash upper <= 0.01\nexpect b no-crash upper <= 0.01\n' \
+        printf 'name x\nissue https://example.org/x\ncommand true\ntrials %d\nvariant a a\nvariant b b\nexpect a no-crash upper <= 0.01\nexpect b no-crash upper <= 0.01\n' \
             $(($2 / 2)) >"$1/specs/x.repro"
         echo 1 >"$1/seed"
         awk -v n="$2" 'BEGIN {for (i = 0; i < n; i++) printf "{\"racelab\":1,\"spec\":\"x\",\"variant\":\"%s\",\"index\":%d,\"seed\":%d,\"argv\":[\"true\"],\"outcome\":\"pass\",\"signature\":null,\"exit_status\":0,\"term_signal\":0,\"exception\":0,\"started_s\":1.0,\"duration_s\":0.001,\"log\":null}\n", (i % 2 ? "b" : "a"), i, i}' >"$1/trials.jsonl"

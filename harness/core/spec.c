@@ -520,6 +520,16 @@ static int parse_line(ctx_t *c, rl_spec_t *sp, char *line, int *seen)
     return c->failed ? -1 : 0;
 }
 
+static int same_words(const rl_variant_t *a, const rl_variant_t *b)
+{
+    if (a->argc != b->argc)
+        return 0;
+    for (int k = 0; k < a->argc; k++)
+        if (strcmp(a->argv[k], b->argv[k]) != 0)
+            return 0;
+    return 1;
+}
+
 static int validate(ctx_t *c, rl_spec_t *sp)
 {
     if (sp->name == NULL)
@@ -537,6 +547,15 @@ static int validate(ctx_t *c, rl_spec_t *sp)
     if (sp->nvariants < 2)
         return fail(c, 0, "needs at least two 'variant' lines (e.g. buggy and fixed), has %d",
                     sp->nvariants);
+    /* Two variants that run the same words compare a program with itself:
+     * nearly always a variant whose flag was forgotten. */
+    for (int i = 0; i < sp->nvariants; i++)
+        for (int j = 0; j < i; j++)
+            if (same_words(&sp->variants[i], &sp->variants[j]))
+                return fail(c, sp->variants[i].line,
+                            "variant '%s' runs exactly what variant '%s' (line %d) runs: give it its own "
+                            "arguments or program", sp->variants[i].name, sp->variants[j].name,
+                            sp->variants[j].line);
     if (sp->nexpects == 0)
         return fail(c, 0, "needs at least one 'expect' line");
     for (int i = 0; i < sp->nexpects; i++) {

@@ -128,8 +128,8 @@ Test(bisect_cli, spec_variants, .timeout = 120)
     FILE *f = fopen("f.repro", "w");
     cr_assert(f);
     fprintf(f, "name flakyspec\nissue https://example.com/1\ncommand %s\nargs --other-rate 0\ntimeout 10\n"
-               "trials 10\nvariant a --crash-rate 0\nvariant b --crash-rate 0\nvariant c --crash-rate 0.4\n"
-               "variant d --crash-rate 0.4\nexpect d crash /flaky/ rate >= 0.1\n",
+               "trials 10\nvariant a --crash-rate 0\nvariant b --crash-rate 0.0\nvariant c --crash-rate 0.4\n"
+               "variant d --crash-rate 0.40\nexpect d crash /flaky/ rate >= 0.1\n",
             env("FLAKY"));
     fclose(f);
     cr_assert_eq(run("--spec f.repro --results r1 --seed 4 --jobs 2 --json r.json"), 0, "%s", slurp("out.txt"));

@@ -149,7 +149,7 @@ Test(capture, one_compiled_spec_serves_capture_classify_and_tally, .timeout = 60
 {
     const char *text = "name t\nissue https://example.org/1\ncommand prog\n"
                        "signature /m=[0-9]+ mallocing/\n"
-                       "variant buggy\nvariant fixed\n"
+                       "variant buggy buggy\nvariant fixed fixed\n"
                        "expect buggy crash /mallocing=1/ rate >= 0.5\n"
                        "expect fixed no-crash upper <= 0.01\n";
     rl_spec_t spec;

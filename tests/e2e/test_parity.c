@@ -175,7 +175,7 @@ Test(parity, check_time_budget_reports_undecided, .timeout = 60)
     char text[1024];
     snprintf(text, sizeof text,
              "name slow\nissue https://example.invalid/slow\ncommand %s sleepms 20\ntrials 5000\n"
-             "variant a --exit 0\nvariant b --exit 0\n"
+             "variant a --exit 0\nvariant b --exit 00\n"
              "expect a no-crash upper <= 0.001\nexpect b no-crash upper <= 0.001\n", e2e_child());
     e2e_write("s.repro", text);
     char *argv[] = { R, "check", "-j", "1", "--time", "1s", "-o", "r", "--junit", "j.xml", "s.repro", NULL };

@@ -51,7 +51,7 @@ Test(userspec, every_error_of_a_spec_at_once, .timeout = 30)
 {
     e2e_tmpdir();
     e2e_write("bad.repro", "name bad\nissue see the tracker\ncommand p --seed={Seed}\ntrails 10\n"
-                           "variant a\nvariant b\nexpect a crash rate >= 2\n");
+                           "variant a a\nvariant b b\nexpect a crash rate >= 2\n");
     char *argv[] = { R, "check", "-o", "r", "bad.repro", NULL };
     cr_assert_eq(e2e_run(argv, "out"), 64);
     e2e_assert_file_has("out", "bad.repro:2: issue:");

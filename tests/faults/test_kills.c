@@ -139,7 +139,7 @@ static void seeded_spec(void)
     e2e_write("s.repro",
               "name s\nissue https://example.invalid/s\ncommand /bin/sh\n"
               "args -c \"case $0 in *[012]) echo 'fatal error: seeded'; exit 2;; esac; sleep 0.03\" {seed}\n"
-              "timeout 30\ntrials 80\nvariant a\nvariant b\n"
+              "timeout 30\ntrials 80\nvariant a a\nvariant b b\n"
               "expect a crash rate >= 0.1\nexpect b no-crash upper <= 0.99\n");
 }
 

@@ -102,7 +102,7 @@ Test(output, invalid_utf8_is_kept_exactly_and_files_stay_valid, .timeout = 120)
     char spec[1024];
     snprintf(spec, sizeof spec,
              "name utf\nissue https://example.invalid/utf\ncommand %s\ntrials 3\n"
-             "variant buggy badutf8\nvariant fixed badutf8\n"
+             "variant buggy badutf8 buggy\nvariant fixed badutf8 fixed\n"
              "expect buggy crash /bad bytes/ rate >= 0.2\nexpect fixed no-crash upper <= 0.9\n", F);
     e2e_write("u.repro", spec);
     char *argv[] = { R, "check", "--fixed-n", "--jobs", "2", "--results", "r", "--json", "r.json",

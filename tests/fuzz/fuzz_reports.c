@@ -394,7 +394,7 @@ static int markdown_ok(const char *doc, size_t len)
 int rl_fuzz_reports(const uint8_t *data, size_t size)
 {
     static const char text[] =
-        "name fz\nissue https://example.invalid/fz\ncommand x\ntrials 50\nvariant a\nvariant b\n"
+        "name fz\nissue https://example.invalid/fz\ncommand x\ntrials 50\nvariant a a\nvariant b b\n"
         "signature /^fatal/\nexpect a crash /fatal/ rate >= 0.5\nexpect b no-crash upper <= 0.5\n";
     rl_spec_t spec;
     char err[256];

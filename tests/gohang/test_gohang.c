@@ -91,7 +91,7 @@ Test(gohang, program_kind_native_takes_the_os_stacks_only, .timeout = 120)
     char spec[4096];
     snprintf(spec, sizeof spec,
              "name native\nissue https://example.invalid/native\ncommand %s -test.run TestTransfer\n"
-             "timeout 2\ntrials 1\nprogram-kind native\nvariant a\nvariant b\n"
+             "timeout 2\ntrials 1\nprogram-kind native\nvariant a a\nvariant b b\n"
              "expect a hang rate >= 0.01\n",
              gohang());
     e2e_write("n.repro", spec);

@@ -292,6 +292,15 @@ Test(spec, rejects)
         {"name t\nissue https://example.org/1\nvariant a\nvariant b ./prog\n" "expect a no-crash upper <= 0.1\n",
          "t.repro:3: variant 'a' names no program, and there is no 'command' (give 'command', or the program "
          "as the variant's first word)"},
+        /* Two variants running the same words: a forgotten flag, whether
+         * the program is the spec's or the variants' own. */
+        {HEAD "variant buggy --x\nvariant fixed --x\n" EXPECTS,
+         "t.repro:5: variant 'fixed' runs exactly what variant 'buggy' (line 4) runs: give it its own "
+         "arguments or program"},
+        {"name t\nissue https://example.org/1\nvariant a ./p -v\nvariant b ./q -v\nvariant c ./p -v\n"
+         "expect a no-crash upper <= 0.1\n",
+         "t.repro:5: variant 'c' runs exactly what variant 'a' (line 3) runs: give it its own "
+         "arguments or program"},
         {"name t\nissue see the tracker\n",
          "t.repro:2: issue: wants a http(s):// link or a short reference such as golang/go#17165 or JIRA-123, "
          "not 'see the tracker'"},

@@ -111,7 +111,7 @@ void e2e_write_spec(const char *path, const char *name, const char *mode, long t
     char text[2048];
     snprintf(text, sizeof text,
              "name %s\nissue https://example.invalid/%s\ncommand %s\nargs %s\n"
-             "timeout 30\ntrials %ld\nvariant a\nvariant b\n"
+             "timeout 30\ntrials %ld\nvariant a a\nvariant b b\n"
              "expect a no-crash upper <= 0.5\nexpect b no-crash upper <= 0.5\n",
              name, name, e2e_child(), mode, trials);
     e2e_write(path, text);

@@ -39,7 +39,7 @@ static void spec(const char *path, const char *name, const char *script, int tri
     char text[2048];
     snprintf(text, sizeof text,
              "name %s\nissue https://example.invalid/%s\ncommand /bin/sh\nargs -c \"%s\" {seed}\n"
-             "timeout 30\ntrials %d\nvariant a\nvariant b\n"
+             "timeout 30\ntrials %d\nvariant a a\nvariant b b\n"
              "expect a no-crash upper <= 0.99\nexpect b no-crash upper <= 0.99\n",
              name, name, script, trials);
     e2e_write(path, text);
@@ -410,7 +410,7 @@ Test(limits, numbers_out_of_range_are_refused)
     /* Before: a timeout of 1e12 s was accepted (its milliseconds overflow
      * an int), and plan printed "-1 trials" with exit 0. */
     e2e_write("t.repro", "name t\nissue https://example.invalid/t\ncommand /bin/true\ntimeout 1e12\n"
-                   "trials 2\nvariant a\nvariant b\nexpect a no-crash upper <= 0.99\n");
+                   "trials 2\nvariant a a\nvariant b b\nexpect a no-crash upper <= 0.99\n");
     char *check[] = { R, "check", "--results", "r", "t.repro", NULL };
     cr_assert_eq(e2e_run(check, "o1"), 64);
     e2e_assert_file_has("o1", "t.repro:4: timeout");
@@ -422,7 +422,7 @@ Test(limits, numbers_out_of_range_are_refused)
     free(o);
     /* Before, a back-reference compiled (as a literal '1'). */
     e2e_write("b.repro", "name b\nissue https://example.invalid/b\ncommand /bin/true\nsignature /(x)\\1/\n"
-                   "trials 2\nvariant a\nvariant b\nexpect a no-crash upper <= 0.99\n");
+                   "trials 2\nvariant a a\nvariant b b\nexpect a no-crash upper <= 0.99\n");
     char *bref[] = { R, "check", "--results", "r2", "b.repro", NULL };
     cr_assert_eq(e2e_run(bref, "o3"), 64);
     e2e_assert_file_has("o3", "back-reference");
@@ -530,7 +530,7 @@ Test(limits, an_over_long_spec_name_is_refused_with_the_reason)
     memset(name, 'n', 200);
     name[200] = '\0';
     snprintf(text, sizeof text, "name %s\nissue https://example.invalid/n\ncommand /bin/true\ntrials 2\n"
-                                "variant a\nvariant b\nexpect a no-crash upper <= 0.99\n", name);
+                                "variant a a\nvariant b b\nexpect a no-crash upper <= 0.99\n", name);
     e2e_write("n.repro", text);
     /* Before: exit 70, "cannot save a copy", no reason. */
     char *argv[] = { R, "check", "--results", "r", "n.repro", NULL };

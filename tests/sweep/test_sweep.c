@@ -209,7 +209,7 @@ Test(sweep, interrupted_sweep_resumes_point_by_point, .timeout = 120)
     char spec[1024];
     snprintf(spec, sizeof spec,
              "name slow\nissue https://example.org/3\ncommand %s sleepms 300\ntimeout 10\ntrials 6\n"
-             "variant a\nvariant b\nexpect a no-crash upper <= 0.5\nexpect b no-crash upper <= 0.5\n",
+             "variant a a\nvariant b b\nexpect a no-crash upper <= 0.5\nexpect b no-crash upper <= 0.5\n",
              e2e_child());
     e2e_write("slow.repro", spec);
     char *argv[] = { R, "sweep", "slow.repro", "--knob", "k=1,2,3", "--jobs", "2", "--fixed-n",
