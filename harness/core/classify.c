@@ -21,10 +21,53 @@ static int rl__word_before(const char *s, size_t i, const char *w)
     return i == n || !isalnum((unsigned char)s[i - n - 1]);
 }
 
+/* The length of the unit of a Go duration component at s[0..n) ("h", "m",
+ * "s", "ms", "us", "µs" in either of its two code points, "ns"), or 0;
+ * *ends_s is set when the unit ends in 's' (a duration's last unit does:
+ * time.Duration's String never ends in "h" or "m"). */
+static size_t rl__go_unit(const char *s, size_t n, int *ends_s)
+{
+    static const char *const units[] = { "ms", "us", "\xc2\xb5s", "\xce\xbcs", "ns", "h", "m", "s", NULL };
+    for (int k = 0; units[k]; k++) {
+        size_t u = strlen(units[k]);
+        if (u <= n && memcmp(s, units[k], u) == 0) {
+            *ends_s = units[k][u - 1] == 's';
+            return u;
+        }
+    }
+    return 0;
+}
+
+/* The length of the Go duration (time.Duration's String: "0.03s", "10m0s",
+ * "1h2m3.5s", "250ms", "1.5µs", "3ns") at s[0..n), not followed by a
+ * letter or digit, or 0. */
+static size_t rl__go_duration(const char *s, size_t n)
+{
+    size_t i = 0;
+    int ends_s = 0;
+    while (i < n && isdigit((unsigned char)s[i])) {
+        while (i < n && isdigit((unsigned char)s[i]))
+            i++;
+        if (i + 1 < n && s[i] == '.' && isdigit((unsigned char)s[i + 1])) {
+            i++;
+            while (i < n && isdigit((unsigned char)s[i]))
+                i++;
+        }
+        size_t u = rl__go_unit(s + i, n - i, &ends_s);
+        if (u == 0)
+            return 0;
+        i += u;
+    }
+    if (!ends_s || (i < n && isalnum((unsigned char)s[i])))
+        return 0;
+    return i;
+}
+
 char *rl_signature_normalise(const char *line, size_t len)
 {
     static const char *const idwords[] = { "pid", "tid", "thread", "goroutine",
-                                           "m", "M", "P", "id", NULL };
+                                           "m", "M", "P", "id", "length", "capacity", NULL };
+    int in_brackets = 0;   /* inside "[...]": an index or a slice bound */
     char *out = malloc(len * 2 + 4);
     if (!out)
         return NULL;
@@ -53,11 +96,25 @@ char *rl_signature_normalise(const char *line, size_t len)
             continue;
         }
         if (isdigit(c) && (i == 0 || !isalnum((unsigned char)line[i - 1]))) {
+            /* "go1.19s" is no duration: one starts with its first digit */
+            size_t d = i > 0 && line[i - 1] == '.' ? 0 : rl__go_duration(line + i, len - i);
+            if (d) {
+                out[o++] = '?';
+                out[o++] = 's';
+                i += d;
+                continue;
+            }
             size_t j = i;
             while (j < len && isdigit((unsigned char)line[j]))
                 j++;
             /* sanitizers print "==PID==" before their reports */
             int volatile_num = j - i >= 5 || (i >= 2 && line[i - 1] == '=' && line[i - 2] == '=');
+            /* Go's "index out of range [5]", "slice bounds out of range [:5]",
+             * "[3:7]", "[-1]" */
+            if (i > 0 && (line[i - 1] == '[' || (in_brackets && line[i - 1] == ':')))
+                volatile_num = 1;
+            if (j < len && line[j] == ']')
+                volatile_num = 1;
             if (!volatile_num && i > 0 && strchr("=:# ", line[i - 1])) {
                 size_t w = i - 1;   /* the word ends right before the separator */
                 for (int k = 0; idwords[k] && !volatile_num; k++)
@@ -73,6 +130,10 @@ char *rl_signature_normalise(const char *line, size_t len)
             i = j;
             continue;
         }
+        if (c == '[')
+            in_brackets = 1;
+        else if (c == ']')
+            in_brackets = 0;
         out[o++] = (char)c;
         i++;
     }

@@ -131,12 +131,20 @@ extern const char *const rl_default_patterns[];
 
 /* Normalises one output line into a signature (malloc'd, NULL when out of
  * memory): surrounding white space trimmed and inner runs collapsed;
- * "0x" + hex digits -> "0x?"; a run of 5 or more decimal digits -> "N";
+ * "0x" + hex digits -> "0x?"; a Go duration (time.Duration's form: "0.03s",
+ * "10m0s", "1h2m3.5s", "250ms", "1.5µs", "3ns") not touching a letter or
+ * digit on either side (nor a '.' before it) -> "?s", so that Go's "--- FAIL: TestX (0.03s)" and
+ * "panic: test timed out after 10m0s" bucket as one whatever the time; a
+ * run of 5 or more decimal digits -> "N";
  * a number right after "==" (a sanitizer's "==PID==") -> "N";
- * the number after pid, tid, thread, goroutine, m, M, P or id (separated by
- * '=', ':', '#' or one space) -> "N"; at most 200 bytes kept.  Short numbers
- * elsewhere (counter values, line numbers, exit codes) are kept, since they
- * usually tell crash kinds apart. */
+ * a number right after '[', right after ':' inside brackets, or right
+ * before ']' (Go's "index out of range [5]", "slice bounds out of range
+ * [3:7]") -> "N";
+ * the number after pid, tid, thread, goroutine, m, M, P, id, length or
+ * capacity (separated by '=', ':', '#' or one space) -> "N"; at most 200
+ * bytes kept.  Short numbers elsewhere (counter values, line numbers such
+ * as "x_test.go:12:", exit codes) are kept, since they usually tell crash
+ * kinds apart.  A number inside a word ("abc12345", "M3") is kept. */
 char *rl_signature_normalise(const char *line, size_t len);
 
 #endif

@@ -8,7 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* In order: the first pattern with a matching line names the trial.  A Go
+ * race report comes first: the race detector prints it when the race
+ * happens, before whatever the race went on to break.  "^--- FAIL: " comes
+ * last: Go's testing package prints it for every failed test, before the
+ * panic that failed it, so it names only a failure nothing else explains
+ * (a t.Errorf). */
 const char *const rl_default_patterns[] = {
+    "^WARNING: DATA RACE",
     "^fatal error: ",
     "^panic: ",
     "unexpected signal",
@@ -19,6 +26,7 @@ const char *const rl_default_patterns[] = {
     "LeakSanitizer",
     "ERROR: MemorySanitizer",
     "Assertion .*failed",
+    "^--- FAIL: ",
     NULL,
 };
 

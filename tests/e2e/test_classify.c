@@ -146,7 +146,7 @@ Test(classify, defaults_cover_sanitizers_and_go)
         { "ok\nunexpected signal during runtime execution\n", "unexpected signal during runtime execution" },
         { "SIGSEGV: segmentation violation\nPC=0x45 m=3 sigcode=1\n", "SIGSEGV: segmentation violation" },
         { "panic: runtime error: index out of range [5] with length 3\n\ngoroutine 1 [running]:\n",
-          "panic: runtime error: index out of range [5] with length 3" },
+          "panic: runtime error: index out of range [N] with length N" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *s = classify(fake(1, 2, 0, 0, cases[i].out), RL_OUTCOME_CRASH, NULL, 0);
@@ -163,12 +163,96 @@ Test(classify, normalisation_merges_volatile_parts_only)
         { "M3 mallocing=-1 m=7", "M3 mallocing=-1 m=N" },
         { "counter 2 at line 120, pid:99", "counter 2 at line 120, pid:N" },
         { "addr 0xDEADbeef and 123456 and abc12345", "addr 0x? and N and abc12345" },
+        { "    x_test.go:12: got 3, want 4", "x_test.go:12: got 3, want 4" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *s = rl_signature_normalise(cases[i].in, strlen(cases[i].in));
         cr_assert_str_eq(s, cases[i].out);
         free(s);
     }
+}
+
+/* Go's durations and its index and slice bounds are volatile; what only
+ * looks like them (a word, a unit that is not Go's, a line number) is kept. */
+Test(classify, normalisation_of_go_durations_and_bounds)
+{
+    static const struct { const char *in, *out; } cases[] = {
+        { "--- FAIL: TestX (0.03s)", "--- FAIL: TestX (?s)" },
+        { "--- FAIL: TestX (12.50s)", "--- FAIL: TestX (?s)" },
+        { "panic: test timed out after 10m0s", "panic: test timed out after ?s" },
+        { "panic: test timed out after 1s", "panic: test timed out after ?s" },
+        { "took 1h2m3.5s, then 250ms, 1.5\xc2\xb5s, 1.5us and 3ns", "took ?s, then ?s, ?s, ?s and ?s" },
+        { "after 5m, 2h, 3sec, 4s5, 6.s and 7.5", "after 5m, 2h, 3sec, 4s5, 6.s and 7.5" },
+        { "go1.19s TestX2s", "go1.19s TestX2s" },
+        { "index out of range [5] with length 3", "index out of range [N] with length N" },
+        { "index out of range [-1]", "index out of range [-N]" },
+        { "slice bounds out of range [:5] with capacity 3", "slice bounds out of range [:N] with capacity N" },
+        { "slice bounds out of range [3:7]", "slice bounds out of range [N:N]" },
+        { "slice bounds out of range [::9] with capacity 8", "slice bounds out of range [::N] with capacity N" },
+        { "x.go:12: at 3:4 [ok]", "x.go:12: at 3:4 [ok]" },
+        { "goroutine 7 [chan receive, 2 minutes]:", "goroutine N [chan receive, 2 minutes]:" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *s = rl_signature_normalise(cases[i].in, strlen(cases[i].in));
+        cr_assert_str_eq(s, cases[i].out, "from \"%s\"", cases[i].in);
+        free(s);
+    }
+}
+
+/* A Go test binary's failures, each with the built-in patterns only: a
+ * race report wins over the panic or failure it causes, a panic over the
+ * "--- FAIL:" printed before it, and "--- FAIL:" names a plain t.Errorf. */
+Test(classify, go_test_binary_failures)
+{
+    static const struct { const char *out, *sig; } cases[] = {
+        { "=== RUN   TestErr\n    x_test.go:12: got 3\n--- FAIL: TestErr (0.00s)\nFAIL\n",
+          "--- FAIL: TestErr (?s)" },
+        { "=== RUN   TestIdx\n--- FAIL: TestIdx (0.00s)\n"
+          "panic: runtime error: index out of range [7] with length 3 [recovered]\n"
+          "\tpanic: runtime error: index out of range [7] with length 3\n\ngoroutine 6 [running]:\n",
+          "panic: runtime error: index out of range [N] with length N [recovered]" },
+        { "=== RUN   TestSleep\npanic: test timed out after 1s\n\trunning tests:\n\t\tTestSleep (1s)\n",
+          "panic: test timed out after ?s" },
+        { "==================\nWARNING: DATA RACE\nWrite at 0x00c00001c0f8 by goroutine 8:\n"
+          "==================\n--- FAIL: TestRace (0.01s)\n    testing.go:1490: race detected during execution of test\n"
+          "panic: later\n",
+          "WARNING: DATA RACE" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *s = classify(fake(1, 1, 0, 0, cases[i].out), RL_OUTCOME_CRASH, NULL, 0);
+        cr_assert_str_eq(s, cases[i].sig);
+        free(s);
+    }
+}
+
+/* The lines the reproducers' programs print, normalised, still match the
+ * regexes of the specs' `expect` lines: the normalisation rules for Go
+ * leave the model runtime's and the real Go runtime's messages alone.  A
+ * racelab hang is "timeout after Ns", formatted, never normalised. */
+Test(classify, reproducer_signatures_still_match_their_expectations)
+{
+    static const struct { const char *line, *re; } cases[] = {
+        { "fatal error: malloc deadlock", "malloc deadlock" },
+        { "fatal error: profiler sampled a running thread", "^fatal error: profiler sampled a running thread" },
+        { "fatal error: suspended wrong thread", "^fatal error: suspended wrong thread" },
+        { "fatal error: sample charged to wrong thread", "^fatal error: sample charged to wrong thread" },
+        { "fatal error: suspended thread still running", "^fatal error: suspended thread still running" },
+        { "fatal error: sample on released thread state", "^fatal error: sample on released thread state" },
+        { "fatal error: unexpected signal during runtime execution", "unexpected signal" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *s = classify(fake(1, 2, 0, 0, cases[i].line), RL_OUTCOME_CRASH, NULL, 0);
+        char err[128];
+        rl_regex_t *re = rl_regex_compile(cases[i].re, err, sizeof err);
+        cr_assert(re != NULL, "%s", err);
+        cr_assert_eq(rl_regex_search(re, s), 1, "\"%s\" does not match /%s/", s, cases[i].re);
+        cr_assert_str_eq(s, cases[i].line, "a message of the runtime changed");
+        rl_regex_free(re);
+        free(s);
+    }
+    char *s = classify(fake(1, -1, SIGKILL, 1, "--- FAIL: TestX (10.00s)\n"), RL_OUTCOME_HANG, NULL, 0);
+    cr_assert_str_eq(s, "timeout after 2.5s");
+    free(s);
 }
 
 Test(spawn, capture_keeps_head_and_tail_within_the_bound, .timeout = 60)
