@@ -7,6 +7,7 @@
 #include "core/classify.h"
 #include "cmd/cli.h"
 #include "run/spawn.h"
+#include "report/writer.h"
 #include "run/interrupt.h"
 #include "store/results.h"
 #include "store/resultsdir.h"
@@ -108,8 +109,8 @@ int rl_cmd_replay(int argc, char **argv)
         return rl_internal("replay: %s", res.errmsg);
     }
     rl_spawn_cleanup();
-    char *sig = NULL;
-    rl_outcome_t out = rl_classify(&res, &spec.classifier, &sig);
+    char *sig = NULL, *printed = NULL;
+    rl_outcome_t out = rl_classify_printed(&res, &spec.classifier, &sig, &printed);
     fwrite(res.output, 1, res.output_len, stdout);
     if (res.output_len && res.output[res.output_len - 1] != '\n')
         putchar('\n');
@@ -120,6 +121,13 @@ int rl_cmd_replay(int argc, char **argv)
     printf("outcome: %s%s%s (%.2fs)\nrecorded: %s%s%s\n%s\n", rl_outcome_name(out), sig ? ": " : "",
            sig ? sig : "", res.duration_s, rl_outcome_name(t->outcome), t->signature ? ": " : "",
            t->signature ? t->signature : "", same ? "reproduced: yes" : "reproduced: no");
+    /* The line behind the signature, when normalising changed it. */
+    if (printed && sig && strcmp(printed, sig) != 0) {
+        fputs("as printed: ", stdout);
+        rl_report_term(stdout, printed);
+        putchar('\n');
+    }
+    free(printed);
     free(sig);
     rl_proc_result_free(&res);
     rl_spec_free(&spec);

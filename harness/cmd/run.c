@@ -405,6 +405,11 @@ static void rl__run_print(const rl__run_t *r, int jobs, double wall, const char 
             rl_report_term(stdout, cmd);
             putchar('\n');
         }
+        if (rl_report_printed(b[s])) {
+            fputs("          as printed: ", stdout);
+            rl_report_term(stdout, rl_report_printed(b[s]));
+            putchar('\n');
+        }
     }
     free(b);
     if (r->stopped_by_failures)

@@ -188,15 +188,37 @@ static int rl__find_line(const rl_classifier_t *cl, const rl_pattern_t *q, const
     return 0;
 }
 
+/* line[0..len) as printed: white space around it trimmed, at most
+ * RL_PRINTED_MAX bytes (malloc'd; NULL when out of memory). */
+static char *rl__printed(const char *line, size_t len)
+{
+    while (len && isspace((unsigned char)*line))
+        line++, len--;
+    while (len && isspace((unsigned char)line[len - 1]))
+        len--;
+    if (len > RL_PRINTED_MAX)
+        len = RL_PRINTED_MAX;
+    char *p = malloc(len + 1);
+    if (p) {
+        memcpy(p, line, len);
+        p[len] = '\0';
+    }
+    return p;
+}
+
 /* The signature from the first of cl's patterns [0..npats) that has a
- * matching line. */
-static char *rl__match(const rl_classifier_t *cl, int npats, const char *out, size_t len)
+ * matching line; that line as printed in *printed (when printed is not
+ * NULL; NULL when no line matched). */
+static char *rl__match(const rl_classifier_t *cl, int npats, const char *out, size_t len, char **printed)
 {
     for (int p = 0; p < npats; p++) {
         const char *ls;
         size_t ll;
-        if (rl__find_line(cl, &cl->patterns[p], out, len, &ls, &ll))
+        if (rl__find_line(cl, &cl->patterns[p], out, len, &ls, &ll)) {
+            if (printed)
+                *printed = rl__printed(ls, ll);
             return rl_signature_normalise(ls, ll);
+        }
     }
     return NULL;
 }
@@ -262,8 +284,16 @@ static char *rl__not_started(const rl_proc_result_t *res)
 
 rl_outcome_t rl_classify(const rl_proc_result_t *res, const rl_classifier_t *cl, char **signature)
 {
+    return rl_classify_printed(res, cl, signature, NULL);
+}
+
+rl_outcome_t rl_classify_printed(const rl_proc_result_t *res, const rl_classifier_t *cl, char **signature,
+                                 char **printed)
+{
     char buf[320];
     *signature = NULL;
+    if (printed)
+        *printed = NULL;
     if (!res->started) {
         snprintf(buf, sizeof buf, "could not start: %s", res->errmsg);
         *signature = rl_strdup(buf);
@@ -278,7 +308,7 @@ rl_outcome_t rl_classify(const rl_proc_result_t *res, const rl_classifier_t *cl,
         char *sig = NULL;
         if (cl->hang_after_signature_is_crash && cl->nspec > 0) {
             out = rl__searchable_output(res, &len, &merged);
-            sig = rl__match(cl, cl->nspec, out, len);
+            sig = rl__match(cl, cl->nspec, out, len, printed);
             free(merged);
         }
         if (sig) {
@@ -302,7 +332,7 @@ rl_outcome_t rl_classify(const rl_proc_result_t *res, const rl_classifier_t *cl,
     out = rl__searchable_output(res, &len, &merged);
     /* The spec's patterns come first in cl->patterns, then the built-in
      * ones: the first pattern with a matching line wins. */
-    char *sig = rl__match(cl, cl->npatterns, out, len);
+    char *sig = rl__match(cl, cl->npatterns, out, len, printed);
     free(merged);
     if (!sig) {
         char nb[48];

@@ -125,6 +125,13 @@ const char *rl_pattern_find(const rl_pattern_t *q, const char *p, size_t n);
  * the built-in ones) is a crash with that line's signature plus
  * " (then hung)": it crashed and then failed to exit. */
 rl_outcome_t rl_classify(const rl_proc_result_t *res, const rl_classifier_t *cl, char **signature);
+/* rl_classify, and the output line the signature was made from as the
+ * program printed it (white space around it trimmed, at most
+ * RL_PRINTED_MAX bytes, malloc'd) in *printed; NULL when the signature
+ * came from no line (a pass, a hang, "exit status N", an error) or when out
+ * of memory. */
+rl_outcome_t rl_classify_printed(const rl_proc_result_t *res, const rl_classifier_t *cl, char **signature,
+                                 char **printed);
 
 /* The built-in patterns, NULL-terminated. */
 extern const char *const rl_default_patterns[];

@@ -37,6 +37,7 @@ void rl_trial_free(rl_trial_t *t)
     free(t->argv);
     free(t->signature);
     free(t->log);
+    free(t->printed);
     memset(t, 0, sizeof *t);
 }
 
@@ -49,11 +50,12 @@ static int dup_str(char **dst, const char *src)
 int rl_trial_copy(rl_trial_t *dst, const rl_trial_t *src)
 {
     *dst = *src;
-    dst->spec = dst->variant = dst->signature = dst->log = NULL;
+    dst->spec = dst->variant = dst->signature = dst->log = dst->printed = NULL;
     dst->argv = NULL;
     dst->argc = 0;
     if (dup_str(&dst->spec, src->spec) || dup_str(&dst->variant, src->variant) ||
-        dup_str(&dst->signature, src->signature) || dup_str(&dst->log, src->log))
+        dup_str(&dst->signature, src->signature) || dup_str(&dst->log, src->log) ||
+        dup_str(&dst->printed, src->printed))
         goto fail;
     if (src->argc > 0) {
         /* argv keeps the exec convention: NULL terminated. */

@@ -38,7 +38,15 @@ typedef struct {
     double started_s;      /* start time, seconds since the run began */
     double duration_s;     /* wall-clock duration of the trial */
     char *log;             /* path of the kept output/stack log, or NULL */
+    char *printed;         /* the output line the signature was made from, as
+                              the program printed it (white space around it
+                              trimmed, at most RL_PRINTED_MAX bytes; the
+                              reports escape its control characters), or
+                              NULL when the signature came from no line */
 } rl_trial_t;
+
+/* The most bytes of a signature line kept as printed. */
+#define RL_PRINTED_MAX 200
 
 /* Frees every owned string and array in *t and zeroes it. */
 void rl_trial_free(rl_trial_t *t);

@@ -68,11 +68,16 @@ static int bucket_add(rl_tally_t *t, const char *sig, const rl_trial_t *trial)
             rl_bucket_t *b = &t->buckets[i];
             b->count++;
             if (trial->index < b->first_index) {
-                char *log = rl_strdup(trial->log);
-                if (trial->log && !log)
+                char *log = rl_strdup(trial->log), *printed = rl_strdup(trial->printed);
+                if ((trial->log && !log) || (trial->printed && !printed)) {
+                    free(log);
+                    free(printed);
                     return -1;
+                }
                 free(b->first_log);
+                free(b->first_printed);
                 b->first_log = log;
+                b->first_printed = printed;
                 b->first_index = trial->index;
             }
             return 0;
@@ -88,6 +93,7 @@ static int bucket_add(rl_tally_t *t, const char *sig, const rl_trial_t *trial)
     nb[t->nbuckets].count = 1;
     nb[t->nbuckets].first_index = trial->index;
     nb[t->nbuckets].first_log = rl_strdup(trial->log);
+    nb[t->nbuckets].first_printed = rl_strdup(trial->printed);
     t->nbuckets++;
     return 0;
 }
@@ -128,6 +134,7 @@ void rl_tally_free(rl_tally_t *t)
     for (int i = 0; i < t->nbuckets; i++) {
         free(t->buckets[i].signature);
         free(t->buckets[i].first_log);
+        free(t->buckets[i].first_printed);
     }
     free(t->buckets);
     t->buckets = NULL;

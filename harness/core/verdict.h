@@ -15,6 +15,8 @@ typedef struct {
     long count;
     long first_index;     /* the lowest trial index with this signature */
     char *first_log;      /* that trial's log file (NULL when none was kept) */
+    char *first_printed;  /* that trial's signature line as printed
+                             (rl_trial_t.printed), or NULL */
 } rl_bucket_t;
 
 typedef struct {

@@ -215,8 +215,17 @@ static void summary(FILE *out, const rl_summary_t *s)
                     rl_report_xml(out, v[j]->first_log);
                     fputs("</code>", out);
                 }
+                if (rl_report_printed(v[j])) {
+                    fputs("; as printed: <code>", out);
+                    rl_report_xml(out, rl_report_printed(v[j]));
+                    fputs("</code>", out);
+                }
                 fputs("; rerun: <code>", out);
                 rl_report_xml(out, cmd);
+                fputs("</code></small>", out);
+            } else if (rl_report_printed(v[j])) {
+                fputs("<br/><small>as printed: <code>", out);
+                rl_report_xml(out, rl_report_printed(v[j]));
                 fputs("</code></small>", out);
             }
         }

@@ -31,6 +31,9 @@ static void variant(FILE *out, const rl_summary_t *s, int i)
         rl_report_json_field(out, ",\"first_log\":", v[j]->first_log);
         char cmd[1024];
         rl_report_json_field(out, ",\"replay\":", *rl_report_replay(cmd, sizeof cmd, s, v[j]) ? cmd : NULL);
+        /* Only when the line differs from its signature. */
+        if (rl_report_printed(v[j]))
+            rl_report_json_field(out, ",\"first_printed\":", rl_report_printed(v[j]));
         fputc('}', out);
     }
     free(v);

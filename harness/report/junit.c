@@ -43,6 +43,11 @@ static void signatures(FILE *out, const rl_tally_t *t)
     for (int j = 0; j < nb; j++) {
         fprintf(out, "%s %ldx ", j ? "," : "", v[j]->count);
         rl_report_xml(out, v[j]->signature);
+        if (rl_report_printed(v[j])) {
+            fputs(" (first as printed: ", out);
+            rl_report_xml(out, rl_report_printed(v[j]));
+            fputc(')', out);
+        }
     }
     free(v);
 }

@@ -121,6 +121,10 @@ static void summary(FILE *out, const rl_summary_t *s)
                     fputs(v[j]->first_log, out);
                     fputs("`", out);
                 }
+                if (rl_report_printed(v[j])) {
+                    fputs("; as printed: ", out);
+                    cell(out, rl_report_printed(v[j]));
+                }
                 fprintf(out, "; rerun: `%s`\n", cmd);
                 if (j + 1 == nb)
                     fputc('\n', out);

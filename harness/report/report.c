@@ -88,6 +88,13 @@ int rl_report_buckets(const rl_tally_t *t, const rl_bucket_t ***out)
     return t->nbuckets;
 }
 
+const char *rl_report_printed(const rl_bucket_t *b)
+{
+    if (b->first_printed == NULL || strcmp(b->first_printed, b->signature) == 0)
+        return NULL;
+    return b->first_printed;
+}
+
 const char *rl_report_judgement(rl_judgement_t j)
 {
     return j == RL_JUDGE_HOLDS ? "holds" : j == RL_JUDGE_FAILS ? "fails" : "undecided";

@@ -43,6 +43,11 @@ static void variant_block(FILE *out, const rl_summary_t *s, int i)
             rl_report_term(out, cmd);
             fputc('\n', out);
         }
+        if (rl_report_printed(v[j])) {
+            fputs("            as printed: ", out);
+            rl_report_term(out, rl_report_printed(v[j]));
+            fputc('\n', out);
+        }
     }
     free(v);
 }

@@ -18,6 +18,11 @@ int rl_report_html(FILE *out, const rl_summary_t *const *s, int n);
  * malloc'd array of pointers (free it); returns the count, -1 when out of
  * memory. */
 int rl_report_buckets(const rl_tally_t *t, const rl_bucket_t ***out);
+/* b's first trial's signature line as the program printed it, when that
+ * differs from the signature ("--- FAIL: TestX (0.03s)" beside "--- FAIL:
+ * TestX (?s)"); NULL when it is the same or unknown.  Every report shows
+ * it beside the first trial ("as printed: ..."). */
+const char *rl_report_printed(const rl_bucket_t *b);
 /* "holds", "fails", "undecided". */
 const char *rl_report_judgement(rl_judgement_t j);
 /* The confidence as a percentage label: "95%", "99.9%". */

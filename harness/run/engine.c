@@ -94,9 +94,10 @@ static void rl__worker(void *arg)
         if (rc != 0) {
             res.started = 0;   /* the harness failed it: an error trial */
         }
-        char *sig = NULL;
-        job.trial.outcome = rl_classify(&res, job.classifier, &sig);
+        char *sig = NULL, *printed = NULL;
+        job.trial.outcome = rl_classify_printed(&res, job.classifier, &sig, &printed);
         job.trial.signature = sig;
+        job.trial.printed = printed;
         job.trial.exit_status = res.exit_status;
         job.trial.term_signal = res.term_signal;
         job.trial.exception = res.exception;

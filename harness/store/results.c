@@ -76,6 +76,11 @@ char *rl_trial_to_json(const rl_trial_t *t)
     sb_seconds(&b, t->duration_s);
     rl_sb_puts(&b, ",\"log\":");
     sb_json_string(&b, t->log);
+    /* Optional: files written before it existed have none. */
+    if (t->printed) {
+        rl_sb_puts(&b, ",\"printed\":");
+        sb_json_string(&b, t->printed);
+    }
     rl_sb_putc(&b, '}');
     return rl_sb_take(&b);
 }
@@ -441,11 +446,11 @@ static int jargv(jp_t *j, rl_trial_t *t)
 
 enum {
     F_RACELAB, F_SPEC, F_VARIANT, F_INDEX, F_SEED, F_ARGV, F_OUTCOME, F_SIGNATURE,
-    F_EXIT, F_SIGNAL, F_EXCEPTION, F_STARTED, F_DURATION, F_LOG, F_COUNT
+    F_EXIT, F_SIGNAL, F_EXCEPTION, F_STARTED, F_DURATION, F_LOG, F_PRINTED, F_COUNT
 };
 static const char *const field_names[F_COUNT] = {
     "racelab", "spec", "variant", "index", "seed", "argv", "outcome", "signature",
-    "exit_status", "term_signal", "exception", "started_s", "duration_s", "log",
+    "exit_status", "term_signal", "exception", "started_s", "duration_s", "log", "printed",
 };
 /* Fields every line must have; the rest default to "nothing happened". */
 static const int required[] = {F_RACELAB, F_SPEC, F_VARIANT, F_INDEX, F_SEED, F_ARGV, F_OUTCOME};
@@ -472,12 +477,13 @@ static int jfield(jp_t *j, int f, rl_trial_t *t)
         return 0;
     case F_SIGNATURE:
     case F_LOG:
+    case F_PRINTED:
         if (jnull(j))
             return 0;
         s = jstring(j);
         if (s == NULL)
             return -1;
-        *(f == F_SIGNATURE ? &t->signature : &t->log) = s;
+        *(f == F_SIGNATURE ? &t->signature : f == F_LOG ? &t->log : &t->printed) = s;
         return 0;
     case F_INDEX:
         if (jint(j, key, 0, LONG_MAX, &v))

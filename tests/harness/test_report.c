@@ -393,6 +393,45 @@ Test(report, seed_directory_and_replay_commands)
     sum.has_seed = 0;
 }
 
+/* Every format shows a signature's first line as printed beside its first
+ * trial, escaped as the format escapes trial bytes, and only when it
+ * differs from the signature. */
+Test(report, the_line_as_printed_beside_the_first_trial)
+{
+    sum.results_dir = "res";
+    rl_trial_t a = {.index = 3, .outcome = RL_OUTCOME_CRASH, .signature = "--- FAIL: TestX (?s)",
+                    .printed = "--- FAIL: TestX (0.03s) \x1b[31m<&>", .duration_s = 1.0};
+    rl_trial_t b = a;
+    b.index = 1;   /* the first: its line is the one shown (the failing
+                    * variant: JUnit names its signatures) */
+    b.printed = "--- FAIL: TestX (0.01s) \x1b[31m<&>";
+    rl_trial_t same = {.index = 2, .outcome = RL_OUTCOME_CRASH, .signature = "fatal error: same",
+                       .printed = "fatal error: same", .duration_s = 1.0};
+    cr_assert_eq(rl_tally_add(&tallies[0], &a, NULL), 0);
+    cr_assert_eq(rl_tally_add(&tallies[0], &b, NULL), 0);
+    cr_assert_eq(rl_tally_add(&tallies[0], &same, NULL), 0);
+    static const struct { const char *format, *want; } cases[] = {
+        { "text", "            as printed: --- FAIL: TestX (0.01s) \\x1B[31m<&>\n" },
+        { "markdown", "; as printed: --- FAIL: TestX (0.01s) \\\\x1B\\[31m&lt;&amp;&gt;; rerun:" },
+        { "html", "; as printed: <code>--- FAIL: TestX (0.01s) \\x1B[31m&lt;&amp;&gt;</code>" },
+        { "json", "\"first_printed\":\"--- FAIL: TestX (0.01s) \\u001b[31m<&>\"" },
+        { "junit", "(first as printed: --- FAIL: TestX (0.01s) \\x1B[31m&lt;&amp;&gt;)" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out = render(cases[i].format);
+        cr_assert(strstr(out, cases[i].want) != NULL, "%s: no \"%s\" in:\n%s", cases[i].format, cases[i].want, out);
+        cr_assert(strstr(out, "(0.03s)") == NULL, "%s: not the first trial's line:\n%s", cases[i].format, out);
+        cr_assert(strchr(out, 0x1b) == NULL, "%s: a raw ESC", cases[i].format);
+        const char *p = strstr(out, "fatal error: same");
+        cr_assert(p != NULL, "%s", out);
+        cr_assert(strstr(p + 1, "fatal error: same") == NULL || !strcmp(cases[i].format, "markdown") ||
+                      !strcmp(cases[i].format, "html"),
+                  "%s: a line that is its own signature is shown again:\n%s", cases[i].format, out);
+        free(out);
+    }
+    sum.results_dir = NULL;
+}
+
 /* A bucket's first trial is its lowest index, and its log that trial's. */
 Test(report, first_trial_of_a_signature_is_its_lowest_index)
 {

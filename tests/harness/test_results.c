@@ -40,6 +40,7 @@ static rl_trial_t odd_trial(void)
         .argc = 7, .argv = odd_argv, .outcome = RL_OUTCOME_CRASH,
         .signature = "fatal error: malloc deadlock \"\xfe\"", .exit_status = 2, .term_signal = 0,
         .exception = 0xC0000005u, .started_s = 12.5, .duration_s = 1.000001, .log = "logs/123456.log",
+        .printed = "fatal error: malloc deadlock \"\xfe\"\t\x1b[31m",
     };
     return t;
 }
@@ -67,6 +68,10 @@ static void assert_same(const rl_trial_t *a, const rl_trial_t *b)
         cr_assert_null(b->log);
     else
         cr_assert_str_eq(a->log, b->log);
+    if (a->printed == NULL)
+        cr_assert_null(b->printed);
+    else
+        cr_assert_str_eq(a->printed, b->printed);
 }
 
 Test(results, json_round_trip_is_exact)
@@ -92,6 +97,7 @@ Test(results, pass_trial_has_nulls)
     char *line = rl_trial_to_json(&t);
     cr_assert_not_null(strstr(line, "\"signature\":null"));
     cr_assert_not_null(strstr(line, "\"argv\":[]"));
+    cr_assert_null(strstr(line, "\"printed\""), "no line, no field: %s", line);
     char err[256];
     cr_assert_eq(rl_trial_from_json(line, &u, err, sizeof err), 0, "%s", err);
     assert_same(&t, &u);
@@ -113,6 +119,29 @@ Test(results, field_order_and_unknown_fields)
     cr_assert_eq(u.seed, 7);
     cr_assert_eq(u.exit_status, -1, "absent exit status means did not exit");
     rl_trial_free(&u);
+}
+
+/* A line written before "printed" existed loads, without one; a copy of a
+ * trial keeps it. */
+Test(results, printed_is_optional_and_copied)
+{
+    const char *old = "{\"racelab\":1,\"spec\":\"run\",\"variant\":\"\",\"index\":3,\"seed\":9,\"argv\":[\"x\"],"
+                      "\"outcome\":\"crash\",\"signature\":\"--- FAIL: TestX (?s)\",\"exit_status\":1,"
+                      "\"term_signal\":0,\"exception\":0,\"started_s\":0.1,\"duration_s\":0.2,\"log\":null}";
+    rl_trial_t u, c;
+    char err[256];
+    cr_assert_eq(rl_trial_from_json(old, &u, err, sizeof err), 0, "%s", err);
+    cr_assert_null(u.printed);
+    cr_assert_str_eq(u.signature, "--- FAIL: TestX (?s)");
+    rl_trial_free(&u);
+    rl_trial_t t = odd_trial();
+    cr_assert_eq(rl_trial_copy(&c, &t), 0);
+    assert_same(&t, &c);
+    cr_assert(c.printed != t.printed, "a deep copy");
+    rl_trial_free(&c);
+    char *bad = "{\"racelab\":1,\"spec\":\"s\",\"variant\":\"v\",\"index\":0,\"seed\":1,\"argv\":[],"
+                "\"outcome\":\"crash\",\"printed\":7}";
+    cr_assert_eq(rl_trial_from_json(bad, &u, err, sizeof err), -1, "a number for \"printed\" is refused");
 }
 
 typedef struct {
