@@ -1,0 +1,3 @@
+module racelab.test/gosig
+
+go 1.19
