@@ -56,6 +56,23 @@ static const char *expect_word(const rl_sweep_t *sw, int p, int v)
     return x < 0 ? "-" : rl_report_judgement(s->results[x].result);
 }
 
+void rl_sweep_failures(FILE *out, const rl_tally_t *t, int max, void (*esc)(FILE *, const char *))
+{
+    const rl_bucket_t **b = NULL;
+    int n = rl_report_buckets(t, &b);
+    if (n <= 0) {
+        fputs(n == 0 ? "-" : "(out of memory)", out);
+        return;
+    }
+    for (int i = 0; i < n && i < max; i++) {
+        fprintf(out, "%s%ld\xC3\x97 ", i ? "; " : "", b[i]->count);
+        esc(out, b[i]->signature);
+    }
+    if (n > max)
+        fprintf(out, " (+%d more)", n - max);
+    free(b);
+}
+
 static void fmt_secs(char *buf, size_t len, double s)
 {
     if (s < 0)
@@ -81,8 +98,8 @@ int rl_sweep_text(FILE *out, const rl_sweep_t *sw)
             vw = (int)strlen(sw->variants[v]);
     char head[64];
     snprintf(head, sizeof head, "--%s", sw->knob);
-    fprintf(out, "  %-*s  %-*s  %6s  %6s  %7s  %-18s  %11s  %12s  %s\n", kw, head, vw, "variant", "trials",
-            "crash", "rate", conf, "first crash", "median crash", "expectation");
+    fprintf(out, "  %-*s  %-*s  %6s  %6s  %7s  %-18s  %11s  %12s  %-11s  %s\n", kw, head, vw, "variant",
+            "trials", "crash", "rate", conf, "first crash", "median crash", "expectation", "failures");
     for (int p = 0; p < sw->npoints; p++) {
         for (int v = 0; v < sw->nvariants; v++) {
             const rl_tally_t *t = tally(sw, p, v);
@@ -97,12 +114,15 @@ int rl_sweep_text(FILE *out, const rl_sweep_t *sw)
             snprintf(iv, sizeof iv, "[%s, %s]", r.lo, r.hi);
             fmt_secs(fc, sizeof fc, t->first_crash_index >= 0 ? t->first_crash_s : -1.0);
             fmt_secs(mc, sizeof mc, sw->points[p].median_crash_s ? sw->points[p].median_crash_s[v] : -1.0);
-            fprintf(out, "  %-*s  %-*s  %6ld  %6ld  %7s  %-18s  %11s  %12s  %s\n", kw, val, vw, sw->variants[v],
-                    t->n, r.crashes, r.rate, iv, fc, mc, expect_word(sw, p, v));
+            fprintf(out, "  %-*s  %-*s  %6ld  %6ld  %7s  %-18s  %11s  %12s  %-11s  ", kw, val, vw,
+                    sw->variants[v], t->n, r.crashes, r.rate, iv, fc, mc, expect_word(sw, p, v));
+            rl_sweep_failures(out, t, RL_SWEEP_CELL_SIGNATURES, rl_report_term);
+            fputc('\n', out);
         }
     }
     fputs("  first crash: seconds from the point's start until its first crashing trial ended;\n"
-          "  median crash: median run time of the crashing trials (time to crash of one process).\n",
+          "  median crash: median run time of the crashing trials (time to crash of one process);\n"
+          "  failures: the trials that did not pass, by signature, most common first.\n",
           out);
     fprintf(out, "racelab: sweep %s: %d point%s in %.1fs; results in %s\n", sw->passed ? "PASS" : "FAIL",
             sw->npoints, sw->npoints == 1 ? "" : "s", sw->wall_s, sw->dir ? sw->dir : "-");
@@ -154,7 +174,15 @@ int rl_sweep_json(FILE *out, const rl_sweep_t *sw)
             int x = rl_sweep_expect_of(pt->summary, sw->variants[v]);
             rl_report_json_field(out, ",\"expectation\":",
                                  x < 0 ? NULL : rl_report_judgement(pt->summary->results[x].result));
-            fputs("}", out);
+            fputs(",\"signatures\":[", out);
+            const rl_bucket_t **b = NULL;
+            int nb = rl_report_buckets(t, &b);
+            for (int i = 0; i < nb; i++) {
+                rl_report_json_field(out, i ? ",{\"signature\":" : "{\"signature\":", b[i]->signature);
+                fprintf(out, ",\"count\":%ld,\"first_trial\":%ld}", b[i]->count, b[i]->first_index);
+            }
+            free(b);
+            fputs("]}", out);
         }
         fputs("]}", out);
     }
@@ -174,6 +202,23 @@ static void md_cell(FILE *out, const char *s)
             fputc(*s, out);
 }
 
+/* A signature in a Markdown cell: as code, so that '*' and '_' in it stay
+ * literal (a backtick in it becomes a quote: code spans cannot hold one). */
+static void md_code(FILE *out, const char *s)
+{
+    fputc('`', out);
+    for (; s && *s; s++)
+        if (*s == '`')
+            fputc('\'', out);
+        else if (*s == '|')
+            fputs("\\|", out);
+        else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            fputc(' ', out);
+        else
+            fputc(*s, out);
+    fputc('`', out);
+}
+
 int rl_sweep_markdown(FILE *out, const rl_sweep_t *sw)
 {
     char conf[16];
@@ -184,8 +229,8 @@ int rl_sweep_markdown(FILE *out, const rl_sweep_t *sw)
     md_cell(out, sw->knob);
     fprintf(out, "`\n\n| --");
     md_cell(out, sw->knob);
-    fprintf(out, " | variant | trials | crashes | rate | Wilson %s | first crash | median crash | expectation |\n"
-                 "|---|---|---:|---:|---:|---|---:|---:|---|\n", conf);
+    fprintf(out, " | variant | trials | crashes | rate | Wilson %s | first crash | median crash | expectation "
+                 "| failures |\n|---|---|---:|---:|---:|---|---:|---:|---|---|\n", conf);
     for (int p = 0; p < sw->npoints; p++)
         for (int v = 0; v < sw->nvariants; v++) {
             const rl_tally_t *t = tally(sw, p, v);
@@ -194,7 +239,7 @@ int rl_sweep_markdown(FILE *out, const rl_sweep_t *sw)
             fputs(" | ", out);
             md_cell(out, sw->variants[v]);
             if (t == NULL) {
-                fputs(" | not run | | | | | | |\n", out);
+                fputs(" | not run | | | | | | | |\n", out);
                 continue;
             }
             rl_report_rate_t r;
@@ -202,8 +247,10 @@ int rl_sweep_markdown(FILE *out, const rl_sweep_t *sw)
             char fc[24], mc[24];
             fmt_secs(fc, sizeof fc, t->first_crash_index >= 0 ? t->first_crash_s : -1.0);
             fmt_secs(mc, sizeof mc, sw->points[p].median_crash_s ? sw->points[p].median_crash_s[v] : -1.0);
-            fprintf(out, " | %ld | %ld | %s | [%s, %s] | %s | %s | %s |\n", t->n, r.crashes, r.rate, r.lo, r.hi,
+            fprintf(out, " | %ld | %ld | %s | [%s, %s] | %s | %s | %s | ", t->n, r.crashes, r.rate, r.lo, r.hi,
                     fc, mc, expect_word(sw, p, v));
+            rl_sweep_failures(out, t, RL_SWEEP_CELL_SIGNATURES, md_code);
+            fputs(" |\n", out);
         }
     fprintf(out, "\n%d point%s in %.1f s; results in `", sw->npoints, sw->npoints == 1 ? "" : "s", sw->wall_s);
     md_cell(out, sw->dir);

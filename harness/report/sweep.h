@@ -44,11 +44,21 @@ double rl_sweep_median_crash(const rl_trial_t *trials, size_t n, const char *var
  * the variant has none. */
 int rl_sweep_expect_of(const rl_summary_t *s, const char *variant);
 
+/* The failures of tally t, for a sweep table's "failures" cell: each
+ * signature with its count, most common first (rl_report_buckets' order),
+ * "N× SIGNATURE" joined by "; ", at most max of them then "(+K more)";
+ * "-" when every trial passed.  esc writes a signature escaped for the
+ * format.  What the point's own check would list, so that a reader sees
+ * where, along the knob, one failure gives way to another. */
+void rl_sweep_failures(FILE *out, const rl_tally_t *t, int max, void (*esc)(FILE *, const char *));
+
 /* The writers: "text" (a table, for stdout), "json", "markdown", "html" (one
  * self-contained page: crash rate against the knob value per variant with
  * Wilson interval bars, and the median time to crash).  Output is
  * deterministic for a given sweep.  0, or -1 on a write error. */
 int rl_sweep_text(FILE *out, const rl_sweep_t *sw);
+/* At most this many signatures in a table cell; JSON lists them all. */
+#define RL_SWEEP_CELL_SIGNATURES 3
 int rl_sweep_json(FILE *out, const rl_sweep_t *sw);
 int rl_sweep_markdown(FILE *out, const rl_sweep_t *sw);
 int rl_sweep_html(FILE *out, const rl_sweep_t *sw);

@@ -174,7 +174,7 @@ static void table(FILE *out, const rl_sweep_t *sw)
     fputs("<table>\n<tr><th>--", out);
     rl_report_xml(out, sw->knob);
     fprintf(out, "</th><th>variant</th><th>trials</th><th>crashes</th><th>rate</th><th>Wilson %s</th>"
-                 "<th>first crash</th><th>median crash</th><th>expectation</th></tr>\n", conf);
+                 "<th>first crash</th><th>median crash</th><th>expectation</th><th>failures</th></tr>\n", conf);
     for (int p = 0; p < sw->npoints; p++)
         for (int v = 0; v < sw->nvariants; v++) {
             const rl_summary_t *s = sw->points[p].summary;
@@ -184,7 +184,7 @@ static void table(FILE *out, const rl_sweep_t *sw)
             fputs("</td><td>", out);
             rl_report_xml(out, sw->variants[v]);
             if (t == NULL) {
-                fputs("</td><td colspan=\"7\">not run</td></tr>\n", out);
+                fputs("</td><td colspan=\"8\">not run</td></tr>\n", out);
                 continue;
             }
             rl_report_rate_t r;
@@ -205,6 +205,8 @@ static void table(FILE *out, const rl_sweep_t *sw)
             fprintf(out, "<td class=\"%s\">", x < 0 ? "" : ok ? "pass" : "fail");
             if (x >= 0)
                 rl_report_xml(out, s->results[x].why);
+            fputs("</td><td class=\"sig\">", out);
+            rl_sweep_failures(out, t, RL_SWEEP_CELL_SIGNATURES, rl_report_xml);
             fputs("</td></tr>\n", out);
         }
     fputs("</table>\n", out);
@@ -214,7 +216,7 @@ int rl_sweep_html(FILE *out, const rl_sweep_t *sw)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>racelab sweep</title>\n"
           "<style>\nbody{font-family:sans-serif;max-width:64em;margin:1em auto;padding:0 1em;color:#222}\n"
-          "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:right}\n"
+          "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:right}td.sig{text-align:left;font-family:monospace;font-size:90%}\n"
           "td:first-child,td:nth-child(2),td:last-child{text-align:left}.pass{color:#2e7d32}.fail{color:#c62828}\n"
           "svg{display:block;margin:.8em 0}\n</style>\n</head>\n<body>\n",
           out);

@@ -144,6 +144,7 @@ Test(sweep, one_row_and_directory_per_value_with_charts, .timeout = 240)
               "the page must be self-contained");
     free(html);
     e2e_assert_file_has("sw.md", "| high | fixed | 10 | 0 |");
+    e2e_assert_file_has("sw.md", " | failures |");
 
     /* The results directory now holds trials: a second sweep into it is
      * refused, --resume completes nothing twice. */
@@ -181,6 +182,21 @@ Test(sweep, the_knob_changes_what_trials_do, .timeout = 120)
     const char *bc = strstr(crash, "{\"name\":\"buggy\"");
     cr_assert(bc && strstr(bc, "\"crashes\":") && strtol(strstr(bc, "\"crashes\":") + 10, NULL, 10) >= 5, "%s", bc);
     cr_assert(strstr(out, "racelab: sweep FAIL: 2 points"), "%s", out);
+    /* The failures, by signature: none at calm, the knobbed crash at crash,
+     * in the table and in the JSON. */
+    const char *bcalm = strstr(calm, "{\"name\":\"buggy\"");
+    cr_assert(bcalm && strncmp(strstr(bcalm, "\"signatures\":"), "\"signatures\":[]", 15) == 0, "%s", calm);
+    char want[96];
+    snprintf(want, sizeof want, "\"signatures\":[{\"signature\":\"fatal error: knobbed\",\"count\":%ld,",
+             strtol(strstr(bc, "\"crashes\":") + 10, NULL, 10));
+    cr_assert(strstr(bc, want), "want %s in %s", want, bc);
+    const char *row = strstr(out, "\n  crash   buggy");
+    cr_assert(row, "no row for buggy at crash: %s", out);
+    const char *eol = strchr(row + 1, '\n');
+    const char *sig = strstr(row, "\xC3\x97 fatal error: knobbed");
+    cr_assert(sig && eol && sig < eol, "the row names no signature: %s", out);
+    const char *calmrow = strstr(out, "\n  calm    buggy");
+    cr_assert(calmrow && strchr(calmrow + 1, '\n')[-1] == '-', "calm's row names a failure: %s", out);
     free(json);
     free(out);
 }
