@@ -47,6 +47,21 @@ Test(userspec, a_variant_without_expectation_is_warned, .timeout = 60)
     e2e_assert_file_has("out", "w.repro:7: warning: variant 'c' has no expectation");
 }
 
+/* Two variants that run the same words: refused before any trial, naming
+ * both lines; no trial is run. */
+Test(userspec, identical_variants_are_refused, .timeout = 30)
+{
+    e2e_tmpdir();
+    e2e_write("same.repro", "name same\nissue JIRA-7\ncommand /bin/true\nvariant buggy --x 1\n"
+                            "variant fixed --x 1\nexpect fixed no-crash upper <= 0.5\n");
+    char *argv[] = { R, "check", "-o", "r", "same.repro", NULL };
+    cr_assert_eq(e2e_run(argv, "out"), 64);
+    e2e_assert_file_has("out", "same.repro:5: variant 'fixed' runs exactly what variant 'buggy' (line 4) "
+                               "runs: give it its own arguments or program");
+    FILE *made = fopen("r/trials.jsonl", "r");
+    cr_assert(made == NULL, "a refused spec recorded trials");
+}
+
 Test(userspec, every_error_of_a_spec_at_once, .timeout = 30)
 {
     e2e_tmpdir();
