@@ -34,6 +34,9 @@ typedef struct {
     uint64_t cur_seed;
     rl_results_t out;
     char co_load[40];       /* the inputs' co-load, "mixed" when they differ */
+    int fixed_n;            /* every input ran the fixed-N plan (--fixed-n,
+                               or a shard: shards always do), so the merge
+                               is judged as one fixed-N run */
     char *err;
     size_t errlen;
 } rl__merge_t;
@@ -118,8 +121,10 @@ static int rl__merge_verify(rl__merge_t *m, const char *dir)
 {
     m->cur_dir = dir;
     m->cur_has_seed = 0;
-    if (rl_file_stat(dir, NULL, NULL) != RL_FILE_DIR)
-        return 0; /* a results file given by itself */
+    if (rl_file_stat(dir, NULL, NULL) != RL_FILE_DIR) {
+        m->fixed_n = 0; /* a results file given by itself: its plan is not known */
+        return 0;
+    }
     int have = rl_dir_read_seed(dir, &m->cur_seed);
     if (have < 0)
         return rl_usage("merge: %s/seed: not a seed (one unsigned 64-bit number)", dir);
@@ -130,6 +135,12 @@ static int rl__merge_verify(rl__merge_t *m, const char *dir)
         fprintf(stderr, "racelab: note: merge: %s/history is missing (a run of a racelab that kept none): "
                         "its spec copies cannot be verified against the run's start\n", dir);
     char *plan = hist ? rl_history_get(hist, "plan") : NULL;
+    int shards = 1;
+    const char *sh = plan ? strstr(plan, "shard=") : NULL;
+    if (sh)
+        sscanf(sh, "shard=%*d/%d", &shards);
+    if (!plan || (!strstr(plan, "fixed-n=1") && shards <= 1))
+        m->fixed_n = 0;
     free(plan);
     /* The load each input ran beside (a directory that records none ran
      * with none); inputs that differ make a merge of mixed load. */
@@ -317,7 +328,7 @@ int rl_cmd_merge(int argc, char **argv)
     if (crc != 0)
         return free(dirs), crc;
     char err[1024];
-    rl__merge_t m = { .dirs = dirs, .ndirs = ndirs, .err = err, .errlen = sizeof err };
+    rl__merge_t m = { .dirs = dirs, .ndirs = ndirs, .err = err, .errlen = sizeof err, .fixed_n = 1 };
     int rc = 0;
     /* Pass 1 judges and checks everything; only then does pass 2 write OUT,
      * so a bad input leaves no half-merged OUT behind.  Both stream. */
@@ -342,7 +353,7 @@ int rl_cmd_merge(int argc, char **argv)
     if (rc == 0) {
         const rl_summary_t **sums = calloc((size_t)nspecs + 1, sizeof *sums);
         for (int s = 0; s < nspecs && sums; s++) {
-            rl_eval_finish(evs[s], 1, 0);
+            rl_eval_finish(evs[s], !m.fixed_n, 0);
             evs[s]->summary.co_load = m.co_load[0] && strcmp(m.co_load, "none") != 0 ? m.co_load : NULL;
             sums[s] = &evs[s]->summary;
             passed = passed && evs[s]->summary.passed;

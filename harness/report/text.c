@@ -54,7 +54,10 @@ static void variant_block(FILE *out, const rl_summary_t *s, int i)
 
 static void summary(FILE *out, const rl_summary_t *s)
 {
-    fprintf(out, "%s: %s\n", s->spec->name, s->spec->description ? s->spec->description : "");
+    if (s->spec->description)
+        fprintf(out, "%s: %s\n", s->spec->name, s->spec->description);
+    else
+        fprintf(out, "%s\n", s->spec->name);
     fprintf(out, "  %s\n", s->spec->issue ? s->spec->issue : "");
     char where[1200];
     if (*rl_report_where(where, sizeof where, s)) {

@@ -454,6 +454,87 @@ Test(cli, shards_merge_to_the_whole_run, .timeout = 120)
     rl_trial_list_free(&b);
 }
 
+/* The JSON of s from key on, up to the next ']' or '}' that closes what
+ * key opens: "outcomes":{...}, "wilson":[...], or a scalar up to ','. */
+static char *json_piece(const char *s, const char *key, int nth)
+{
+    const char *p = s;
+    for (int i = 0; p && i <= nth; i++)
+        if ((p = strstr(p, key)) != NULL && i < nth)
+            p += strlen(key);
+    if (!p)
+        return NULL;
+    size_t n = strcspn(p + strlen(key), ",}]") + strlen(key) + 1;
+    char *out = malloc(n + 1);
+    cr_assert(out);
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return out;
+}
+
+/* n shard runs merged are the one run they split: the same trials (index,
+ * seed, outcome, signature) and the same verdict, rates and Fisher test.
+ * The program's outcome follows the trial's seed (its last digit), so the
+ * two sides can be compared trial by trial. */
+Test(cli, three_shards_merged_equal_one_run, .timeout = 120)
+{
+    e2e_tmpdir();
+    e2e_write("s.repro",
+              "name shq\nissue https://example.invalid/shq\n"
+              "command /bin/sh -c 'case \"$1$2\" in *[0246]buggy|*7fixed) echo \"fatal error: malloc "
+              "deadlock\"; exit 2;; esac; exit 0' sh {seed}\ntimeout 10\ntrials 30\n"
+              "variant buggy buggy\nvariant fixed fixed\n"
+              "expect buggy crash /malloc deadlock/ rate >= 0.1\nexpect fixed no-crash upper <= 0.5\n");
+    char *whole[] = { R, "check", "--fixed-n", "-s", "99", "-o", "whole", "--json", "w.json", "s.repro", NULL };
+    int rc_whole = e2e_run(whole, "ow");
+    char dir[3][8], shard[3][8];
+    for (int i = 0; i < 3; i++) {
+        snprintf(dir[i], sizeof dir[i], "s%d", i);
+        snprintf(shard[i], sizeof shard[i], "%d/3", i);
+        char *argv[] = { R, "check", "--shard", shard[i], "-s", "99", "-o", dir[i], "s.repro", NULL };
+        int rc = e2e_run(argv, "os");
+        cr_assert(rc == 0 || rc == 1, "shard %s: exit %d", shard[i], rc);
+    }
+    char *merge[] = { R, "merge", "--json", "m.json", dir[0], dir[1], dir[2], NULL };
+    cr_assert_eq(e2e_run(merge, "om"), rc_whole, "merge and the whole run disagree on the verdict");
+
+    rl_trial_list_t w = e2e_read("whole");
+    cr_assert_eq(w.n, 60);
+    size_t matched = 0;
+    for (int i = 0; i < 3; i++) {
+        rl_trial_list_t s = e2e_read(dir[i]);
+        for (size_t k = 0; k < s.n; k++) {
+            const rl_trial_t *a = &s.trials[k], *b = NULL;
+            for (size_t j = 0; j < w.n && !b; j++)
+                if (w.trials[j].index == a->index && strcmp(w.trials[j].variant, a->variant) == 0)
+                    b = &w.trials[j];
+            cr_assert(b, "shard trial %s/%ld is not in the whole run", a->variant, a->index);
+            cr_assert_eq(a->seed, b->seed, "trial %ld: seeds differ", a->index);
+            cr_assert_eq(a->outcome, b->outcome, "trial %ld: outcomes differ", a->index);
+            cr_assert_str_eq(a->signature ? a->signature : "", b->signature ? b->signature : "");
+            matched++;
+        }
+        rl_trial_list_free(&s);
+    }
+    cr_assert_eq(matched, w.n, "the shards hold %zu of the run's %zu trials", matched, w.n);
+    rl_trial_list_free(&w);
+
+    char *wj = tf_slurp("w.json", NULL), *mj = tf_slurp("m.json", NULL);
+    cr_assert(wj && mj);
+    e2e_assert_file_has("om", "fixed N: 60 trials"); /* shards run the fixed-N plan */
+    const char *keys[] = { "\"passed\":", "\"sequential\":", "\"outcomes\":", "\"crash_rate\":", "\"wilson\":",
+                           "\"upper_bound\":", "\"p\":" };
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        for (int nth = 0; nth < 2; nth++) {
+            char *a = json_piece(wj, keys[k], nth), *b = json_piece(mj, keys[k], nth);
+            cr_assert_str_eq(a ? a : "(none)", b ? b : "(none)", "%s #%d", keys[k], nth);
+            free(a);
+            free(b);
+        }
+    free(wj);
+    free(mj);
+}
+
 Test(cli, replay_reruns_a_recorded_trial, .timeout = 60)
 {
     e2e_tmpdir();
