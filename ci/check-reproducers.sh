@@ -17,6 +17,13 @@
 #                                   check --co-load); reports and results get
 #                                   the suffix .co-load-cpuN, and every report
 #                                   names the load its checks ran under
+#   ci/check-reproducers.sh --shard I/N [--co-load cpu=N] KIND [SPEC...]
+#                                   share I of N of every check (racelab
+#                                   check --shard), into
+#                                   $build/results-ci-KIND.shard-I-of-N/NAME;
+#                                   a shard is no verdict (it ran a part of
+#                                   the trials), so only setup errors fail
+#                                   it; ci/merge-shards.sh judges the whole
 # Exits non-zero when any spec's expectations fail; every spec is still run,
 # so one report shows them all.
 set -euo pipefail
@@ -26,6 +33,12 @@ list=0
 if [[ ${1:-} == --list ]]; then
     list=1
     shift
+fi
+shard=()
+if [[ ${1:-} == --shard ]]; then
+    shard=(--shard "${2:?--shard needs I/N}")
+    [[ $2 =~ ^[0-9]+/[0-9]+$ ]] || { echo "ci/check-reproducers.sh: --shard wants I/N, not '$2'" >&2; exit 64; }
+    shift 2
 fi
 load=()
 suffix=
@@ -57,6 +70,23 @@ if [[ $list == 1 ]]; then
 fi
 mkdir -p "$reports"
 results=$build/results-ci-$kind$suffix
+if [[ ${#shard[@]} -gt 0 ]]; then
+    i=${shard[1]%/*} n=${shard[1]#*/}
+    results=$build/results-ci-$kind$suffix.shard-$i-of-$n
+    rm -rf "$results"
+    rc=0
+    for s in "${specs[@]}"; do
+        name=$(basename "$s" .repro)
+        echo "---- racelab check ${shard[*]} ${load[*]} $s"
+        # 0 pass, 1 fail, 3 undecided: verdicts on a part of the trials,
+        # which only the merge judges.  Anything else is a setup error.
+        st=0
+        "$racelab" check --jobs 2 --build "$build" "${shard[@]}" "${load[@]}" \
+            --results "$results/$name" "$s" || st=$?
+        [[ $st == 0 || $st == 1 || $st == 3 ]] || { echo "ci/check-reproducers.sh: $s: exit $st" >&2; rc=1; }
+    done
+    exit $rc
+fi
 rm -rf "$results"
 rc=0
 for s in "${specs[@]}"; do

@@ -14,6 +14,11 @@
 #                           about 10 minutes on a loaded 2-core VM.  Not in CI
 #                           yet: at load averages of 25-90 it reached 70% and
 #                           less, below its 90% (docs/go-runtime.md).
+#   ci/test-go.sh --forced --shard I/N
+#                           share I of N of that check (a matrix job of the
+#                           GitHub workflow), into
+#                           build/results-ci-real.shard-I-of-N/; judged with
+#                           the other shards by ci/merge-shards.sh real
 #   ci/test-go.sh --check   the statistical reproducers/*-real.repro checks
 #                           (about 10-15 minutes; not a CI gate: see docs/go-runtime.md
 #                           for why their rates are too load-dependent to
@@ -22,6 +27,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=${1:-smoke}
+shard=
+if [[ $mode == --forced && ${2:-} == --shard ]]; then
+    shard=${3:?--shard needs I/N}
+    [[ $shard =~ ^[0-9]+/[0-9]+$ ]] || { echo "ci/test-go.sh: --shard wants I/N, not '$shard'" >&2; exit 64; }
+fi
 if ! ls build/scenarios/go17165/*.exe >/dev/null 2>&1; then
     echo "ci/test-go.sh: build/scenarios/go17165/*.exe missing: is go_scenarios enabled (go, mingw-w64, python3)?" >&2
     exit 1
@@ -46,6 +56,16 @@ forced() {
     local cores
     cores=$(nproc)
     mkdir -p "$reports"
+    if [[ -n $shard ]]; then
+        local dir=build/results-ci-real.shard-${shard%/*}-of-${shard#*/} st=0
+        rm -rf "$dir"
+        echo "---- racelab check --shard $shard reproducers/go17165-forced-real.repro (co-load cpu=$((2 * cores)))"
+        build/harness/racelab check --jobs 2 --co-load "cpu=$((2 * cores))" --build build --shard "$shard" \
+            --results "$dir/go17165-forced-real" reproducers/go17165-forced-real.repro || st=$?
+        # A shard's own verdict covers a part of the trials: only setup errors fail it.
+        [[ $st == 0 || $st == 1 || $st == 3 ]]
+        return
+    fi
     rm -rf build/results-ci-forced
     echo "---- racelab check reproducers/go17165-forced-real.repro (co-load cpu=$((2 * cores)))"
     build/harness/racelab check --jobs 2 --co-load "cpu=$((2 * cores))" --build build \

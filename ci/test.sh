@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (README, first lines): installs what is missing, then
 #   1. native build (gcc) and every Criterion suite; the documentation
-#      checks (ci/check-docs.py) and the man pages as installed;
+#      checks (ci/check-docs.py), the man pages as installed and the GitHub
+#      workflow (ci/lint-workflows.sh, actionlint);
 #   2. the Linux reproducers (every reproducers/*.repro that is neither
 #      *-wine nor *-real), each a CI gate checked by racelab;
 #   3. a clang build of everything and its test suites (-Werror on both);
@@ -36,6 +37,8 @@ step "documentation"
 # checker's own self-test, and the man pages as `meson install` puts them.
 python3 ci/check-docs.py --racelab build/harness/racelab
 python3 ci/check-docs.py --self-test
+# The GitHub workflow (shard matrix and merge job) through actionlint.
+bash ci/lint-workflows.sh
 rm -rf build/destdir
 meson install -C build --destdir "$PWD/build/destdir" --quiet
 for page in man1/racelab.1 man5/racelab-repro.5; do
