@@ -404,7 +404,8 @@ int rl_fuzz_reports(const uint8_t *data, size_t size)
     if (rl_eval_init(&ev, &spec) != 0)
         abort();
     /* Each line of the input: one trial's signature (its first byte
-     * picks variant and outcome). */
+     * picks variant and outcome), then, after a tab, the line as the
+     * program printed it (shown beside the first trial when it differs). */
     char *buf = malloc(size + 1);
     if (!buf)
         abort();
@@ -421,7 +422,11 @@ int rl_fuzz_reports(const uint8_t *data, size_t size)
         t.variant = (*line & 1) ? "b" : "a";
         t.index = index;
         t.outcome = (*line & 2) ? RL_OUTCOME_HANG : (*line & 4) ? RL_OUTCOME_PASS : RL_OUTCOME_CRASH;
+        char *tab = strchr(line, '\t');
+        if (tab)
+            *tab = '\0';
         t.signature = t.outcome == RL_OUTCOME_PASS ? NULL : line;
+        t.printed = t.signature && tab ? tab + 1 : NULL;
         rl_eval_add(&ev, &t);
         line = nl ? nl + 1 : NULL;
     }
