@@ -9,6 +9,10 @@
 #include "model/schedpt.h"
 #include "model/thread.h"
 
+/* How long a thread that took an M holds it while the script waits to
+ * start: five profiler periods at its default 1000 Hz. */
+#define IDLE_HOLD_US 5000u
+
 static _Atomic int phase;
 static _Atomic int aborted_at; /* the phase whose wait timed out, last attempt */
 /* Attempts are numbered from 1.  A thread's part in the script (A, B) and
@@ -108,6 +112,17 @@ static void hook(rt_schedpt_id_t pt, rt_m_t *mp, void *ctx)
         if (mp == atomic_load(&victim) && atomic_load(&mp->thread) != atomic_load(&loaded) &&
             advance(RT_FORCED_DROPPED, RT_FORCED_TAKEN))
             b_attempt = now;
+        /* The script starts when the profiler loads an M that a thread is
+         * running.  A callback holds its M for microseconds and the
+         * profiler looks once a period, so on a loaded machine the two can
+         * miss each other for seconds (an 8-s run beside 4 busy threads
+         * and stress-ng once never started).  Until it starts, a thread
+         * that just took an M keeps it a little while the profiler looks. */
+        else if (atomic_load(&phase) == RT_FORCED_IDLE && !on_profiler()) {
+            uint64_t until = rt_now_ns() + (uint64_t)IDLE_HOLD_US * 1000u;
+            while (atomic_load(&phase) == RT_FORCED_IDLE && rt_now_ns() < until)
+                rt_thread_yield();
+        }
         break;
     case RT_SP_MALLOC_BEFORE_CHECK:
         if (b_attempt != 0 && b_attempt == now)
