@@ -44,6 +44,33 @@ static char *classify(rl_proc_result_t r, rl_outcome_t want, char *const *pats, 
     return sig;
 }
 
+/* A table row: what a program printed (or a line to normalise) and the
+ * signature racelab must make of it. */
+typedef struct {
+    const char *in, *want;
+} sig_case_t;
+
+/* Each row's output, of a trial that exited with STATUS, classified with
+ * the built-in patterns only: a crash with the row's signature. */
+static void assert_crash_signatures(const sig_case_t *cases, size_t n, int status)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *s = classify(fake(1, status, 0, 0, cases[i].in), RL_OUTCOME_CRASH, NULL, 0);
+        cr_assert_str_eq(s, cases[i].want, "from \"%s\"", cases[i].in);
+        free(s);
+    }
+}
+
+/* Each row's line, normalised: the row's signature. */
+static void assert_normalised(const sig_case_t *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *s = rl_signature_normalise(cases[i].in, strlen(cases[i].in));
+        cr_assert_str_eq(s, cases[i].want, "from \"%s\"", cases[i].in);
+        free(s);
+    }
+}
+
 Test(classify, outcomes)
 {
     char *s;
@@ -137,7 +164,7 @@ Test(classify, spec_patterns_come_first)
 
 Test(classify, defaults_cover_sanitizers_and_go)
 {
-    static const struct { const char *out, *sig; } cases[] = {
+    static const sig_case_t cases[] = {
         { "==31337==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000010 at pc 0x4a1b2c\n",
           "==N==ERROR: AddressSanitizer: heap-use-after-free on address 0x? at pc 0x?" },
         { "x.c:3:5: runtime error: signed integer overflow: 2147483647 + 1\n",
@@ -148,16 +175,12 @@ Test(classify, defaults_cover_sanitizers_and_go)
         { "panic: runtime error: index out of range [5] with length 3\n\ngoroutine 1 [running]:\n",
           "panic: runtime error: index out of range [N] with length N" },
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char *s = classify(fake(1, 2, 0, 0, cases[i].out), RL_OUTCOME_CRASH, NULL, 0);
-        cr_assert_str_eq(s, cases[i].sig);
-        free(s);
-    }
+    assert_crash_signatures(cases, sizeof cases / sizeof cases[0], 2);
 }
 
 Test(classify, normalisation_merges_volatile_parts_only)
 {
-    static const struct { const char *in, *out; } cases[] = {
+    static const sig_case_t cases[] = {
         { "  fatal error:   malloc deadlock  \t", "fatal error: malloc deadlock" },
         { "goroutine 17 [running]: tid 4242 thread 3", "goroutine N [running]: tid N thread N" },
         { "M3 mallocing=-1 m=7", "M3 mallocing=-1 m=N" },
@@ -165,18 +188,14 @@ Test(classify, normalisation_merges_volatile_parts_only)
         { "addr 0xDEADbeef and 123456 and abc12345", "addr 0x? and N and abc12345" },
         { "    x_test.go:12: got 3, want 4", "x_test.go:12: got 3, want 4" },
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char *s = rl_signature_normalise(cases[i].in, strlen(cases[i].in));
-        cr_assert_str_eq(s, cases[i].out);
-        free(s);
-    }
+    assert_normalised(cases, sizeof cases / sizeof cases[0]);
 }
 
 /* Go's durations and its index and slice bounds are volatile; what only
  * looks like them (a word, a unit that is not Go's, a line number) is kept. */
 Test(classify, normalisation_of_go_durations_and_bounds)
 {
-    static const struct { const char *in, *out; } cases[] = {
+    static const sig_case_t cases[] = {
         { "--- FAIL: TestX (0.03s)", "--- FAIL: TestX (?s)" },
         { "--- FAIL: TestX (12.50s)", "--- FAIL: TestX (?s)" },
         { "panic: test timed out after 10m0s", "panic: test timed out after ?s" },
@@ -192,11 +211,7 @@ Test(classify, normalisation_of_go_durations_and_bounds)
         { "x.go:12: at 3:4 [ok]", "x.go:12: at 3:4 [ok]" },
         { "goroutine 7 [chan receive, 2 minutes]:", "goroutine N [chan receive, 2 minutes]:" },
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char *s = rl_signature_normalise(cases[i].in, strlen(cases[i].in));
-        cr_assert_str_eq(s, cases[i].out, "from \"%s\"", cases[i].in);
-        free(s);
-    }
+    assert_normalised(cases, sizeof cases / sizeof cases[0]);
 }
 
 /* A Go test binary's failures, each with the built-in patterns only: a
@@ -204,7 +219,7 @@ Test(classify, normalisation_of_go_durations_and_bounds)
  * "--- FAIL:" printed before it, and "--- FAIL:" names a plain t.Errorf. */
 Test(classify, go_test_binary_failures)
 {
-    static const struct { const char *out, *sig; } cases[] = {
+    static const sig_case_t cases[] = {
         { "=== RUN   TestErr\n    x_test.go:12: got 3\n--- FAIL: TestErr (0.00s)\nFAIL\n",
           "--- FAIL: TestErr (?s)" },
         { "=== RUN   TestIdx\n--- FAIL: TestIdx (0.00s)\n"
@@ -218,11 +233,7 @@ Test(classify, go_test_binary_failures)
           "panic: later\n",
           "WARNING: DATA RACE" },
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char *s = classify(fake(1, 1, 0, 0, cases[i].out), RL_OUTCOME_CRASH, NULL, 0);
-        cr_assert_str_eq(s, cases[i].sig);
-        free(s);
-    }
+    assert_crash_signatures(cases, sizeof cases / sizeof cases[0], 1);
 }
 
 /* The lines the reproducers' programs print, normalised, still match the

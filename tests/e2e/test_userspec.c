@@ -18,6 +18,15 @@ static char *slurp(const char *path)
     return s;
 }
 
+/* Writes the spec FILE, checks it into RESULTS with its messages in OUT,
+ * and gives racelab's exit status. */
+static int check_spec(const char *file, const char *text, const char *results, const char *out)
+{
+    e2e_write(file, text);
+    char *argv[] = { R, "check", "-o", (char *)results, (char *)file, NULL };
+    return e2e_run(argv, out);
+}
+
 Test(userspec, two_binaries_compared, .timeout = 60)
 {
     e2e_tmpdir();
@@ -39,11 +48,10 @@ Test(userspec, two_binaries_compared, .timeout = 60)
 Test(userspec, a_variant_without_expectation_is_warned, .timeout = 60)
 {
     e2e_tmpdir();
-    e2e_write("w.repro", "name w\nissue JIRA-123\ncommand /bin/true\ntrials 5\n"
-                         "variant a x\nvariant b y\nvariant c z\nexpect a no-crash upper <= 0.9\n"
-                         "expect b no-crash upper <= 0.9\n");
-    char *argv[] = { R, "check", "-o", "r", "w.repro", NULL };
-    cr_assert_eq(e2e_run(argv, "out"), 0);
+    cr_assert_eq(check_spec("w.repro", "name w\nissue JIRA-123\ncommand /bin/true\ntrials 5\n"
+                                       "variant a x\nvariant b y\nvariant c z\n"
+                                       "expect a no-crash upper <= 0.9\nexpect b no-crash upper <= 0.9\n",
+                            "r", "out"), 0);
     e2e_assert_file_has("out", "w.repro:7: warning: variant 'c' has no expectation");
 }
 
@@ -52,10 +60,9 @@ Test(userspec, a_variant_without_expectation_is_warned, .timeout = 60)
 Test(userspec, identical_variants_are_refused, .timeout = 30)
 {
     e2e_tmpdir();
-    e2e_write("same.repro", "name same\nissue JIRA-7\ncommand /bin/true\nvariant buggy --x 1\n"
-                            "variant fixed --x 1\nexpect fixed no-crash upper <= 0.5\n");
-    char *argv[] = { R, "check", "-o", "r", "same.repro", NULL };
-    cr_assert_eq(e2e_run(argv, "out"), 64);
+    cr_assert_eq(check_spec("same.repro", "name same\nissue JIRA-7\ncommand /bin/true\n"
+                                          "variant buggy --x 1\nvariant fixed --x 1\n"
+                                          "expect fixed no-crash upper <= 0.5\n", "r", "out"), 64);
     e2e_assert_file_has("out", "same.repro:5: variant 'fixed' runs exactly what variant 'buggy' (line 4) "
                                "runs: give it its own arguments or program");
     FILE *made = fopen("r/trials.jsonl", "r");
@@ -65,10 +72,9 @@ Test(userspec, identical_variants_are_refused, .timeout = 30)
 Test(userspec, every_error_of_a_spec_at_once, .timeout = 30)
 {
     e2e_tmpdir();
-    e2e_write("bad.repro", "name bad\nissue see the tracker\ncommand p --seed={Seed}\ntrails 10\n"
-                           "variant a a\nvariant b b\nexpect a crash rate >= 2\n");
-    char *argv[] = { R, "check", "-o", "r", "bad.repro", NULL };
-    cr_assert_eq(e2e_run(argv, "out"), 64);
+    cr_assert_eq(check_spec("bad.repro", "name bad\nissue see the tracker\ncommand p --seed={Seed}\n"
+                                         "trails 10\nvariant a a\nvariant b b\nexpect a crash rate >= 2\n",
+                            "r", "out"), 64);
     e2e_assert_file_has("out", "bad.repro:2: issue:");
     e2e_assert_file_has("out", "bad.repro:3: unknown placeholder {Seed}");
     e2e_assert_file_has("out", "bad.repro:4: unknown keyword 'trails'; did you mean 'trials'?");
@@ -77,9 +83,7 @@ Test(userspec, every_error_of_a_spec_at_once, .timeout = 30)
     char text[4096] = "name many\n";
     for (int i = 0; i < 30; i++)
         strcat(text, "frobnicate\n");
-    e2e_write("many.repro", text);
-    char *many[] = { R, "check", "-o", "r2", "many.repro", NULL };
-    cr_assert_eq(e2e_run(many, "out2"), 64);
+    cr_assert_eq(check_spec("many.repro", text, "r2", "out2"), 64);
     e2e_assert_file_has("out2", "many.repro:21: unknown keyword 'frobnicate'");
     e2e_assert_file_has("out2", "many.repro: more errors not shown (the first 20 are above)");
     char *o = slurp("out2");
