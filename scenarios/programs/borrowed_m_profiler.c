@@ -38,6 +38,7 @@ typedef struct config {
     uint64_t sample_work, window_ns, callback_work, suspend_timeout_ms;
     uint64_t pause; /* rt_pause */
     uint64_t perturb_depth, perturb_max_delay_us, forced_timeout_ms;
+    uint64_t min_moved; /* run on until the profiler hit this many windows */
 } config_t;
 
 typedef struct worker {
@@ -129,6 +130,11 @@ static void parse(int argc, char **argv, config_t *cfg)
         { .name = "perturb-max-delay-us", .metavar = "N", .kind = RT_OPT_NUM,
           .target = &cfg->perturb_max_delay_us, .min = 1, .max = 100000,
           .help = "longest injected delay (1..100000)     [20]" },
+        { .name = "min-moved", .metavar = "N", .kind = RT_OPT_NUM,
+          .target = &cfg->min_moved, .min = 0, .max = 1000000,
+          .help = "run on past --duration-ms (up to 10 times\n"
+                  "it) until N samples hit a moved M (the\n"
+                  "summary's moved=); not with forced      [0]" },
         { .name = "forced-timeout-ms", .metavar = "N", .kind = RT_OPT_NUM,
           .target = &cfg->forced_timeout_ms, .min = 1, .max = 60000,
           .help = "bound on each forced handshake (1..60000) [2000]" },
@@ -154,6 +160,9 @@ static void parse(int argc, char **argv, config_t *cfg)
         (cfg->profiler_hz == 0 || cfg->allocs == 0 || cfg->workers <= cfg->extra_ms))
         rt_knob_usage_error(PROG, "--mode=forced needs the profiler on (--profiler-hz), "
                                   "--allocs >= 1 and more --workers than --extra-ms");
+    if (cfg->min_moved > 0 && (cfg->mode == MODE_FORCED || cfg->profiler_hz == 0))
+        rt_knob_usage_error(PROG, "--min-moved needs the profiler on (--profiler-hz) and "
+                                  "--mode=natural or perturb (forced ends with its script)");
 }
 
 static void worker_main(void *arg)
@@ -194,14 +203,27 @@ static const char *mode_name(uint64_t m)
 }
 
 /* Sleeps until the run's end: its duration, or in forced mode the end of
- * the script (whichever comes first).  Returns the forced phase reached. */
-static rt_forced_phase_t wait_for_end(const config_t *cfg, uint64_t t0)
+ * the script (whichever comes first).  With --min-moved the run goes on
+ * past its duration (up to 10 times it) until the profiler has hit that
+ * many moved Ms: a loaded machine gives the threads fewer turns, and a
+ * fixed duration would then test fewer 17165 windows - in both variants
+ * alike, so the fixed one is tried on as many windows as the buggy one
+ * needs.  Returns the forced phase reached. */
+static rt_forced_phase_t wait_for_end(const config_t *cfg, rt_prof_t *prof, uint64_t t0)
 {
     uint64_t end = t0 + cfg->duration_ms * 1000000u;
     uint64_t now = rt_now_ns();
     if (cfg->mode == MODE_FORCED)
         return rt_forced_wait(now < end ? (uint32_t)((end - now) / 1000000u) : 0);
     rt_sleep_until(end);
+    for (uint64_t cap = t0 + 10u * cfg->duration_ms * 1000000u;
+         cfg->min_moved > 0 && rt_now_ns() < cap;) {
+        rt_prof_stats_t ps;
+        rt_prof_stats(prof, &ps);
+        if (ps.moved >= cfg->min_moved)
+            break;
+        rt_sleep_us(1000);
+    }
     return RT_FORCED_IDLE;
 }
 
@@ -257,7 +279,7 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    rt_forced_phase_t forced = wait_for_end(&cfg, t0);
+    rt_forced_phase_t forced = wait_for_end(&cfg, prof, t0);
     /* The profiler goes first: suspending a worker that has exited can only
      * time out (see suspend.h). */
     rt_prof_stats_t ps = { 0, 0, 0, 0, 0, 0, 0 };

@@ -190,3 +190,51 @@ Test(modes, forced_needs_a_profiler_and_a_free_worker, .timeout = 20)
         cr_assert_not_null(strstr(r.err, "--mode=forced"), "%s", r.err);
     }
 }
+
+/* The number after " key=" in a summary line; fails the test without it. */
+static unsigned long long summary_value(const char *out, const char *key)
+{
+    const char *a = strstr(out, key);
+    cr_assert_not_null(a, "no%s in %s", key, out);
+    return strtoull(a + strlen(key), NULL, 10);
+}
+
+/* --min-moved runs on past --duration-ms until the profiler hit that many
+ * moved Ms, or until 10 times the duration: a run ends with the windows
+ * hit or at the cap, and a count it cannot reach keeps it to the cap. */
+Test(modes, min_moved_runs_on_until_the_windows_were_hit, .timeout = 60)
+{
+    const char *args[] = { "--mode=perturb", "--guard=self", "--duration-ms=100", "--seed=5",
+                           "--min-moved=5", NULL };
+    run_t r;
+    run_scenario(&r, args, NULL);
+    cr_assert_eq(r.status, 0, "stderr %s", r.err);
+    unsigned long long moved = summary_value(r.out, " moved=");
+    unsigned long long elapsed = summary_value(r.out, " elapsed_ms=");
+    cr_assert(moved >= 5 || elapsed >= 1000, "stopped after %llu ms with %llu moved: %s", elapsed,
+              moved, r.out);
+}
+
+Test(modes, min_moved_out_of_reach_runs_to_ten_times_the_duration, .timeout = 60)
+{
+    const char *args[] = { "--mode=perturb", "--guard=self", "--duration-ms=20", "--seed=5",
+                           "--min-moved=1000000", NULL };
+    run_t r;
+    run_scenario(&r, args, NULL);
+    cr_assert_eq(r.status, 0, "stderr %s", r.err);
+    cr_assert_lt(summary_value(r.out, " moved="), 1000000, "%s", r.out);
+    cr_assert_geq(summary_value(r.out, " elapsed_ms="), 200, "did not run on: %s", r.out);
+}
+
+Test(modes, min_moved_needs_a_profiler_and_no_script, .timeout = 20)
+{
+    const char *bad[][2] = { { "--mode=forced", "--min-moved=1" },
+                             { "--profiler-hz=0", "--min-moved=1" } };
+    for (size_t i = 0; i < 2; i++) {
+        const char *args[] = { bad[i][0], bad[i][1], NULL };
+        run_t r;
+        run_scenario(&r, args, NULL);
+        cr_assert_eq(r.status, 64, "%s %s: exit %d", bad[i][0], bad[i][1], r.status);
+        cr_assert_not_null(strstr(r.err, "--min-moved"), "%s", r.err);
+    }
+}
