@@ -10,6 +10,9 @@
  *   --sampler=suspend  the Windows profiler (model/prof.c): another thread
  *                      suspends the target and samples its M from outside;
  *                      --guard=target then dies with "malloc deadlock".
+ *                      --steer-us makes it wait for the 17165 window
+ *                      (the M it looked at moved to another thread), so
+ *                      a loaded machine still meets it.
  * Success: exit 0 and one key=value line; a crash: Go's throw, exit 2. */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -17,6 +20,7 @@
 #include "model/m.h"
 #include "model/malloc.h"
 #include "model/prof.h"
+#include "model/schedpt.h"
 #include "model/sigprof.h"
 #include "model/suspend.h"
 #include "model/thread.h"
@@ -29,11 +33,12 @@ typedef struct config {
     uint64_t guard;  /* rt_guard_t */
     uint64_t signal; /* 1: SIGPROF, 0: the suspending profiler */
     uint64_t duration_ms, seed, workers, extra_ms, allocs, hz;
+    uint64_t steer_us; /* suspending profiler: wait for the M to move */
 } config_t;
 
 static rt_prof_t *prof;
 static atomic_bool stop_workers;
-static _Atomic uint64_t ticks, ticks_on_m, ticks_in_malloc;
+static _Atomic uint64_t ticks, ticks_on_m, ticks_in_malloc, steered;
 
 static void parse(int argc, char **argv, config_t *cfg)
 {
@@ -59,6 +64,13 @@ static void parse(int argc, char **argv, config_t *cfg)
           .max = 100000,
           .help = "SIGPROFs per thread per second, or passes over\n"
                   "allm per second (1..100000)          [1000]" },
+        { .name = "steer-us", .metavar = "US", .kind = RT_OPT_NUM, .target = &cfg->steer_us,
+          .min = 0, .max = 1000000,
+          .help = "--sampler=suspend: the profiler waits up to US\n"
+                  "before its suspend until the M it looked at\n"
+                  "left that thread, and with the guard raised\n"
+                  "until another thread runs it (0 = natural\n"
+                  "timing)                                  [0]" },
         { .name = NULL },
     };
     const rt_prog_t prog = {
@@ -71,9 +83,53 @@ static void parse(int argc, char **argv, config_t *cfg)
         .opts = opts,
         .epilogue = "Summary keys: samples (sigprof calls), ticks (SIGPROFs), ticks_on_m (the\n"
                     "interrupted thread had an M), ticks_in_malloc (it was inside rt_malloc with\n"
-                    "mallocing=1 - the guard then lands on a busy M and is still harmless).\n",
+                    "mallocing=1 - the guard then lands on a busy M and is still harmless),\n"
+                    "moved (samples of an M that had left the suspended thread), steered (of\n"
+                    "those, the samples whose M another thread ran under the raised guard).\n",
     };
     rt_opts_parse(&prog, argc, argv);
+    if (cfg->steer_us > 0 && cfg->signal)
+        rt_knob_usage_error(PROG, "--steer-us steers the suspending profiler: it needs "
+                                  "--sampler=suspend (a SIGPROF samples its own thread)");
+}
+
+/* Waits, yielding, until the thread running mp is neither `a` nor `b` (0:
+ * any thread, or none) or the time is up; returns the thread it saw last. */
+static rt_thandle_t wait_while_on(struct rt_m *mp, rt_thandle_t a, rt_thandle_t b, uint64_t until)
+{
+    rt_thandle_t now_on = atomic_load_explicit(&mp->thread, memory_order_relaxed);
+    while ((now_on == a || now_on == b) && rt_now_ns() < until) {
+        rt_thread_yield();
+        now_on = atomic_load_explicit(&mp->thread, memory_order_relaxed);
+    }
+    return now_on;
+}
+
+/* The steering hook (--steer-us) of the suspending profiler: two waits, each
+ * up to steer_us, the same with either guard.  Before the suspend, until the
+ * thread it loaded from mp->thread has let the M go: the suspend then stops
+ * a thread that no longer runs mp (the 17165 window).  With sigprof's guard
+ * raised, until another thread runs mp, and on while that thread keeps it:
+ * with --guard=target that thread's next allocation dies, with --guard=self
+ * it allocates as usual.  The workers' points return at once. */
+static void steer(rt_schedpt_id_t pt, struct rt_m *mp, void *ctx)
+{
+    const config_t *cfg = ctx;
+    if (pt != RT_SP_PROF_BEFORE_SUSPEND && pt != RT_SP_SIGPROF_GUARDED)
+        return;
+    rt_thandle_t loaded = rt_prof_loaded_thread();
+    uint64_t until = rt_now_ns() + cfg->steer_us * 1000u;
+    if (pt == RT_SP_PROF_BEFORE_SUSPEND) {
+        wait_while_on(mp, loaded, loaded, until);
+        return;
+    }
+    if (atomic_load_explicit(&mp->thread, memory_order_relaxed) == loaded)
+        return; /* the window did not open: the stopped thread still runs mp */
+    rt_thandle_t owner = wait_while_on(mp, loaded, 0, until);
+    if (owner == loaded || owner == 0)
+        return;
+    atomic_fetch_add_explicit(&steered, 1, memory_order_relaxed);
+    wait_while_on(mp, owner, owner, until);
 }
 
 /* signal_unix.go sighandler: mp := getg().m; no M: sigprofNonGo. */
@@ -127,6 +183,8 @@ int main(int argc, char **argv)
             atomic_store(&mp->profilehz, (int32_t)cfg.hz);
         rc = rt_sigprof_start((uint32_t)cfg.hz, on_tick);
     } else {
+        if (cfg.steer_us > 0)
+            rt_schedpt_install(steer, &cfg);
         rc = rt_prof_start(prof);
     }
     if (rc != 0) {
@@ -145,11 +203,11 @@ int main(int argc, char **argv)
     typedef unsigned long long ull;
     printf("scenario=self-sampling sampler=%s guard=%s seed=%llu duration_ms=%llu workers=%llu "
            "extra_ms=%llu samples=%llu ticks=%llu ticks_on_m=%llu ticks_in_malloc=%llu "
-           "moved=%llu migrations=%llu\n",
+           "moved=%llu steered=%llu migrations=%llu\n",
            cfg.signal ? "signal" : "suspend", cfg.guard == RT_GUARD_TARGET ? "target" : "self",
            (ull)cfg.seed, (ull)cfg.duration_ms, (ull)cfg.workers, (ull)cfg.extra_ms,
            (ull)ps.samples, (ull)atomic_load(&ticks), (ull)atomic_load(&ticks_on_m),
-           (ull)atomic_load(&ticks_in_malloc), (ull)ps.moved, (ull)rt_migrations());
+           (ull)atomic_load(&ticks_in_malloc), (ull)ps.moved, (ull)atomic_load(&steered), (ull)rt_migrations());
     rt_prof_free(prof);
     return 0;
 }
