@@ -3,7 +3,9 @@
 # runs the unit and end-to-end tests and the go-17165 model reproducer
 # (shortened: ci/sanitize-17165.repro).  Fails on any test failure, any
 # sanitizer report (UBSan halts on the first), and any trial of the
-# reproducer whose signature is a sanitizer's.
+# reproducer whose signature is a sanitizer's.  Then P8's teardown sample
+# (ci/sanitize-p8.repro), where ASan must name the buggy sample a
+# heap-use-after-free and report nothing for the fix.
 #   RACELAB_ASAN_BUILD    build directory (default build-asan)
 #   RACELAB_ASAN_SUITES   meson test suites (default: all of them)
 set -euo pipefail
@@ -38,3 +40,13 @@ if ((rc != 0)); then
     exit "$rc"
 fi
 echo "sanitize: no sanitizer report; reproducer verdict PASS"
+
+# P8: here the buggy sample is a use-after-free, and ASan's report is the
+# expected crash (11 s on the 2-core machine at load average 31, 2026-12-03).
+"$build/harness/racelab" check --build "$build" --jobs 2 --results "$res/p8" \
+    ci/sanitize-p8.repro || {
+    rc=$?
+    echo "sanitize: P8's heap-use-after-free check exited $rc" >&2
+    exit "$rc"
+}
+echo "sanitize: P8's buggy sample is ASan's heap-use-after-free; its fix has no report"

@@ -1,21 +1,38 @@
 /* tstate.c - per-thread sampling states (tstate.h). */
 #include "model/tstate.h"
 
+#include <stdlib.h>
+
 #include "model/malloc.h"
 #include "model/thread.h"
 
 #define MAX_MS 1025 /* M ids 0..1024, as the family's per-M tables */
 
-static rt_tstate_t states[RT_TSTATE_MAX];
+/* Under AddressSanitizer a released state is freed for real, so a sample
+ * that still runs on one is the heap-use-after-free ASan names (the bug
+ * java-profiler#552 is); elsewhere it stays allocated, so the model's own
+ * check reads it and throws its message instead of undefined behaviour. */
+#if defined(__SANITIZE_ADDRESS__)
+#define TSTATE_FREES 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TSTATE_FREES 1
+#endif
+#endif
+#ifndef TSTATE_FREES
+#define TSTATE_FREES 0
+#endif
+
 static atomic_uint nstates;
 static _Atomic(rt_tstate_t *) published[MAX_MS];
 
 rt_tstate_t *rt_tstate_new(void)
 {
-    unsigned i = atomic_fetch_add(&nstates, 1);
-    if (i >= RT_TSTATE_MAX)
+    if (atomic_fetch_add(&nstates, 1) >= RT_TSTATE_MAX)
         rt_throw("out of per-thread states", "runtime: more threads than RT_TSTATE_MAX");
-    rt_tstate_t *st = &states[i];
+    rt_tstate_t *st = calloc(1, sizeof *st);
+    if (st == NULL)
+        rt_throw("out of memory", "runtime: cannot allocate a per-thread state");
     st->tid = rt_os_thread_id();
     return st;
 }
@@ -23,6 +40,8 @@ rt_tstate_t *rt_tstate_new(void)
 void rt_tstate_release(rt_tstate_t *st)
 {
     atomic_store(&st->released, true);
+    if (TSTATE_FREES)
+        free(st);
 }
 
 bool rt_tstate_released(rt_tstate_t *st)

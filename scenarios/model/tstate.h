@@ -4,9 +4,11 @@
  * runs, and releases it when it leaves the runtime; the order of those
  * steps against a profiler that samples the M is P8's bug.
  *
- * Released states are never handed out again, so a stale pointer stays
- * readable and a sample that runs on one can say so (rt_tstate_released)
- * instead of being undefined behaviour. */
+ * States are heap memory (calloc).  A released state is never handed out
+ * again and stays allocated, so a stale pointer stays readable and a
+ * sample that runs on one can say so (rt_tstate_released) instead of being
+ * undefined behaviour; in an AddressSanitizer build it is freed instead,
+ * and that sample's first read of it is ASan's heap-use-after-free. */
 #ifndef RT_TSTATE_H
 #define RT_TSTATE_H
 
@@ -23,11 +25,12 @@ typedef struct rt_tstate {
 } rt_tstate_t;
 
 /* A fresh state for the calling thread; throws (rt_throw) when the
- * process has used them all (RT_TSTATE_MAX). */
+ * process has used them all (RT_TSTATE_MAX) or malloc fails. */
 #define RT_TSTATE_MAX 65536
 rt_tstate_t *rt_tstate_new(void);
 
-/* Releases st (its thread's teardown).  Later uses see released. */
+/* Releases st (its thread's teardown).  Later uses see released (under
+ * ASan: are a use-after-free). */
 void rt_tstate_release(rt_tstate_t *st);
 
 bool rt_tstate_released(rt_tstate_t *st);
