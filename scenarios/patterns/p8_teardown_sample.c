@@ -25,8 +25,11 @@
 
 typedef unsigned long long ull;
 
-/* Visits that stopped the M's thread, by M id (ids 0..1024); the teardown
- * window waits for one. */
+/* Visits that stopped the M's thread and looked at the state it
+ * published, by M id (ids 0..1024); the teardown window waits for one.  A
+ * visit that could not look (the M's lock busy, the M moved) does not end
+ * the window: it met nothing, and a buggy window so ended let the thread
+ * unpublish its released state unsampled. */
 static _Atomic uint64_t visits[1025];
 
 static void visit(rt_m_t *mp)
@@ -44,6 +47,8 @@ static void visit(rt_m_t *mp)
         st = rt_tstate_of(mp);
         rt_family_unlock(mp);
     }
+    if (same)
+        atomic_fetch_add(&visits[mp->id], 1);
     rt_context_t ctx;
     if (!same || st == NULL) {
         rt_family_count(same ? RT_FC_SKIPPED : RT_FC_DROPPED);
@@ -59,7 +64,6 @@ static void visit(rt_m_t *mp)
     } else {
         rt_family_count(RT_FC_CONTEXT_FAILED);
     }
-    atomic_fetch_add(&visits[mp->id], 1);
     rt_family_release_copy(thread);
 }
 
