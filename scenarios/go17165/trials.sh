@@ -10,7 +10,8 @@
 # nil-g-sigprof (0xc0000005 in gentraceback called from sigprof with a nil
 # g: golang/go#50557), syscallsp-walk-sigprof (the same sample of a moved M,
 # but the fault is in sigprof's walk of mp.curg from its syscallsp, see
-# docs/go-runtime.md), other-fatal:<first fatal line>, hang (timeout),
+# docs/go-runtime.md), nil-g-sigprof-unknown-call (one of the two; no
+# gentraceback call at the line printed in the source found), other-fatal:<first fatal line>, hang (timeout),
 # exit:<rc>; several joined by '+' when a trial shows more than one.
 set -euo pipefail
 
@@ -34,15 +35,35 @@ classify() { # $1 = trial file prefix, $2 = exit status
     if grep -q '^fatal error: unexpected signal' "$p.err" &&
        grep -A12 '^runtime stack:' "$p.err" | grep -q '^runtime.gentraceback' &&
        grep -A14 '^runtime stack:' "$p.err" | grep -q '^runtime.sigprof(.*, 0x0, 0x'; then
-        # Which gentraceback call of sigprof faulted (Go 1.19.8 line
-        # numbers; nilgp edits a line in place, so they hold for every
-        # variant): proc.go:4570 walks mp.curg from its syscallsp (the new
-        # owner left its C call between sigprof's check and the re-read,
-        # so the walk starts at sp 0); proc.go:4575 is the nil g itself.
-        if grep -A16 '^runtime stack:' "$p.err" | grep -A1 '^runtime.sigprof(' | grep -q 'proc.go:4570 '; then
+        # Which gentraceback call of sigprof faulted, read from the code at
+        # the file:line the traceback prints for sigprof's frame (the
+        # toolchain's own proc.go; nilgp edits a line in place, so its line
+        # numbers are the toolchain's): the call that walks mp.curg from its
+        # syscallsp (the new owner left its C call between sigprof's check
+        # and the re-read, so the walk starts at sp 0), or the one given the
+        # nil g itself.
+        local at file line code
+        at=$(grep -A16 '^runtime stack:' "$p.err" | grep -A1 '^runtime.sigprof(' | sed -n 2p |
+             sed -n 's/^[[:space:]]*\([^ ]*\.go\):\([0-9][0-9]*\).*/\1 \2/p')
+        read -r file line <<<"${at:-x 0}"
+        # A patched variant's runtime file is its overlay copy (the points
+        # patch inserts lines): build/.../work/go1.N-VARIANT/, the toolchain
+        # read from the printed GOROOT's VERSION.
+        local fam variant ov
+        fam=$(grep -o -m1 '^go1\.[0-9]*' "${file%/src/runtime/*}/VERSION" 2>/dev/null || true)
+        variant=$(basename "$exe" .exe)
+        variant=${variant#go17165-}
+        ov=$(dirname "$exe")/work/$fam-${variant#go1.26-}/$(basename "$file")
+        [[ -n $fam && -f $ov ]] && file=$ov
+        code=$(sed -n "${line}p" "$file" 2>/dev/null || true)
+        if [[ $code == *syscallsp* ]]; then
             sigs+=(syscallsp-walk-sigprof)
-        else
+        elif [[ $code == *gentraceback* ]]; then
             sigs+=(nil-g-sigprof)
+        else
+            # The source found there (if any) has no gentraceback call at
+            # that line: which call faulted is unknown, sigprof's nil g is not.
+            sigs+=(nil-g-sigprof-unknown-call)
         fi
     fi
     if ((${#sigs[@]} == 0)); then
