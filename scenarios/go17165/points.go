@@ -27,6 +27,7 @@ const (
 	actDelay = 2
 	actWait  = 3
 	actHold  = 4
+	actMoved = 5
 )
 
 type pointAction struct {
@@ -37,7 +38,9 @@ type pointAction struct {
 
 // parsePoints reads POINT:ACTION[:ARG][,...]: ACTION is yield[:N] (N
 // osyields, default 1), delay:US, wait:US (until the point's condition holds)
-// or hold:US (while it holds); US in microseconds, a wait's or hold's bound.
+// hold:US (while it holds) or moved:US (until the sampled extra M has been
+// borrowed by another thread, which may still be in needm: prof-suspend's
+// condition without its "running Go" half); US in microseconds, the bound.
 // US may be a range LO-HI: the trial's seed picks the value, so a replay of
 // the trial (same command line, same -seed) gets the same one.  At most two
 // actions per point, run in the order given.
@@ -72,8 +75,8 @@ func parsePoints(spec string, seed uint64) ([]pointAction, error) {
 				}
 				a.arg = n
 			}
-		case "delay", "wait", "hold":
-			a.kind = map[string]int32{"delay": actDelay, "wait": actWait, "hold": actHold}[f[1]]
+		case "delay", "wait", "hold", "moved":
+			a.kind = map[string]int32{"delay": actDelay, "wait": actWait, "hold": actHold, "moved": actMoved}[f[1]]
 			if a.kind != actDelay && !p.canWait {
 				return nil, fmt.Errorf("-points %q: point %s has no condition to %s for (only prof-suspend and sigprof-trap)", item, f[0], f[1])
 			}
@@ -86,7 +89,7 @@ func parsePoints(spec string, seed uint64) ([]pointAction, error) {
 			}
 			a.arg = us * 1000
 		default:
-			return nil, fmt.Errorf("-points %q: unknown action %q (yield, delay, wait, hold)", item, f[1])
+			return nil, fmt.Errorf("-points %q: unknown action %q (yield, delay, wait, hold, moved)", item, f[1])
 		}
 		acts = append(acts, a)
 	}
@@ -119,7 +122,7 @@ func describePoints(acts []pointAction) string {
 	for n, p := range pointNames {
 		names[p.index] = n
 	}
-	kinds := map[int32]string{actYield: "yield", actDelay: "delay", actWait: "wait", actHold: "hold"}
+	kinds := map[int32]string{actYield: "yield", actDelay: "delay", actWait: "wait", actHold: "hold", actMoved: "moved"}
 	var parts []string
 	for _, a := range acts {
 		arg := a.arg

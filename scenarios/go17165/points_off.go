@@ -15,3 +15,5 @@ func enablePoints(acts []pointAction) error {
 }
 
 func pointStats() string { return "" }
+
+func trapWindows() uint64 { return 0 }

@@ -24,8 +24,18 @@ func enablePoints(acts []pointAction) error {
 }
 
 // pointStats: extra-M samples, moved by prof-suspend, trap points on a moved
-// M, and of those, the new owner running Go code when the point finished.
+// M, and of those, the new owner running Go code when the point's wait
+// ended; then the waits that reached their bound (prof-suspend's, the trap's)
+// and how the trap's holds ended (the owner left Go, or the bound came);
+// then the moved waits that reached their bound.
 func pointStats() string {
 	s := runtime.RacelabStats()
-	return fmt.Sprintf(" extra_samples=%d moved=%d trap_moved=%d trap_running=%d", s[0], s[1], s[2], s[3])
+	return fmt.Sprintf(" extra_samples=%d moved=%d trap_moved=%d trap_running=%d susp_timeout=%d trap_timeout=%d hold_left=%d hold_bound=%d moved_timeout=%d",
+		s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8])
+}
+
+// trapWindows is trap_running so far: samples in which the trap was raised
+// while a moved M's new owner ran Go code on it.
+func trapWindows() uint64 {
+	return runtime.RacelabStats()[3]
 }
