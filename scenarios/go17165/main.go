@@ -160,7 +160,7 @@ func parseFlags() config {
 	if c.minWindows > 0 && len(acts) == 0 {
 		usageError("-min-windows needs -points (it counts the trap point's windows)")
 	}
-	if c.maxMs < c.durationMs || c.maxMs > 3600000 {
+	if c.minWindows > 0 && (c.maxMs < c.durationMs || c.maxMs > 3600000) {
 		usageError("-max-duration %d out of range -duration (%d)..3600000 ms", c.maxMs, c.durationMs)
 	}
 	c.acts = acts
