@@ -12,10 +12,18 @@
  *   plain  bisection with r trials per probe, a probe bad when any of them
  *          crashed; r the smallest whose exact accuracy (summed over every k)
  *          reaches bayes' measured accuracy; r95 the smallest reaching the
- *          confidence.  "1stcrash" counts the trials had each probe stopped
- *          at its first crash (same verdicts, fewer trials).
+ *          confidence.  "1stcrash" counts the trials when each probe stops
+ *          at its first crash: the same verdicts for fewer trials, what a
+ *          `git bisect run` script looping "up to r runs" does.  The ratio
+ *          bayes/plain is taken against it, the cheaper of the two.
  *   calib  calibrate-then-bisect: r doubled from 4 until r trials of the bad
  *          end show >= 3 crashes, then plain bisection with that r.
+ *   floor  the fewest mean trials any search could spend to be right as
+ *          often as bayes, even one told p1 and p0 (core/bisect.c is not):
+ *          a trial carries at most C bits about k (the channel's capacity,
+ *          the best probe point), and Fano's inequality says how many bits
+ *          an accuracy needs, so mean trials >= bits / C.  floor/plain is
+ *          then the lowest ratio any search could reach in that cell.
  *
  * usage: bisect-sim [--searches S] [--n 64,1024] [--p1 0.02,0.1,0.5,0.9]
  *                   [--p0 0,0.005] [--confidence C] [--seed X] [--threads T]
@@ -127,22 +135,26 @@ static int bayes_search(const cell_t *c, int k, rng_t *r, long *trials)
     return answer;
 }
 
-/* Plain bisection with r trials per probe; *trials all of them, *early
- * the trials had each probe stopped at its first crash. */
-static int plain_search(const cell_t *c, int k, long r, rng_t *rg, long *trials, long *early)
+/* Plain bisection with r trials per probe, a probe bad when at least m of
+ * them crashed (m = 1 without noise: any crash); *trials all r of every
+ * probe, *early the trials had each probe stopped as soon as its verdict
+ * was sure (m crashes, or too few trials left to reach m). */
+static int plain_search(const cell_t *c, int k, long r, long m, rng_t *rg, long *trials, long *early)
 {
     int lo = 0, hi = c->n - 1;
     *trials = *early = 0;
     while (hi - lo > 1) {
-        int mid = lo + (hi - lo) / 2, bad = 0;
+        int mid = lo + (hi - lo) / 2;
+        long crashes = 0;
         for (long j = 0; j < r; j++) {
+            int decided = crashes >= m || crashes + (r - j) < m;
             int x = trial(rg, mid, k, c->p1, c->p0);
-            if (!bad)
+            if (!decided)
                 (*early)++;
-            bad |= x;
+            crashes += x;
         }
         *trials += r;
-        if (bad)
+        if (crashes >= m)
             hi = mid;
         else
             lo = mid;
@@ -150,42 +162,136 @@ static int plain_search(const cell_t *c, int k, long r, rng_t *rg, long *trials,
     return hi;
 }
 
-/* Exact accuracy of plain bisection with r trials per probe, k uniform. */
-static double plain_accuracy(const cell_t *c, long r)
+/* How many k send plain bisection through nb bad and ng good probes: its
+ * accuracy is the mean over k of bad_ok^nb good_ok^ng, so these counts
+ * (computed once) make it cheap for any r and m. */
+#define PATH_MAX_DEPTH 40
+typedef struct {
+    long count[PATH_MAX_DEPTH][PATH_MAX_DEPTH];
+    int n, kinds;
+    int nb[PATH_MAX_DEPTH * PATH_MAX_DEPTH], ng[PATH_MAX_DEPTH * PATH_MAX_DEPTH];
+    double w[PATH_MAX_DEPTH * PATH_MAX_DEPTH];
+} paths_t;
+
+static void plain_paths(const cell_t *c, paths_t *p)
 {
-    double bad_ok = 1 - pow(1 - c->p1, (double)r), good_ok = pow(1 - c->p0, (double)r);
-    double sum = 0;
+    memset(p, 0, sizeof *p);
+    p->n = c->n;
     for (int k = 1; k < c->n; k++) {
-        int lo = 0, hi = c->n - 1;
-        double acc = 1;
+        int lo = 0, hi = c->n - 1, nb = 0, ng = 0;
         while (hi - lo > 1) {
             int mid = lo + (hi - lo) / 2;
             if (mid >= k)
-                acc *= bad_ok, hi = mid;
+                nb++, hi = mid;
             else
-                acc *= good_ok, lo = mid;
+                ng++, lo = mid;
         }
-        sum += acc;
+        p->count[nb][ng]++;
     }
-    return sum / (c->n - 1);
+    for (int nb = 0; nb < PATH_MAX_DEPTH; nb++)
+        for (int ng = 0; ng < PATH_MAX_DEPTH; ng++)
+            if (p->count[nb][ng]) {
+                p->nb[p->kinds] = nb;
+                p->ng[p->kinds] = ng;
+                p->w[p->kinds++] = (double)p->count[nb][ng];
+            }
 }
 
-/* The smallest r whose exact accuracy reaches target, 0 when none does
- * (then *best_r, *best_acc: the most accurate r). */
-static long smallest_r(const cell_t *c, double target, double *best_acc, long *best_r)
+static double plain_accuracy(const paths_t *p, double bad_ok, double good_ok)
 {
+    double sum = 0;
+    for (int i = 0; i < p->kinds; i++)
+        sum += p->w[i] * pow(bad_ok, p->nb[i]) * pow(good_ok, p->ng[i]);
+    return sum / (p->n - 1);
+}
+
+/* log P(Bin(r, q) = x) */
+static double lbinom(long r, long x, double q)
+{
+    if (q <= 0)
+        return x == 0 ? 0 : -INFINITY;
+    return lgamma((double)r + 1) - lgamma((double)x + 1) - lgamma((double)(r - x) + 1) + (double)x * log(q) +
+           (double)(r - x) * log1p(-q);
+}
+
+/* The most accurate threshold m for r trials per probe (exact); *m. */
+static double plain_best_m(const cell_t *c, const paths_t *p, long r, long *m)
+{
+    /* P(X1 >= j) and P(X0 < j) for j = 1, 2, ...: bad_ok falls and good_ok
+     * rises with j; past r p1 + 10 sd bad_ok is gone. */
+    long top = (long)(r * c->p1 + 10 * sqrt(r * c->p1 * (1 - c->p1)) + 2);
+    if (top > r)
+        top = r;
+    if (c->p0 <= 0)
+        top = 1;   /* no noise: any crash is proof, m = 1 is best */
+    double below1 = 0, below0 = 0, best = -1;
+    *m = 1;
+    for (long j = 1; j <= top; j++) {
+        below1 += exp(lbinom(r, j - 1, c->p1));
+        below0 += exp(lbinom(r, j - 1, c->p0));
+        double bad_ok = 1 - below1 < 0 ? 0 : 1 - below1, good_ok = below0 > 1 ? 1 : below0;
+        if (j == 1)
+            bad_ok = -expm1((double)r * log1p(-c->p1)), good_ok = exp((double)r * log1p(-c->p0));
+        double acc = plain_accuracy(p, bad_ok, good_ok);
+        if (acc > best)
+            best = acc, *m = j;
+    }
+    return best;
+}
+
+/* The smallest r (with its best threshold *m) whose exact accuracy reaches
+ * target, 0 when none does (then *best_r, *best_m, *best_acc: the most
+ * accurate tried). */
+static long smallest_r(const cell_t *c, double target, long *m, double *best_acc, long *best_r, long *best_m)
+{
+    paths_t p;
+    plain_paths(c, &p);
     *best_acc = 0;
-    *best_r = 1;
+    *best_r = *best_m = 1;
     for (long t = 1; t <= 100000; t += t < 2000 ? 1 : t / 64) {
-        double acc = plain_accuracy(c, t);
+        double acc = plain_best_m(c, &p, t, m);
         if (acc > *best_acc)
-            *best_acc = acc, *best_r = t;
+            *best_acc = acc, *best_r = t, *best_m = *m;
         if (acc >= target)
             return t;
-        if (c->p0 > 0 && acc < *best_acc * 0.5)
-            break;   /* past its peak: the noise wins from here */
     }
     return 0;
+}
+
+/* Entropy of a Bernoulli(q), bits. */
+static double h2bits(double q)
+{
+    return q <= 0 || q >= 1 ? 0 : -(q * log2(q) + (1 - q) * log2(1 - q));
+}
+
+/* Capacity of one trial, bits: a probe bad with probability u crashes with
+ * u p1 + (1 - u) p0; the most the outcome tells about "bad or good" is the
+ * maximum over u of H(u p1 + (1 - u) p0) - u H(p1) - (1 - u) H(p0), and no
+ * trial tells more about k than that (k fixes the probe's state).  A fine
+ * grid over u: the function is concave, the error far below the digits
+ * printed. */
+static double capacity(double p1, double p0)
+{
+    double best = 0;
+    for (int i = 1; i < 100000; i++) {
+        double u = i / 100000.0;
+        double c = h2bits(u * p1 + (1 - u) * p0) - u * h2bits(p1) - (1 - u) * h2bits(p0);
+        if (c > best)
+            best = c;
+    }
+    return best;
+}
+
+/* Fewest mean trials to name one of the n - 1 equally likely k with
+ * accuracy acc: by Fano the answer needs I >= log2(M) - H(1 - acc) -
+ * (1 - acc) log2(M - 1) bits (M = n - 1 hypotheses), and a search
+ * gathers at most capacity() bits per trial on average (also when it
+ * chooses when to stop), so mean trials >= I / capacity. */
+static double floor_trials(const cell_t *c, double acc)
+{
+    double m = c->n - 1, e = 1 - acc;
+    double bits = log2(m) - h2bits(e) - (m > 1 ? e * log2(m - 1) : 0);
+    return bits > 0 ? bits / capacity(c->p1, c->p0) : 0;
 }
 
 static int calib_search(const cell_t *c, int k, rng_t *rg, long *trials)
@@ -201,7 +307,7 @@ static int calib_search(const cell_t *c, int k, rng_t *rg, long *trials)
         r *= 2;
     }
     long t, e;
-    int ans = plain_search(c, k, r, rg, &t, &e);
+    int ans = plain_search(c, k, r, 1, rg, &t, &e);
     *trials = spent + t;
     return ans;
 }
@@ -211,7 +317,7 @@ typedef struct {
     uint64_t seed;
     long from, to;            /* searches [from, to) */
     int method;               /* 0 bayes, 1 plain, 2 calib */
-    long r;
+    long r, m;                /* plain: r trials per probe, bad at >= m crashes */
     long right, trials, early, gave_up;
 } job_t;
 
@@ -234,7 +340,7 @@ static void run_job(void *arg)
         if (j->method == 0)
             ans = bayes_search(&cc, k, &r, &t);
         else if (j->method == 1)
-            ans = plain_search(&cc, k, j->r, &r, &t, &e);
+            ans = plain_search(&cc, k, j->r, j->m, &r, &t, &e);
         else
             ans = calib_search(&cc, k, &r, &t);
         j->right += ans == k;
@@ -249,13 +355,14 @@ typedef struct {
     long gave_up;
 } result_t;
 
-static result_t run_method(const cell_t *c, uint64_t seed, long searches, int threads, int method, long r)
+static result_t run_method(const cell_t *c, uint64_t seed, long searches, int threads, int method, long r,
+                           long m)
 {
     job_t jobs[64];
     rl_thread_t *th[64];
     memset(jobs, 0, sizeof jobs);
     for (int t = 0; t < threads; t++) {
-        jobs[t] = (job_t){ .c = c, .seed = seed, .method = method, .r = r,
+        jobs[t] = (job_t){ .c = c, .seed = seed, .method = method, .r = r, .m = m,
                            .from = searches * t / threads, .to = searches * (t + 1) / threads };
         th[t] = threads > 1 ? rl_thread_start(run_job, &jobs[t]) : NULL;
         if (!th[t])
@@ -275,6 +382,16 @@ static result_t run_method(const cell_t *c, uint64_t seed, long searches, int th
     res.mean = (double)trials / (double)searches;
     res.mean_early = (double)early / (double)searches;
     return res;
+}
+
+/* "r" (any crash is bad), "r/m" (m crashes of r), in parentheses when it
+ * does not reach its target */
+static void plan_name(char *buf, size_t len, long found, long r, long m)
+{
+    if (m > 1)
+        snprintf(buf, len, found ? "%ld/%ld" : "(%ld/%ld)", r, m);
+    else
+        snprintf(buf, len, found ? "%ld" : "(%ld)", r);
 }
 
 static int parse_list(const char *s, double *out, int max)
@@ -346,9 +463,9 @@ int main(int argc, char **argv)
     printf("bisect-sim: %ld searches per cell, confidence %.3g, seed %llu, p0 %s, p1 %s\n", searches,
            confidence, (unsigned long long)seed, noise_known ? "given to the search" : "estimated",
            rate_known ? "given to the search" : "learned");
-    printf("%5s %5s %6s | %6s %8s | %5s %6s %8s %8s | %5s %6s %8s | %6s %8s | %s\n", "n", "p1", "p0", "bayes",
-           "trials", "r", "plain", "trials", "1stcrash", "r95", "plain", "trials", "calib", "trials",
-           "bayes/plain");
+    printf("%5s %5s %6s | %6s %8s | %5s %6s %8s %8s | %5s %6s %8s | %6s %8s | %7s | %s\n", "n", "p1", "p0",
+           "bayes", "trials", "r", "plain", "trials", "1stcrash", "r95", "plain", "trials", "calib", "trials",
+           "floor", "bayes/plain (floor/plain)");
     int all_ok = 1;
     for (int a = 0; a < nn; a++)
         for (int b = 0; b < np1; b++)
@@ -359,7 +476,7 @@ int main(int argc, char **argv)
                 if (c.n < 2)
                     continue;
                 uint64_t cs = seed * 1000003u + (uint64_t)(a * 64 + b * 8 + d);
-                result_t by = run_method(&c, cs, searches, threads, 0, 0);
+                result_t by = run_method(&c, cs, searches, threads, 0, 0, 0);
                 if (c.p1 < 0) {
                     /* p1 differs per search: no one r for plain bisection */
                     printf("%5d %5s %6.3g | %6.3f %8.1f | (p1 uniform per search: bayes only)\n", c.n, "unif",
@@ -370,23 +487,34 @@ int main(int argc, char **argv)
                 }
                 /* the smallest r whose exact accuracy reaches bayes' (and
                  * the stated confidence) */
-                double best_acc;
-                long best_r;
-                long r = smallest_r(&c, by.acc, &best_acc, &best_r);
-                long r95 = smallest_r(&c, confidence, &best_acc, &best_r);
-                result_t pl = run_method(&c, cs, searches, threads, 1, r ? r : best_r);
-                result_t p95 = run_method(&c, cs, searches, threads, 1, r95 ? r95 : best_r);
-                result_t ca = run_method(&c, cs, searches, threads, 2, 0);
-                char rbuf[32], r95buf[32], ratio[48];
-                snprintf(rbuf, sizeof rbuf, r ? "%ld" : "(%ld)", r ? r : best_r);
-                snprintf(r95buf, sizeof r95buf, r95 ? "%ld" : "(%ld)", r95 ? r95 : best_r);
-                if (r)
-                    snprintf(ratio, sizeof ratio, "%.2f", by.mean / pl.mean);
+                /* The accuracy plain bisection must reach: bayes' measured
+                 * one, except that S right of S counts as S - 1/2 of S (a
+                 * perfect score says the accuracy is near 1, not 1; plain
+                 * bisection reaches exactly 1 with no finite r). */
+                double target = by.acc < 1 ? by.acc : 1 - 0.5 / (double)searches;
+                double best_acc, acc95;
+                long best_r, best_m, m, r95_r, r95_m, m95;
+                long r = smallest_r(&c, target, &m, &best_acc, &best_r, &best_m);
+                if (!r)
+                    r = -best_r, m = best_m;   /* not reached: the best there is */
+                long r95 = smallest_r(&c, confidence, &m95, &acc95, &r95_r, &r95_m);
+                if (!r95)
+                    r95 = -r95_r, m95 = r95_m;
+                result_t pl = run_method(&c, cs, searches, threads, 1, labs(r), m);
+                result_t p95 = run_method(&c, cs, searches, threads, 1, labs(r95), m95);
+                result_t ca = run_method(&c, cs, searches, threads, 2, 0, 0);
+                double fl = floor_trials(&c, by.acc);
+                char rbuf[32], r95buf[32], ratio[64];
+                plan_name(rbuf, sizeof rbuf, r > 0, labs(r), m);
+                plan_name(r95buf, sizeof r95buf, r95 > 0, labs(r95), m95);
+                if (r > 0)
+                    snprintf(ratio, sizeof ratio, "%.2f (%.2f)", by.mean / pl.mean_early, fl / pl.mean_early);
                 else
                     snprintf(ratio, sizeof ratio, "- (plain peaks at %.3f)", best_acc);
-                printf("%5d %5.3g %6.3g | %6.3f %8.1f | %5s %6.3f %8.1f %8.1f | %5s %6.3f %8.1f | %6.3f %8.1f | %s%s\n",
+                printf("%5d %5.3g %6.3g | %6.3f %8.1f | %5s %6.3f %8.1f %8.1f | %5s %6.3f %8.1f | %6.3f %8.1f | %7.1f | "
+                       "%s%s\n",
                        c.n, c.p1, c.p0, by.acc, by.mean, rbuf, pl.acc, pl.mean, pl.mean_early, r95buf, p95.acc,
-                       p95.mean, ca.acc, ca.mean, ratio, by.gave_up ? " (bayes gave up in some)" : "");
+                       p95.mean, ca.acc, ca.mean, fl, ratio, by.gave_up ? " (bayes gave up in some)" : "");
                 fflush(stdout);
                 if (by.acc < confidence)
                     all_ok = 0;
