@@ -25,7 +25,8 @@
  *          an accuracy needs, so mean trials >= bits / C.  floor/plain is
  *          then the lowest ratio any search could reach in that cell.
  *
- * usage: bisect-sim [--searches S] [--n 64,1024] [--p1 0.02,0.1,0.5,0.9]
+ * usage: bisect-sim --self-test (checks the plain and floor computations)
+ *        bisect-sim [--searches S] [--n 64,1024] [--p1 0.02,0.1,0.5,0.9]
  *                   [--p0 0,0.005] [--confidence C] [--seed X] [--threads T]
  *                   [--noise-known] [--max-trials M] [--margin L] [--rate-known]
  * (--margin: the search's rate_margin, default the confidence; 0 none.
@@ -384,6 +385,95 @@ static result_t run_method(const cell_t *c, uint64_t seed, long searches, int th
     return res;
 }
 
+/* --self-test: the pieces the table's plain and floor columns rest on,
+ * against independent computations; 0 when all agree. */
+static int self_test(void)
+{
+    int bad = 0;
+    /* p0 = 0 makes a trial a Z-channel (a bad probe crashes with p1, a good
+     * one never): capacity log2(1 + p1 (1 - p1)^((1 - p1) / p1)). */
+    double p1s[4] = { 0.02, 0.1, 0.5, 0.9 };
+    for (int i = 0; i < 4; i++) {
+        double q = 1 - p1s[i], want = log2(1 + (1 - q) * pow(q, q / (1 - q)));
+        double got = capacity(p1s[i], 0);
+        if (fabs(got - want) > 1e-6)
+            printf("self-test: capacity(%g, 0) = %.9f, want %.9f\n", p1s[i], got, want), bad = 1;
+    }
+    /* A trial that tells nothing carries nothing. */
+    if (capacity(0.3, 0.3) > 1e-12)
+        printf("self-test: capacity(0.3, 0.3) = %g, want 0\n", capacity(0.3, 0.3)), bad = 1;
+    /* Fano at accuracy 1 is the whole log2(n - 1) bits. */
+    cell_t c = { .n = 64, .p1 = 0.5, .p0 = 0 };
+    double want = log2(63) / capacity(0.5, 0);
+    if (fabs(floor_trials(&c, 1) - want) > 1e-9)
+        printf("self-test: floor at accuracy 1 = %g, want %g\n", floor_trials(&c, 1), want), bad = 1;
+    /* plain accuracy with m of r, n = 9: each k's probability of a right
+     * answer by walking the bisection with every probe's outcome counted
+     * over all 2^r trial outcomes, against the tails the table uses. */
+    c = (cell_t){ .n = 9, .p1 = 0.4, .p0 = 0.1 };
+    paths_t ps;
+    plain_paths(&c, &ps);
+    for (long r = 1; r <= 8; r++)
+        for (long m = 1; m <= r; m++) {
+            double bad_ok = 0, good_ok = 0;
+            for (long mask = 0; mask < 1L << r; mask++) {
+                long x = 0;
+                for (long bits = mask; bits; bits >>= 1)
+                    x += bits & 1;
+                double pb = pow(c.p1, (double)x) * pow(1 - c.p1, (double)(r - x));
+                double pg = pow(c.p0, (double)x) * pow(1 - c.p0, (double)(r - x));
+                bad_ok += x >= m ? pb : 0;
+                good_ok += x < m ? pg : 0;
+            }
+            double sum = 0;
+            for (int k = 1; k < c.n; k++) {
+                int lo = 0, hi = c.n - 1;
+                double a = 1;
+                while (hi - lo > 1) {
+                    int mid = lo + (hi - lo) / 2;
+                    if (mid >= k)
+                        a *= bad_ok, hi = mid;
+                    else
+                        a *= good_ok, lo = mid;
+                }
+                sum += a;
+            }
+            double exact = sum / (c.n - 1), tails = plain_accuracy(&ps, bad_ok, good_ok);
+            /* and the tails plain_best_m sums from lbinom */
+            double below1 = 0, below0 = 0;
+            for (long j = 0; j < m; j++)
+                below1 += exp(lbinom(r, j, c.p1)), below0 += exp(lbinom(r, j, c.p0));
+            if (fabs(exact - tails) > 1e-12 || fabs(1 - below1 - bad_ok) > 1e-12 || fabs(below0 - good_ok) > 1e-12)
+                printf("self-test: r %ld m %ld: accuracy %.12f vs %.12f, tails %.12f/%.12f vs %.12f/%.12f\n", r, m,
+                       exact, tails, 1 - below1, below0, bad_ok, good_ok), bad = 1;
+        }
+    /* The early count: with p1 = 1 and p0 = 0 a bad probe stops at its
+     * first trial and a good one runs all r (m = 1); with m = 2 a good one
+     * stops once 2 crashes are out of reach, after r - 1 trials. */
+    c = (cell_t){ .n = 64, .p1 = 1, .p0 = 0 };
+    rng_t rg;
+    rng_seed(&rg, 1);
+    for (int k = 1; k < 64; k++)
+        for (long m = 1; m <= 2; m++) {
+            long t, e, nb = 0, ng = 0;
+            int ans = plain_search(&c, k, 5, m, &rg, &t, &e);
+            int lo = 0, hi = 63;
+            while (hi - lo > 1) {
+                int mid = lo + (hi - lo) / 2;
+                if (mid >= k)
+                    nb++, hi = mid;
+                else
+                    ng++, lo = mid;
+            }
+            long want_e = nb * m + ng * (m == 1 ? 5 : 4);
+            if (ans != k || t != 5 * (nb + ng) || e != want_e)
+                printf("self-test: k %d m %ld: answer %d, trials %ld/%ld, want %d, %ld/%ld\n", k, m, ans, t, e, k,
+                       5 * (nb + ng), want_e), bad = 1;
+        }
+    printf("bisect-sim: self-test %s\n", bad ? "FAILED" : "passed");
+    return bad;
+}
+
 /* "r" (any crash is bad), "r/m" (m crashes of r), in parentheses when it
  * does not reach its target */
 static void plan_name(char *buf, size_t len, long found, long r, long m)
@@ -422,6 +512,8 @@ int main(int argc, char **argv)
             noise_known = 1;
             continue;
         }
+        if (strcmp(a, "--self-test") == 0)
+            return self_test();
         if (strcmp(a, "--rate-known") == 0) {
             rate_known = 1;
             continue;
