@@ -177,19 +177,28 @@ typedef struct {
     double w[PATH_MAX_DEPTH * PATH_MAX_DEPTH];
 } paths_t;
 
+/* The bad (*nb) and good (*ng) probes plain bisection of n candidates meets
+ * on its way to k when every verdict is right. */
+static void plain_path(int n, int k, int *nb, int *ng)
+{
+    int lo = 0, hi = n - 1;
+    *nb = *ng = 0;
+    while (hi - lo > 1) {
+        int mid = lo + (hi - lo) / 2;
+        if (mid >= k)
+            ++*nb, hi = mid;
+        else
+            ++*ng, lo = mid;
+    }
+}
+
 static void plain_paths(const cell_t *c, paths_t *p)
 {
     memset(p, 0, sizeof *p);
     p->n = c->n;
     for (int k = 1; k < c->n; k++) {
-        int lo = 0, hi = c->n - 1, nb = 0, ng = 0;
-        while (hi - lo > 1) {
-            int mid = lo + (hi - lo) / 2;
-            if (mid >= k)
-                nb++, hi = mid;
-            else
-                ng++, lo = mid;
-        }
+        int nb, ng;
+        plain_path(c->n, k, &nb, &ng);
         p->count[nb][ng]++;
     }
     for (int nb = 0; nb < PATH_MAX_DEPTH; nb++)
@@ -458,20 +467,13 @@ static int self_test(void)
     rng_seed(&rg, 1);
     for (int k = 1; k < 64; k++)
         for (long m = 1; m <= 2; m++) {
-            long t, e, nb = 0, ng = 0;
-            int ans = plain_search(&c, k, 5, m, &rg, &t, &e);
-            int lo = 0, hi = 63;
-            while (hi - lo > 1) {
-                int mid = lo + (hi - lo) / 2;
-                if (mid >= k)
-                    nb++, hi = mid;
-                else
-                    ng++, lo = mid;
-            }
+            long t, e;
+            int nb, ng, ans = plain_search(&c, k, 5, m, &rg, &t, &e);
+            plain_path(64, k, &nb, &ng);
             long want_e = nb * m + ng * (m == 1 ? 5 : 4);
-            if (ans != k || t != 5 * (nb + ng) || e != want_e)
+            if (ans != k || t != 5L * (nb + ng) || e != want_e)
                 printf("self-test: k %d m %ld: answer %d, trials %ld/%ld, want %d, %ld/%ld\n", k, m, ans, t, e, k,
-                       5 * (nb + ng), want_e), bad = 1;
+                       5L * (nb + ng), want_e), bad = 1;
         }
     printf("bisect-sim: self-test %s\n", bad ? "FAILED" : "passed");
     return bad;
