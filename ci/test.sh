@@ -51,12 +51,15 @@ done
 step "Linux reproducers"
 bash ci/check-reproducers.sh linux
 # The gates beside two busy threads per core of a 2-core runner: a gate
-# that holds only on an idle machine is a flaky gate.  go-17165-sigprof is
-# left out: measured beside this load it failed some checks
-# (docs/measurements/2026-12-03-gates-under-load.md).
+# that holds only on an idle machine is a flaky gate.  Each of these held
+# in 10 checks with and 10 without this load; family-p7-suspended-holder
+# has not been measured so yet and is left out
+# (docs/measurements/2026-12-03-gates-under-load.md).  The step took 267 s
+# (2026-12-03, load average 13-23 beside unrelated jobs; go-17165-perturb
+# 82 s, family-p3-handle-reuse 49 s of it).
 step "Linux reproducers under --co-load cpu=4"
-bash ci/check-reproducers.sh --co-load cpu=4 linux reproducers/go-17165{,-perturb}.repro \
-    reproducers/family-p{2-unchecked-suspend,3-handle-reuse,4-after-dropm,5-async-suspend,6-self-suspend}.repro
+bash ci/check-reproducers.sh --co-load cpu=4 linux reproducers/go-17165{,-perturb,-sigprof}.repro \
+    reproducers/family-p{2-unchecked-suspend,3-handle-reuse,4-after-dropm,5-async-suspend,6-self-suspend,8-teardown-sample}.repro
 # Each gate's positive control pointed at the fix must fail.
 step "Linux positive controls on the fix"
 bash ci/check-positive-controls.sh linux
