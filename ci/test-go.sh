@@ -11,12 +11,12 @@
 #   ci/test-go.sh --forced  reproducers/go17165-forced-real.repro (Go 1.26 with
 #                           racelab's schedule points) under a co-load of 2
 #                           busy threads per core (--co-load cpu=4 on 2 cores);
-#                           more than 10 minutes on a loaded 2-core VM (the
-#                           fixed runtime's 300 trials take 4-8 s each).  Not
-#                           in CI yet: at load averages of 36-43 its reverted
-#                           runtime crashed in 78-82% of trials, below its 90%
-#                           (docs/go-runtime.md, "Why the earlier recipe missed
-#                           under load").
+#                           8 minutes at load average 16-22 (PASS: 55/55,
+#                           0/300), more than 10 at 37-43, where its reverted
+#                           runtime crashed in 78-82% of trials, below its
+#                           90%.  Not in CI yet for that reason
+#                           (docs/go-runtime.md, "Why the earlier recipe
+#                           missed under load").
 #   ci/test-go.sh --forced --shard I/N
 #                           share I of N of that check (a matrix job of the
 #                           GitHub workflow), into
