@@ -8,21 +8,6 @@
 
 #define MAX_MS 1025 /* M ids 0..1024, as the family's per-M tables */
 
-/* Under AddressSanitizer a released state is freed for real, so a sample
- * that still runs on one is the heap-use-after-free ASan names (the bug
- * java-profiler#552 is); elsewhere it stays allocated, so the model's own
- * check reads it and throws its message instead of undefined behaviour. */
-#if defined(__SANITIZE_ADDRESS__)
-#define TSTATE_FREES 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TSTATE_FREES 1
-#endif
-#endif
-#ifndef TSTATE_FREES
-#define TSTATE_FREES 0
-#endif
-
 static atomic_uint nstates;
 static _Atomic(rt_tstate_t *) published[MAX_MS];
 
@@ -40,7 +25,7 @@ rt_tstate_t *rt_tstate_new(void)
 void rt_tstate_release(rt_tstate_t *st)
 {
     atomic_store(&st->released, true);
-    if (TSTATE_FREES)
+    if (RT_TSTATE_FREES)
         free(st);
 }
 

@@ -24,6 +24,22 @@ typedef struct rt_tstate {
     _Atomic uint64_t samples;   /* samples that ran on it */
 } rt_tstate_t;
 
+/* 1 in an AddressSanitizer build: a released state is freed for real, so
+ * a sample that still runs on one is the heap-use-after-free ASan names
+ * (the bug java-profiler#552 is); 0 elsewhere: it stays allocated, so the
+ * model's own check reads it and throws its message instead of undefined
+ * behaviour.  Tests read it to know which of the two to expect. */
+#if defined(__SANITIZE_ADDRESS__)
+#define RT_TSTATE_FREES 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RT_TSTATE_FREES 1
+#endif
+#endif
+#ifndef RT_TSTATE_FREES
+#define RT_TSTATE_FREES 0
+#endif
+
 /* A fresh state for the calling thread; throws (rt_throw) when the
  * process has used them all (RT_TSTATE_MAX) or malloc fails. */
 #define RT_TSTATE_MAX 65536

@@ -20,6 +20,7 @@
 #include "model/malloc.h"
 #include "model/suspend.h"
 #include "model/thread.h"
+#include "model/tstate.h"
 #include "patterns/registry.h"
 #include "scenario_run.h"
 
@@ -456,20 +457,12 @@ static void p8_child(bool buggy)
 }
 
 /* Under AddressSanitizer the model frees a released state for real
- * (scenarios/model/tstate.c), so the buggy sample is ASan's report, not
- * the model's throw. */
-#if defined(__SANITIZE_ADDRESS__)
-#define P8_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define P8_ASAN 1
-#endif
-#endif
-
+ * (RT_TSTATE_FREES), so the buggy sample is ASan's report, not the
+ * model's throw. */
 Test(family, p8_teardown_sample_buggy_samples_released_state)
 {
     char out[4096];
-#ifdef P8_ASAN
+#if RT_TSTATE_FREES
     int status = run_child(p8_child, true, out, sizeof out);
     cr_assert_neq(status, 0, "output: %s", out);
     cr_assert_not_null(strstr(out, "AddressSanitizer: heap-use-after-free"), "got: %s", out);
