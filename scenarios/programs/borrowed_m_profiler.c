@@ -202,28 +202,34 @@ static const char *mode_name(uint64_t m)
     return m == MODE_NATURAL ? "natural" : m == MODE_PERTURB ? "perturb" : "forced";
 }
 
+/* What --min-moved waits for: the profiler has hit that many moved Ms. */
+typedef struct moved_goal {
+    rt_prof_t *prof;
+    uint64_t min_moved;
+} moved_goal_t;
+
+static bool moved_enough(void *ctx)
+{
+    const moved_goal_t *goal = ctx;
+    if (goal->min_moved == 0)
+        return true; /* no goal, and with --profiler-hz=0 no profiler */
+    rt_prof_stats_t ps;
+    rt_prof_stats(goal->prof, &ps);
+    return ps.moved >= goal->min_moved;
+}
+
 /* Sleeps until the run's end: its duration, or in forced mode the end of
- * the script (whichever comes first).  With --min-moved the run goes on
- * past its duration (up to 10 times it) until the profiler has hit that
- * many moved Ms: a loaded machine gives the threads fewer turns, and a
- * fixed duration would then test fewer 17165 windows - in both variants
- * alike, so the fixed one is tried on as many windows as the buggy one
- * needs.  Returns the forced phase reached. */
+ * the script (whichever comes first); with --min-moved, on past the
+ * duration until the profiler has hit that many moved Ms (rt_run_on_until).
+ * Returns the forced phase reached. */
 static rt_forced_phase_t wait_for_end(const config_t *cfg, rt_prof_t *prof, uint64_t t0)
 {
     uint64_t end = t0 + cfg->duration_ms * 1000000u;
     uint64_t now = rt_now_ns();
     if (cfg->mode == MODE_FORCED)
         return rt_forced_wait(now < end ? (uint32_t)((end - now) / 1000000u) : 0);
-    rt_sleep_until(end);
-    for (uint64_t cap = t0 + 10u * cfg->duration_ms * 1000000u;
-         cfg->min_moved > 0 && rt_now_ns() < cap;) {
-        rt_prof_stats_t ps;
-        rt_prof_stats(prof, &ps);
-        if (ps.moved >= cfg->min_moved)
-            break;
-        rt_sleep_us(1000);
-    }
+    moved_goal_t goal = { prof, cfg->min_moved };
+    rt_run_on_until(t0, cfg->duration_ms, moved_enough, &goal);
     return RT_FORCED_IDLE;
 }
 

@@ -27,3 +27,10 @@ void rt_sleep_until(uint64_t end_ns)
         rt_sleep_us(left_us > 100000 ? 100000 : (uint32_t)left_us + 1);
     }
 }
+
+void rt_run_on_until(uint64_t t0_ns, uint64_t duration_ms, bool (*reached)(void *ctx), void *ctx)
+{
+    rt_sleep_until(t0_ns + duration_ms * 1000000u);
+    for (uint64_t cap = t0_ns + 10u * duration_ms * 1000000u; rt_now_ns() < cap && !reached(ctx);)
+        rt_sleep_us(1000);
+}

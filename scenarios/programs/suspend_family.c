@@ -166,6 +166,15 @@ static void parse(int argc, char **argv, config_t *cfg)
     cfg->async = k.async == 1;
 }
 
+/* --min-steered: the run has steered that many race windows. */
+static bool steered_enough(void *ctx)
+{
+    const config_t *cfg = ctx;
+    rt_family_stats_t st;
+    rt_family_stats(&st);
+    return st.steered >= cfg->min_steered;
+}
+
 static void worker_main(void *arg)
 {
     worker_t *w = arg;
@@ -206,14 +215,7 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": cannot start the profiler thread\n");
         return 1;
     }
-    rt_sleep_until(t0 + cfg.duration_ms * 1000000u);
-    for (uint64_t cap = t0 + 10u * cfg.duration_ms * 1000000u; rt_now_ns() < cap;) {
-        rt_family_stats_t st;
-        rt_family_stats(&st);
-        if (st.steered >= cfg.min_steered)
-            break;
-        rt_sleep_us(1000);
-    }
+    rt_run_on_until(t0, cfg.duration_ms, steered_enough, &cfg);
     /* The profiler first: a suspend of an exited worker can only fail. */
     rt_family_stop();
     atomic_store(&stop_workers, true);
