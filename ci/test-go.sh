@@ -45,9 +45,10 @@ if ! grep -qs '"Debugger"=""' "$WINEPREFIX/system.reg" ||
    [[ ! -f $WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll ]]; then
     sh ci/wine-prefix.sh "$WINEPREFIX" >/dev/null
 fi
-# This prefix's own persistent server (fast process starts), stopped on exit.
-wineserver -p 2>/dev/null || true
-setsid wine cmd /c exit </dev/null >/dev/null 2>&1 || true
+# This prefix's own persistent server (fast process starts, and no start
+# that meets a server shutting down: ci/wine-server.sh), stopped on exit.
+. ci/wine-server.sh
+racelab_wineserver_up || { echo "ci/test-go.sh: no persistent wineserver for $WINEPREFIX" >&2; exit 1; }
 trap 'wineserver -k 2>/dev/null || true' EXIT
 
 forced() {

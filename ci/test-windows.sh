@@ -30,20 +30,21 @@ mkdir -p "$build" "$reports"
 export WINEPREFIX=$PWD/$build/wineprefix
 export WINEDEBUG=-all
 
-# Prepare the prefix only when it is not ready: ci/wine-prefix.sh ends with
-# `wineserver -w`, which would wait for ever on a persistent server.
+# Prepare the prefix only when it is not ready: after a fresh init
+# ci/wine-prefix.sh waits for the server to exit (`wineserver -w`),
+# which would wait for ever on a persistent server.
 if ! grep -qs '"Debugger"=""' "$WINEPREFIX/system.reg"; then
     wineserver -k 2>/dev/null || true
     sh ci/wine-prefix.sh "$WINEPREFIX" >/dev/null
 fi
-# One wineserver for the whole run: each Wine process start then costs
-# milliseconds instead of most of a second.  It is this prefix's own server,
-# so stopping it at the end touches no other Wine user.
-wineserver -p 2>/dev/null || true   # already running: reuse it
-# Start Wine's services now, detached and without pipes: started by the
-# first trial or test they would hold its output pipe open and share its
-# process group (and be killed with it).
-setsid wine cmd /c exit </dev/null >/dev/null 2>&1 || true
+# One persistent wineserver for the whole run, with Wine's services started
+# detached (ci/wine-server.sh): each Wine process start then costs
+# milliseconds instead of most of a second, and none meets a server that is
+# shutting down.  It is this prefix's own server, so stopping it at the end
+# touches no other Wine user.
+bash tests/windows/test-wine-server.sh
+. ci/wine-server.sh
+racelab_wineserver_up || { echo "ci/test-windows.sh: no persistent wineserver for $WINEPREFIX" >&2; exit 1; }
 trap 'wineserver -k 2>/dev/null || true' EXIT
 
 if [[ ! -f $build/build.ninja ]]; then

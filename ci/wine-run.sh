@@ -32,29 +32,20 @@ if ! grep -qs '"Debugger"=""' "$WINEPREFIX/system.reg"; then
     sh "$(dirname "$0")/wine-prefix.sh" "$WINEPREFIX" >&2 ||
         not_started "cannot set up the Wine prefix $WINEPREFIX"
 fi
-# The first Wine process of a server session starts Wine's own services
-# (services.exe, winedevice.exe, ...).  Started from a trial they would join
-# its process group and hold its output pipe open, so racelab would wait for
-# them and then kill them with the trial.  When this call is what starts the
-# server, start them here instead, detached and with no pipes.
-# Trials start in parallel, so this runs under a lock: no trial's program
-# may connect to a server whose services are not up yet and start them
-# itself.  Closing fd 9 releases the lock; the daemons started here must not
-# inherit it.  They leave the trial's session, and racelab leaves such
-# daemons alone until the run ends.
-# wineserver -p exits 0 when it started the server, 2 when one already
-# serves the prefix, and otherwise could not start one.
+# One persistent server for the prefix, with Wine's services started by it
+# (ci/wine-server.sh says why both).  Trials start in parallel, so this runs
+# under a lock: no trial's program may connect to a server whose services
+# are not up yet and start them itself, or meet a server that is shutting
+# down.  The server stays 30 s after the last Wine process: racelab ends its
+# daemons when the run ends.  Closing fd 9 releases the lock; the daemons
+# must not inherit it.  They leave the trial's session, and racelab leaves
+# such daemons alone until the run ends.
+. "$(dirname "$0")/wine-server.sh"
 exec 9>"$WINEPREFIX/.racelab-start.lock" || not_started "cannot create $WINEPREFIX/.racelab-start.lock"
 flock 9 || not_started "cannot lock $WINEPREFIX/.racelab-start.lock"
 # Its messages go to a file (the lock keeps it ours): a pipe would stay open
 # in the server it starts.
 err=$WINEPREFIX/.racelab-wineserver.err
-rc=0
-wineserver -p30 </dev/null >"$err" 2>&1 9>&- || rc=$?
-if [ "$rc" -eq 0 ]; then
-    setsid wine cmd /c exit </dev/null >/dev/null 2>&1 9>&- || true
-elif [ "$rc" -ne 2 ]; then
-    not_started "wineserver -p30 exited $rc for $WINEPREFIX: $(head -n 1 "$err" 2>/dev/null)"
-fi
+racelab_wineserver_up 30 2>"$err" || not_started "$(head -n 1 "$err" 2>/dev/null)"
 exec 9>&-
 exec wine "$build/$prog" "$@"
