@@ -38,10 +38,13 @@ if [[ -n ${RVM_CO_LOAD:-} ]]; then co=(--co-load "$RVM_CO_LOAD"); fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/racelab-rvm.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# The forced gate's points and knobs (reproducers/go17165-forced-real.repro):
-# a trial runs until three trap windows opened, at most 6 s.
-points=prof-suspend:moved:500000,prof-suspend:wait:500000,sigprof-trap:wait:500000,sigprof-trap:hold:200000
-forced_knobs=(-duration=1000 -min-windows=3 -max-duration=6000 -threads=2 -allocs=20000 -pause=sleep0 -procs=8 -hz=1000)
+# The forced gate's points and knobs, read from its spec so that the bench
+# measures what CI gates on: a trial runs until one trap window was held
+# through, at most 15 s (-max-duration).
+spec=$(dirname "$0")/../reproducers/go17165-forced-real.repro
+read -r -a forced_args < <(sed -n 's/^variant  *points-reverted  *[^ ]*\.exe \(.*\) -seed={seed}$/\1/p' "$spec")
+[[ ${#forced_args[@]} -gt 0 && ${forced_args[*]} == *-points=* ]] ||
+    { echo "real-vs-model.sh: $spec: no 'variant points-reverted' line with -points" >&2; exit 2; }
 natural_knobs=(-duration=5000 -threads=2 -allocs=100 -depth=60 -cgo -cspin=300 -pause=sleep0 -procs=8 -hz=1000)
 
 # series NAME CAP_S COMMAND...: N trials through racelab run, then one line.
@@ -65,9 +68,9 @@ PY
 }
 
 echo "real-vs-model: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), co-load ${RVM_CO_LOAD:-none}, $runs trials per series"
-series "real-1.26 forced" 6 wine "$go/go17165-go1.26-points-reverted.exe" "${forced_knobs[@]}" -points=$points -seed={seed}
+series "real-1.26 forced" 15 wine "$go/go17165-go1.26-points-reverted.exe" "${forced_args[@]}" -seed={seed}
 series "real-1.26 off" 5 wine "$go/go17165-go1.26-points-reverted.exe" "${natural_knobs[@]}" -seed={seed}
-series "real-1.19 forced" 6 wine "$go/go17165-points-reverted.exe" "${forced_knobs[@]}" -points=$points -seed={seed}
+series "real-1.19 forced" 15 wine "$go/go17165-points-reverted.exe" "${forced_args[@]}" -seed={seed}
 series "real-1.19 natural" 5 wine "$go/go17165-mitigated-reverted.exe" "${natural_knobs[@]}" -seed={seed}
 series "model forced" 1 "$build/scenarios/borrowed-m-profiler" --mode=forced --guard=target --duration-ms=1000 --seed={seed}
 series "model natural" 1 "$build/scenarios/borrowed-m-profiler" --mode=natural --guard=target --duration-ms=1000 --seed={seed}

@@ -133,3 +133,14 @@ func describePoints(acts []pointAction) string {
 	}
 	return strings.Join(parts, ",")
 }
+
+// holdsTrap: acts hold the allocation trap (sigprof-trap:hold), which is
+// what -min-windows counts.
+func holdsTrap(acts []pointAction) bool {
+	for _, a := range acts {
+		if a.point == pointNames["sigprof-trap"].index && a.kind == actHold {
+			return true
+		}
+	}
+	return false
+}

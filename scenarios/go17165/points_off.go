@@ -16,4 +16,4 @@ func enablePoints(acts []pointAction) error {
 
 func pointStats() string { return "" }
 
-func trapWindows() uint64 { return 0 }
+func heldWindows() uint64 { return 0 }

@@ -34,8 +34,9 @@ func pointStats() string {
 		s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8])
 }
 
-// trapWindows is trap_running so far: samples in which the trap was raised
-// while a moved M's new owner ran Go code on it.
-func trapWindows() uint64 {
-	return runtime.RacelabStats()[3]
+// heldWindows is hold_left so far: holds of the trap on a moved M, begun
+// while its new owner ran Go code on it, that ended because the owner left Go
+// (in the reverted runtime it cannot allocate there without dying).
+func heldWindows() uint64 {
+	return runtime.RacelabStats()[6]
 }
