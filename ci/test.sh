@@ -11,7 +11,9 @@
 #      six platform-free harness suites (regex, report, results, spec, stats,
 #      verdict: tests/lib/rltest.h's portable TAP implementation), the
 #      Windows-side tests, the *-wine reproducers;
-#   6. Go's real runtime under Wine (ci/test-go.sh): the *-real reproducers.
+#   6. Go's real runtime under Wine (ci/test-go.sh): a smoke test of every
+#      runtime variant, then the forced 17165 gate (go17165-forced-real.repro
+#      under --co-load cpu=4).
 # Steps can be left out locally: RACELAB_SKIP="clang sanitize fuzz windows go".
 # JUnit and Markdown reports go to $RACELAB_REPORT_DIR (default build/reports).
 set -euo pipefail
@@ -52,14 +54,15 @@ step "Linux reproducers"
 bash ci/check-reproducers.sh linux
 # The gates beside two busy threads per core of a 2-core runner: a gate
 # that holds only on an idle machine is a flaky gate.  Each of these held
-# in 10 checks with and 10 without this load; family-p7-suspended-holder
-# has not been measured so yet and is left out
-# (docs/measurements/2026-12-03-gates-under-load.md).  The step took 267 s
-# (2026-12-03, load average 13-23 beside unrelated jobs; go-17165-perturb
-# 82 s, family-p3-handle-reuse 49 s of it).
+# in 10 checks with and 10 without this load
+# (docs/measurements/2026-12-03-gates-under-load.md, and for
+# family-p7-suspended-holder 2026-12-04-gates-under-load.md).  The step
+# took 267 s without P7 (2026-12-03, load average 13-23 beside unrelated
+# jobs; go-17165-perturb 82 s, family-p3-handle-reuse 49 s of it); P7 adds
+# 40-64 s.
 step "Linux reproducers under --co-load cpu=4"
 bash ci/check-reproducers.sh --co-load cpu=4 linux reproducers/go-17165{,-perturb,-sigprof}.repro \
-    reproducers/family-p{2-unchecked-suspend,3-handle-reuse,4-after-dropm,5-async-suspend,6-self-suspend,8-teardown-sample}.repro
+    reproducers/family-p{2-unchecked-suspend,3-handle-reuse,4-after-dropm,5-async-suspend,6-self-suspend,7-suspended-holder,8-teardown-sample}.repro
 # Each gate's positive control pointed at the fix must fail.
 step "Linux positive controls on the fix"
 bash ci/check-positive-controls.sh linux
