@@ -91,7 +91,9 @@ import json, sys
 d = json.load(open(sys.argv[1]))["specs"][0]
 r = [e["result"] for e in d["expectations"] if " crash " in " " + e["expectation"] + " " or " hang " in " " + e["expectation"] + " "]
 judged = {e["variant"] for e in d["expectations"] if " crash " in " " + e["expectation"] + " " or " hang " in " " + e["expectation"] + " "}
-clean = all(v["outcomes"]["pass"] == v["trials"] for v in d["variants"] if v["name"] in judged)
+# A trial of the fix that crashed or hung spoils the control; one that never
+# started (an error, such as Wine'"'"'s silent start failure) is no verdict.
+clean = all(v["outcomes"]["crash"] == 0 and v["outcomes"]["hang"] == 0 for v in d["variants"] if v["name"] in judged)
 print("all-fail" if r and all(x == "fails" for x in r) and clean else ("/".join(r) or "none") + ("" if clean else ", a trial of the fix did not pass"))
 ' "$work/$name.json" 2>/dev/null || echo "no-report")
     trials=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["specs"][0]["trials_run"])' \

@@ -56,6 +56,7 @@ if [[ -n $shard ]]; then
     exit $?
 fi
 meson test -C "$build" --print-errorlogs --num-processes 2
+bash tests/windows/test-wine-run.sh "$build"
 # The platform-free suites must have run, not been left out of the build.
 # (The list is read whole first: grep -q would close the pipe early, and
 # meson fails on the broken pipe under pipefail.)

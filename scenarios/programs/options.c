@@ -73,8 +73,23 @@ static void set(const rt_prog_t *prog, const rt_opt_t *o, const char *shown, con
     }
 }
 
+/* A wrapper that starts the program (ci/wine-run.sh) names a file in
+ * RACELAB_STARTED; the program creates it before anything else, so the
+ * wrapper can tell "Wine exited before the program ran" (no file: the trial
+ * never started) from the program's own failure. */
+static void mark_started(void)
+{
+    const char *path = getenv("RACELAB_STARTED");
+    if (path == NULL || *path == '\0')
+        return;
+    FILE *f = fopen(path, "w");
+    if (f != NULL)
+        fclose(f);
+}
+
 void rt_opts_parse(const rt_prog_t *prog, int argc, char **argv)
 {
+    mark_started();
     size_t n = 0;
     while (prog->opts[n].name != NULL)
         n++;
