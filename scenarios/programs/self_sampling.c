@@ -33,7 +33,8 @@ typedef struct config {
     uint64_t guard;  /* rt_guard_t */
     uint64_t signal; /* 1: SIGPROF, 0: the suspending profiler */
     uint64_t duration_ms, seed, workers, extra_ms, allocs, hz;
-    uint64_t steer_us; /* suspending profiler: wait for the M to move */
+    uint64_t steer_us;    /* suspending profiler: wait for the M to move */
+    uint64_t min_steered; /* run on until this many samples were steered */
 } config_t;
 
 static rt_prof_t *prof;
@@ -71,6 +72,12 @@ static void parse(int argc, char **argv, config_t *cfg)
                   "left that thread, and with the guard raised\n"
                   "until another thread runs it (0 = natural\n"
                   "timing)                                  [0]" },
+        { .name = "min-steered", .metavar = "N", .kind = RT_OPT_NUM,
+          .target = &cfg->min_steered, .min = 0, .max = 1000000,
+          .help = "with --steer-us: run past --duration-ms until N\n"
+                  "samples were steered (at most 10 times the\n"
+                  "duration), so a loaded machine still meets the\n"
+                  "window; the same with either guard      [0]" },
         { .name = NULL },
     };
     const rt_prog_t prog = {
@@ -91,6 +98,15 @@ static void parse(int argc, char **argv, config_t *cfg)
     if (cfg->steer_us > 0 && cfg->signal)
         rt_knob_usage_error(PROG, "--steer-us steers the suspending profiler: it needs "
                                   "--sampler=suspend (a SIGPROF samples its own thread)");
+    if (cfg->min_steered > 0 && cfg->steer_us == 0)
+        rt_knob_usage_error(PROG, "--min-steered counts steered samples: it needs --steer-us");
+}
+
+/* --min-steered: the run has steered that many samples. */
+static bool steered_enough(void *ctx)
+{
+    const config_t *cfg = ctx;
+    return atomic_load(&steered) >= cfg->min_steered;
 }
 
 /* Waits, yielding, until the thread running mp is neither `a` nor `b` (0:
@@ -191,7 +207,11 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": cannot start the profiler\n");
         return 1;
     }
-    rt_sleep_until(rt_now_ns() + cfg.duration_ms * 1000000u);
+    uint64_t t0 = rt_now_ns();
+    if (cfg.min_steered > 0)
+        rt_run_on_until(t0, cfg.duration_ms, steered_enough, &cfg);
+    else
+        rt_sleep_until(t0 + cfg.duration_ms * 1000000u);
     if (cfg.signal)
         rt_sigprof_stop();
     else
