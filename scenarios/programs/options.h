@@ -98,6 +98,11 @@ extern const rt_opt_word_t rt_opt_guard_words[];  /* target, self: rt_guard_t */
 #define RT_OPT_PAUSE(t)                                                            \
     .name = "pause", .metavar = "none|yield|US", .kind = RT_OPT_NUM,               \
     .target = (t), .min = 0, .max = 10000000, .words = rt_opt_pause_words
+/* Run on past --duration-ms until N race windows were steered (with
+ * --steer-us; rt_run_on_until). */
+#define RT_OPT_MIN_STEERED(t)                                                      \
+    .name = "min-steered", .metavar = "N", .kind = RT_OPT_NUM, .target = (t),      \
+    .min = 0, .max = 1000000
 /* Passes over allm per second from lo, or "max" (stored as max_value). */
 #define RT_OPT_PROFILER_HZ(t, lo, max_value)                                       \
     .name = "profiler-hz", .metavar = "N|max", .kind = RT_OPT_NUM,                 \

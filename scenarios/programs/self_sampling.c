@@ -72,8 +72,7 @@ static void parse(int argc, char **argv, config_t *cfg)
                   "left that thread, and with the guard raised\n"
                   "until another thread runs it (0 = natural\n"
                   "timing)                                  [0]" },
-        { .name = "min-steered", .metavar = "N", .kind = RT_OPT_NUM,
-          .target = &cfg->min_steered, .min = 0, .max = 1000000,
+        { RT_OPT_MIN_STEERED(&cfg->min_steered),
           .help = "with --steer-us: run past --duration-ms until N\n"
                   "samples were steered (at most 10 times the\n"
                   "duration), so a loaded machine still meets the\n"

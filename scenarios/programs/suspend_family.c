@@ -121,8 +121,7 @@ static void parse(int argc, char **argv, config_t *cfg)
                   "p7: the suspended thread holds the heap lock,\n"
                   "re-suspending until it does).\n"
                   "Same wait in both shapes (0..10000000)   [0]" },
-        { .name = "min-steered", .metavar = "N", .kind = RT_OPT_NUM,
-          .target = &cfg->min_steered, .min = 0, .max = 1000000,
+        { RT_OPT_MIN_STEERED(&cfg->min_steered),
           .help = "with --steer-us: run past --duration-ms until N\n"
                   "race windows were steered (at most 10 times the\n"
                   "duration), so a loaded machine still meets the\n"
