@@ -26,6 +26,10 @@ static _Atomic(rt_m_t *) victim;
  * waits to make its check, and the script would stall until it timed out. */
 static _Atomic rt_thandle_t loaded;
 static uint32_t step_timeout_ms;
+/* Attempts 1..abort_first are aborted on purpose as soon as the profiler
+ * has loaded A's handle, so that a test can exercise the retry path
+ * without waiting for the machine to time a handshake out. */
+static unsigned abort_first;
 static _Thread_local unsigned a_attempt, b_attempt; /* 0: not A / not B */
 
 /* Ends the current attempt, whatever phase it reached short of DONE.  A CAS
@@ -83,8 +87,12 @@ static void hook(rt_schedpt_id_t pt, rt_m_t *mp, void *ctx)
             atomic_load(&phase) == RT_FORCED_IDLE) {
             atomic_store(&loaded, rt_prof_loaded_thread());
             atomic_store(&victim, mp);
-            if (advance(RT_FORCED_IDLE, RT_FORCED_LOADED))
-                await_phase(now, RT_FORCED_TAKEN);
+            if (advance(RT_FORCED_IDLE, RT_FORCED_LOADED)) {
+                if (now <= abort_first)
+                    abort_attempt();
+                else
+                    await_phase(now, RT_FORCED_TAKEN);
+            }
         }
         break;
     case RT_SP_DROPM_BEFORE:
@@ -158,9 +166,10 @@ static void begin_attempt(unsigned n)
     atomic_store(&phase, RT_FORCED_IDLE);
 }
 
-void rt_forced_install(uint32_t timeout_ms)
+void rt_forced_install(uint32_t timeout_ms, unsigned abort_first_attempts)
 {
     step_timeout_ms = timeout_ms > 0 ? timeout_ms : 1;
+    abort_first = abort_first_attempts;
     atomic_store(&aborts, 0);
     begin_attempt(1);
     rt_schedpt_install(hook, NULL);

@@ -34,8 +34,11 @@ typedef enum rt_forced_phase {
 } rt_forced_phase_t;
 
 /* Installs the script as the schedule-point hook.  step_timeout_ms bounds
- * every handshake wait (>= 1).  Call before the threads start. */
-void rt_forced_install(uint32_t step_timeout_ms);
+ * every handshake wait (>= 1).  The first abort_first attempts are aborted
+ * on purpose once the profiler has loaded its victim (0: none), which
+ * makes the retry path testable on any machine.  Call before the threads
+ * start. */
+void rt_forced_install(uint32_t step_timeout_ms, unsigned abort_first);
 
 /* Waits until the script is DONE, trying it again after each aborted
  * attempt, for at most timeout_ms.  Returns DONE, or else ABORTED when some

@@ -38,6 +38,7 @@ typedef struct config {
     uint64_t sample_work, window_ns, callback_work, suspend_timeout_ms;
     uint64_t pause; /* rt_pause */
     uint64_t perturb_depth, perturb_max_delay_us, forced_timeout_ms;
+    uint64_t forced_abort_first; /* attempts aborted on purpose (tests) */
     uint64_t min_moved; /* run on until the profiler hit this many windows */
 } config_t;
 
@@ -138,6 +139,10 @@ static void parse(int argc, char **argv, config_t *cfg)
         { .name = "forced-timeout-ms", .metavar = "N", .kind = RT_OPT_NUM,
           .target = &cfg->forced_timeout_ms, .min = 1, .max = 60000,
           .help = "bound on each forced handshake (1..60000) [2000]" },
+        { .name = "forced-abort-first", .metavar = "N", .kind = RT_OPT_NUM,
+          .target = &cfg->forced_abort_first, .min = 0, .max = 1000,
+          .help = "abort the first N forced attempts on\n"
+                  "purpose, to test the retry (0..1000)   [0]" },
         { .name = NULL },
     };
     const rt_prog_t prog = {
@@ -160,6 +165,8 @@ static void parse(int argc, char **argv, config_t *cfg)
         (cfg->profiler_hz == 0 || cfg->allocs == 0 || cfg->workers <= cfg->extra_ms))
         rt_knob_usage_error(PROG, "--mode=forced needs the profiler on (--profiler-hz), "
                                   "--allocs >= 1 and more --workers than --extra-ms");
+    if (cfg->forced_abort_first > 0 && cfg->mode != MODE_FORCED)
+        rt_knob_usage_error(PROG, "--forced-abort-first needs --mode=forced");
     if (cfg->min_moved > 0 && (cfg->mode == MODE_FORCED || cfg->profiler_hz == 0))
         rt_knob_usage_error(PROG, "--min-moved needs the profiler on (--profiler-hz) and "
                                   "--mode=natural or perturb (forced ends with its script)");
@@ -268,7 +275,7 @@ int main(int argc, char **argv)
             return 1;
         }
     } else if (cfg.mode == MODE_FORCED) {
-        rt_forced_install((uint32_t)cfg.forced_timeout_ms);
+        rt_forced_install((uint32_t)cfg.forced_timeout_ms, (unsigned)cfg.forced_abort_first);
     }
 
     static worker_t workers[RT_MAX_WORKERS];
@@ -331,7 +338,7 @@ int main(int argc, char **argv)
     if (cfg.mode == MODE_FORCED && forced != RT_FORCED_DONE) {
         if (forced == RT_FORCED_ABORTED)
             fprintf(stderr, PROG ": --mode=forced: %llu attempts, each aborted; the last "
-                            "timed out in phase '%s'\n",
+                            "was aborted in phase '%s'\n",
                     (ull)rt_forced_aborts(), rt_forced_phase_name(rt_forced_aborted_at()));
         else
             fprintf(stderr, PROG ": --mode=forced: the run ended in phase '%s' before the "

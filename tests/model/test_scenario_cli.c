@@ -31,6 +31,8 @@ ParameterizedTestParameters(scenario_cli, bad_knob_is_a_usage_error)
         { "--mode=chaos", "--mode" },
         { "--perturb-depth=9", "--perturb-depth" },
         { "--forced-timeout-ms=0", "--forced-timeout-ms" },
+        { "--forced-abort-first=1001", "--forced-abort-first" },
+        { "--forced-abort-first=2", "--forced-abort-first" }, /* natural mode */
         { "extra", "extra" },
     };
     return cr_make_param_array(bad_case_t, cases, sizeof cases / sizeof cases[0]);
