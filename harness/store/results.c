@@ -329,7 +329,13 @@ static int ju64(jp_t *j, const char *key, uint64_t *out)
     return 0;
 }
 
-static int jdouble(jp_t *j, const char *key, double *out)
+/* The longest span a trial's times may hold: about 31 years.  A file that
+ * says more was not written by racelab, and a larger value could not be
+ * written back as it was read (the writer prints fixed-point seconds). */
+#define MAX_SECONDS 1e9
+
+/* Seconds, from 0 to MAX_SECONDS. */
+static int jseconds(jp_t *j, const char *key, double *out)
 {
     size_t n = jnumber_len(j);
     if (n == 0 || n > 60)
@@ -337,7 +343,10 @@ static int jdouble(jp_t *j, const char *key, double *out)
     char tmp[64];
     memcpy(tmp, j->p, n);
     tmp[n] = '\0';
-    *out = strtod(tmp, NULL);
+    double v = strtod(tmp, NULL);
+    if (!(v >= 0.0 && v <= MAX_SECONDS))
+        return jfail(j, "\"%s\" wants seconds from 0 to %.0f (got %s)", key, MAX_SECONDS, tmp);
+    *out = v;
     j->p += n;
     return 0;
 }
@@ -517,9 +526,9 @@ static int jfield(jp_t *j, int f, rl_trial_t *t)
         t->exception = (uint32_t)v;
         return 0;
     case F_STARTED:
-        return jdouble(j, key, &t->started_s);
+        return jseconds(j, key, &t->started_s);
     case F_DURATION:
-        return jdouble(j, key, &t->duration_s);
+        return jseconds(j, key, &t->duration_s);
     }
     return jfail(j, "internal: unknown field");
 }

@@ -171,6 +171,9 @@ Test(results, rejects_line)
         {"{\"spec\":\"\\q\"}", "column 10: bad escape in a string"},
         {"{\"index\":-3}", "column 10: \"index\" is out of range"},
         {"{\"spec\" 1}", "column 9: expected ':'"},
+        /* It could not be written back as read (fixed-point seconds). */
+        {"{\"started_s\":0.0005e94}", "column 14: \"started_s\" wants seconds from 0 to 1000000000 (got 0.0005e94)"},
+        {"{\"duration_s\":-0.5}", "column 15: \"duration_s\" wants seconds from 0 to 1000000000 (got -0.5)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const bad_line_t *c = &cases[i];
