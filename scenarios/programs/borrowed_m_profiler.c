@@ -140,9 +140,9 @@ static void parse(int argc, char **argv, config_t *cfg)
           .target = &cfg->forced_timeout_ms, .min = 1, .max = 60000,
           .help = "bound on each forced handshake (1..60000) [2000]" },
         { .name = "forced-abort-first", .metavar = "N", .kind = RT_OPT_NUM,
-          .target = &cfg->forced_abort_first, .min = 0, .max = 1000,
+          .target = &cfg->forced_abort_first, .min = 0, .max = 1000000,
           .help = "abort the first N forced attempts on\n"
-                  "purpose, to test the retry (0..1000)   [0]" },
+                  "purpose, to test the retry (0..1000000) [0]" },
         { .name = NULL },
     };
     const rt_prog_t prog = {

@@ -149,11 +149,14 @@ Test(modes, forced_tries_an_aborted_attempt_again, .timeout = 60)
 }
 
 /* Every attempt aborted on purpose: the trial ends on its own with exit 3
- * and says that each attempt was aborted and where. */
+ * and says that each attempt was aborted and where.  Two seconds leave a
+ * loaded machine ample time to reach the first attempt's 'loaded', and
+ * no machine can use up a million attempts in them (each abort waits 1 ms
+ * before the next attempt begins). */
 Test(modes, forced_that_never_completes_says_why, .timeout = 60)
 {
-    const char *args[] = { "--mode=forced", "--guard=self", "--duration-ms=300",
-                           "--forced-abort-first=1000", NULL };
+    const char *args[] = { "--mode=forced", "--guard=self", "--duration-ms=2000",
+                           "--forced-abort-first=1000000", NULL };
     run_t r;
     run_scenario(&r, args, NULL);
     cr_assert_eq(r.status, 3, "exit %d, stderr %s", r.status, r.err);

@@ -31,7 +31,7 @@ ParameterizedTestParameters(scenario_cli, bad_knob_is_a_usage_error)
         { "--mode=chaos", "--mode" },
         { "--perturb-depth=9", "--perturb-depth" },
         { "--forced-timeout-ms=0", "--forced-timeout-ms" },
-        { "--forced-abort-first=1001", "--forced-abort-first" },
+        { "--forced-abort-first=1000001", "--forced-abort-first" },
         { "--forced-abort-first=2", "--forced-abort-first" }, /* natural mode */
         { "extra", "extra" },
     };
