@@ -13,6 +13,7 @@
 #include "store/results.h"
 
 #include "util/fmt.h"
+#include "util/parse.h"
 #include "util/strbuf.h"
 
 #include "os/os.h"
@@ -343,8 +344,8 @@ static int jseconds(jp_t *j, const char *key, double *out)
     char tmp[64];
     memcpy(tmp, j->p, n);
     tmp[n] = '\0';
-    double v = strtod(tmp, NULL);
-    if (!(v >= 0.0 && v <= MAX_SECONDS))
+    double v;
+    if (rl_parse_double(tmp, &v) != 0 || v > MAX_SECONDS)
         return jfail(j, "\"%s\" wants seconds from 0 to %.0f (got %s)", key, MAX_SECONDS, tmp);
     *out = v;
     j->p += n;
