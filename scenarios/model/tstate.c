@@ -22,11 +22,16 @@ rt_tstate_t *rt_tstate_new(void)
     return st;
 }
 
+/* Under ASan the free is the release: no flag is set first, so a sample
+ * never sees a state that is marked released but not yet freed and
+ * throws the model's message where ASan's report is what it must say.  A
+ * sample that stopped the thread before the free meets a live state. */
 void rt_tstate_release(rt_tstate_t *st)
 {
-    atomic_store(&st->released, true);
     if (RT_TSTATE_FREES)
         free(st);
+    else
+        atomic_store(&st->released, true);
 }
 
 bool rt_tstate_released(rt_tstate_t *st)

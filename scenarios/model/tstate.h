@@ -45,8 +45,9 @@ typedef struct rt_tstate {
 #define RT_TSTATE_MAX 65536
 rt_tstate_t *rt_tstate_new(void);
 
-/* Releases st (its thread's teardown).  Later uses see released (under
- * ASan: are a use-after-free). */
+/* Releases st (its thread's teardown).  Later uses see released; under
+ * ASan st is freed instead, with nothing marked first, so any later use
+ * is a use-after-free and none sees the model's flag. */
 void rt_tstate_release(rt_tstate_t *st);
 
 bool rt_tstate_released(rt_tstate_t *st);
