@@ -4,7 +4,8 @@
 #      checks (ci/check-docs.py), the man pages as installed and the GitHub
 #      workflow (ci/lint-workflows.sh, actionlint);
 #   2. the Linux reproducers (every reproducers/*.repro that is neither
-#      *-wine nor *-real), each a CI gate checked by racelab;
+#      *-wine, *-real nor *-natural), each a CI gate checked by racelab
+#      under --co-load cpu=4, and each gate's positive control on the fix;
 #   3. a clang build of everything and its test suites (-Werror on both);
 #   4. the ASan+UBSan build (ci/sanitize.sh) and short fuzzing (ci/fuzz.sh);
 #   5. the Windows half under Wine (ci/test-windows.sh): cross build, the
@@ -50,19 +51,15 @@ for page in man1/racelab.1 man5/racelab-repro.5; do
     MANWIDTH=80 man -l "$f" | grep -q . || { echo "ci/test.sh: man -l $f rendered nothing" >&2; exit 1; }
 done
 
-step "Linux reproducers"
-bash ci/check-reproducers.sh linux
-# The gates beside two busy threads per core of a 2-core runner: a gate
-# that holds only on an idle machine is a flaky gate.  Each of these held
-# in 10 checks with and 10 without this load
-# (docs/measurements/2026-12-03-gates-under-load.md, and for
-# family-p7-suspended-holder 2026-12-04-gates-under-load.md).  The step
-# took 267 s without P7 (2026-12-03, load average 13-23 beside unrelated
-# jobs; go-17165-perturb 82 s, family-p3-handle-reuse 49 s of it); P7 adds
-# 40-64 s.
+# The Linux gates, each checked once beside two busy threads per core of a
+# 2-core runner (racelab check --co-load cpu=4): a gate that holds only on an
+# idle machine is a flaky gate.  Each held in 10 checks with and 10 without
+# this load (docs/measurements/2026-12-03-gates-under-load.md, and for
+# family-p7-suspended-holder 2026-12-04, go-17165-sigprof 2026-12-07,
+# go-17165 2026-12-08), so a second check without the co-load would add
+# minutes and test nothing more.
 step "Linux reproducers under --co-load cpu=4"
-bash ci/check-reproducers.sh --co-load cpu=4 linux reproducers/go-17165{,-perturb,-sigprof}.repro \
-    reproducers/family-p{2-unchecked-suspend,3-handle-reuse,4-after-dropm,5-async-suspend,6-self-suspend,7-suspended-holder,8-teardown-sample}.repro
+bash ci/check-reproducers.sh --co-load cpu=4 linux
 # Each gate's positive control pointed at the fix must fail.
 step "Linux positive controls on the fix"
 bash ci/check-positive-controls.sh linux
