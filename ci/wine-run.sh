@@ -54,7 +54,10 @@ exec 9>&-
 # silent start failure").  Without the file such an exit is a start that
 # failed, not the program's failure: the same command is started again, at
 # most three times in all, each retry said on stderr, and a trial whose
-# every start failed never started.  Any other program's exit status is
+# every start failed never started.  Every failed start is also counted,
+# a line each, in $WINEPREFIX/.racelab-failed-starts (time, program, exit
+# status, attempt), so that how often Wine fails to start a program can be
+# measured over a whole series of runs.  Any other program's exit status is
 # passed on as it is.
 case $prog in
 scenarios/*.exe) ;;
@@ -70,5 +73,7 @@ for attempt in 1 2 3; do
         exit $rc
     fi
     echo "racelab: wine-run: wine exited $rc before $prog ran (start $attempt of 3)" >&2
+    printf '%s %s exit %d start %d of 3\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$prog" "$rc" "$attempt" \
+        >>"$WINEPREFIX/.racelab-failed-starts" || true
 done
 not_started "wine exited $rc before $prog ran, three times (it made no $RACELAB_STARTED)"
