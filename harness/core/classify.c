@@ -302,6 +302,13 @@ rl_outcome_t rl_classify_printed(const rl_proc_result_t *res, const rl_classifie
     size_t len;
     char *merged;
     const char *out;
+    if (res->timed_out && res->stopped[0]) {
+        /* A stopped program did not hang: it could not run on.  Like a
+         * trial that never started, it is no evidence either way. */
+        snprintf(buf, sizeof buf, "stopped from outside: %s", res->stopped);
+        *signature = rl_strdup(buf);
+        return RL_OUTCOME_ERROR;
+    }
     if (res->timed_out) {
         /* Only the spec's own patterns: a built-in one such as "panic:" is
          * too loose to turn a hang into a crash. */

@@ -31,6 +31,12 @@ typedef struct {
     size_t signature_lines_len;
     size_t output_total;     /* bytes the child wrote in all */
     char *stacks;            /* hang diagnostics text, or NULL */
+    /* Set (with timed_out) when, at the timeout, a process of the trial had
+     * every live thread stopped (state T: SIGSTOP's group stop), or traced
+     * by another process while the rest were: something outside the trial
+     * stopped it, so it did not hang by itself.  What follows "stopped
+     * from outside: " in the error's signature; "" otherwise. */
+    char stopped[128];
     char *dump_path;         /* minidump written, or NULL */
     char errmsg[256];
 } rl_proc_result_t;

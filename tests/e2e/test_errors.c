@@ -1,6 +1,7 @@
 /* test_errors.c - trials that could not run, end to end: a program that is
- * not there, and a wrapper that says "the trial did not start" (marker line
- * and exit status 125) for some trials while the others pass or crash.
+ * not there, a wrapper that says "the trial did not start" (marker line
+ * and exit status 125) for some trials while the others pass or crash, and
+ * a program stopped (SIGSTOP) when its timeout came.
  * Such trials are errors: never a pass, never the program's crash; a check
  * they leave undecided exits 3 and JUnit counts them as errors. */
 #include "rltest.h"
@@ -171,4 +172,35 @@ Test(errors, exit_125_without_the_marker_is_a_crash, .timeout = 60)
     cr_assert_eq(e2e_run(b, "bout"), 1);
     cr_assert_eq(count_outcome("a", "", RL_OUTCOME_CRASH, "exit status 125"), 2);
     cr_assert_eq(count_outcome("b", "", RL_OUTCOME_CRASH, NULL), 2);
+}
+
+/* A process stopped by SIGSTOP cannot run on: at the timeout racelab finds
+ * every thread of it in state T and calls the trial an error (stopped from
+ * outside), not a hang; a program that sleeps past the same timeout is
+ * still a hang.  (Under Wine the stop comes from the server's ptrace, see
+ * docs/windows.md; here the process stops itself.) */
+Test(errors, a_stopped_program_is_an_error_not_a_hang, .timeout = 60)
+{
+    e2e_tmpdir();
+    e2e_write("stop.sh", "kill -STOP $$\n");
+    e2e_write("sleep.sh", "sleep 30\n");
+    char *stop[] = { R, "run", "-n", "2", "-j", "2", "--timeout", "1", "--results", "rs", "--", "/bin/sh",
+                     "stop.sh", NULL };
+    int rc = e2e_run(stop, "out-stop");
+    char *o = slurp("out-stop");
+    cr_assert_neq(rc, 0, "errors are not passes: %s", o);
+    cr_assert_eq(count_outcome("rs", "", RL_OUTCOME_ERROR,
+                               "stopped from outside: every thread stopped (state T) at the timeout"), 2,
+                 "both trials are errors: %s", o);
+    cr_assert_eq(count_outcome("rs", "", RL_OUTCOME_HANG, NULL), 0, "%s", o);
+    char *log = tf_slurp("rs/logs/run-0.log", NULL);
+    cr_assert(log && strstr(log, "was stopped at the timeout: 1 of its 1 live threads in state T"),
+              "the log says what was found: %s", log ? log : "(no log)");
+    char *sleep[] = { R, "run", "-n", "1", "--timeout", "1", "--results", "rh", "--", "/bin/sh", "sleep.sh",
+                      NULL };
+    e2e_run(sleep, "out-sleep");
+    cr_assert_eq(count_outcome("rh", "", RL_OUTCOME_HANG, "timeout after 1s"), 1,
+                 "a sleeping program still hangs");
+    free(o);
+    free(log);
 }

@@ -329,6 +329,83 @@ static void rl__proc_tasks(rl_sb_t *s, pid_t pid)
     rl__each_stat(path, rl__proc_task, &t);
 }
 
+/* The process that traces task tid of pid (TracerPid in its status), 0
+ * when none or unreadable. */
+static pid_t rl__tracer_of(pid_t pid, const char *tid)
+{
+    char path[128], buf[4096];
+    snprintf(path, sizeof path, "/proc/%d/task/%.20s/status", (int)pid, tid);
+    if (!rl__read_small(path, buf, sizeof buf))
+        return 0;
+    const char *t = strstr(buf, "\nTracerPid:");
+    int tracer = 0;
+    return t && sscanf(t + 12, "%d", &tracer) == 1 && tracer > 0 ? (pid_t)tracer : 0;
+}
+
+typedef struct {
+    pid_t pid, pgid;
+    int live, stopped, traced;   /* live: not Z; stopped: state T; traced: from outside */
+    pid_t tracer;
+} rl__stop_count_t;
+
+static int rl__count_stopped(void *ctx, const char *id, const rl__stat_t *st)
+{
+    rl__stop_count_t *c = ctx;
+    if (st->state == 'Z' || st->state == 'X')
+        return 0;
+    c->live++;
+    if (st->state == 'T') {
+        c->stopped++;
+        return 0;
+    }
+    pid_t tracer = rl__tracer_of(c->pid, id);
+    char tpath[48], comm[64], tst;
+    int tppid, tpgrp;
+    snprintf(tpath, sizeof tpath, "/proc/%d/stat", (int)tracer);
+    if (tracer && rl__parse_stat(tpath, comm, sizeof comm, &tst, &tppid, &tpgrp) == 0 &&
+        tpgrp != (int)c->pgid) {
+        c->traced++;
+        c->tracer = tracer;
+    }
+    return 0;
+}
+
+/* Whether a process of group pgid cannot run on because something outside
+ * the trial stopped it: at least one live thread in state T (a SIGSTOP's
+ * group stop; nothing in racelab sends one) and every other live thread
+ * stopped too or traced by a process outside the group.  Wine's server,
+ * for one, attaches to a thread with ptrace and, when the thread does not
+ * stop within its 3-s watchdog on a loaded machine, gives up without
+ * detaching; the SIGSTOP it sent then stops the whole process for good
+ * (docs/windows.md, "A process stopped by Wine's server").
+ * Writes the pid-free reason into why (the error's signature) and the
+ * details into s; returns 1 when so. */
+static int rl__stopped_from_outside(pid_t pgid, char *why, size_t wlen, rl_sb_t *s)
+{
+    pid_t members[64];
+    int n = rl__group_members(pgid, members, 64);
+    for (int i = 0; i < n; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/task", (int)members[i]);
+        rl__stop_count_t c = { .pid = members[i], .pgid = pgid };
+        rl__each_stat(path, rl__count_stopped, &c);
+        if (c.stopped == 0 || c.stopped + c.traced < c.live)
+            continue;
+        if (c.traced)
+            snprintf(why, wlen, "every thread stopped (state T) or traced by another process at the timeout");
+        else
+            snprintf(why, wlen, "every thread stopped (state T) at the timeout");
+        rl_sb_printf(s, "[racelab: process %d was stopped at the timeout: %d of its %d live threads in "
+                        "state T", (int)members[i], c.stopped, c.live);
+        if (c.traced)
+            rl_sb_printf(s, ", %d traced by process %d, outside the trial", c.traced, (int)c.tracer);
+        rl_sb_puts(s, ". A stopped program cannot run on, so this is no hang of its own: the trial is an "
+                      "error, counted in no rate]\n");
+        return 1;
+    }
+    return 0;
+}
+
 static int rl__on_path(const char *name, char *out, size_t len)
 {
     const char *path = getenv("PATH");
@@ -932,8 +1009,20 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_proc_result_t *res, int helpe
         clock_gettime(CLOCK_MONOTONIC, &ts);
         /* The trial's time is up to the timeout, not the diagnostics. */
         res->duration_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - t0;
+        /* Looked at first: gdb's attaching stops threads too. */
+        rl_sb_t stop_note = { 0 };
+        rl__stopped_from_outside(pid, res->stopped, sizeof res->stopped, &stop_note);
         if (opts->capture_stacks)
             res->stacks = rl__hang_report(pid, hd, go_dump, rd, &pipe_open);
+        if (stop_note.len) {
+            rl_sb_t all = { 0 };
+            rl_sb_add(&all, stop_note.s, stop_note.len);
+            if (res->stacks)
+                rl_sb_puts(&all, res->stacks);
+            free(res->stacks);
+            res->stacks = rl_sb_take(&all);
+        }
+        rl_sb_free(&stop_note);
         kill(-pid, SIGKILL);
         clock_gettime(CLOCK_MONOTONIC, &ts);
         /* Drain what the dying group still writes, briefly. */
