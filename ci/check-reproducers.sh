@@ -25,7 +25,16 @@
 #                                   the trials), so only setup errors fail
 #                                   it; ci/merge-shards.sh judges the whole
 # Exits non-zero when any spec's expectations fail; every spec is still run,
-# so one report shows them all.
+# so one report shows them all.  A check that ends undecided (exit 3: trials
+# that could not run, such as Wine failing to start a program or leaving it
+# stopped, and a verdict that depends on them) claims nothing about the
+# program, so it is checked once more, its first results kept beside as
+# NAME.undecided; the second check's verdict stands.  A FAIL is never
+# checked again.
+# Environment: RACELAB (the racelab binary, default build/harness/racelab),
+# RACELAB_REPORT_DIR (default build/reports), RACELAB_CI_RESULTS
+# (the results directory, default BUILD/results-ci-KIND[SUFFIX]).  The
+# retry is tested by tests/ci/test-check-reproducers.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,7 +60,7 @@ kind=${1:?usage: ci/check-reproducers.sh [--co-load cpu=N] linux|natural|wine|re
 shift
 only=("$@")
 reports=${RACELAB_REPORT_DIR:-build/reports}
-racelab=build/harness/racelab
+racelab=${RACELAB:-build/harness/racelab}
 build=build
 specs=()
 case $kind in
@@ -69,7 +78,7 @@ if [[ $list == 1 ]]; then
     exit 0
 fi
 mkdir -p "$reports"
-results=$build/results-ci-$kind$suffix
+results=${RACELAB_CI_RESULTS:-$build/results-ci-$kind$suffix}
 if [[ ${#shard[@]} -gt 0 ]]; then
     i=${shard[1]%/*} n=${shard[1]#*/}
     results=$build/results-ci-$kind$suffix.shard-$i-of-$n
@@ -91,9 +100,18 @@ rm -rf "$results"
 rc=0
 for s in "${specs[@]}"; do
     name=$(basename "$s" .repro)
-    echo "---- racelab check ${load[*]} $s"
-    "$racelab" check --jobs 2 --build "$build" "${load[@]}" --results "$results/$name" \
-        --junit "$reports/$name$suffix.junit.xml" --markdown "$reports/$name$suffix.md" \
-        --html "$reports/$name$suffix.html" "$s" || rc=1
+    for attempt in 1 2; do
+        echo "---- racelab check ${load[*]} $s"
+        st=0
+        "$racelab" check --jobs 2 --build "$build" "${load[@]}" --results "$results/$name" \
+            --junit "$reports/$name$suffix.junit.xml" --markdown "$reports/$name$suffix.md" \
+            --html "$reports/$name$suffix.html" "$s" || st=$?
+        [[ $st == 3 && $attempt == 1 ]] || break
+        echo "ci/check-reproducers.sh: $name: UNDECIDED (trials that could not run); checking it once more," \
+             "the first results kept in $results/$name.undecided" >&2
+        rm -rf "$results/$name.undecided"
+        mv "$results/$name" "$results/$name.undecided"
+    done
+    [[ $st == 0 ]] || rc=1
 done
 exit $rc
