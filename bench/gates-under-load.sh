@@ -57,6 +57,16 @@ racelab=${RACELAB:-build/harness/racelab}
 [[ -x $racelab ]] || { echo "gates-under-load.sh: no $racelab (meson compile -C build)" >&2; exit 64; }
 mkdir -p "$out"
 [[ $table_only == 1 ]] || {
+if [[ $kind == wine ]]; then
+    # As ci/test-windows.sh runs the -wine gates: one persistent wineserver
+    # for the whole series.  Without it each check's first trial starts a
+    # server and racelab ends it with the check, and on a loaded machine a
+    # trial then waits seconds for the server under ci/wine-run.sh's lock.
+    export WINEPREFIX=${WINEPREFIX:-$PWD/$build/wineprefix} WINEDEBUG=${WINEDEBUG:--all}
+    . ci/wine-server.sh
+    racelab_wineserver_up || { echo "gates-under-load.sh: no persistent wineserver for $WINEPREFIX" >&2; exit 1; }
+    trap 'wineserver -k 2>/dev/null || true' EXIT
+fi
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)" \
     | tee "$out/started"
 for s in "${specs[@]}"; do
