@@ -359,11 +359,12 @@ static int rl__count_stopped(void *ctx, const char *id, const rl__stat_t *st)
         return 0;
     }
     pid_t tracer = rl__tracer_of(c->pid, id);
+    if (tracer == 0)
+        return 0;
     char tpath[48], comm[64], tst;
     int tppid, tpgrp;
     snprintf(tpath, sizeof tpath, "/proc/%d/stat", (int)tracer);
-    if (tracer && rl__parse_stat(tpath, comm, sizeof comm, &tst, &tppid, &tpgrp) == 0 &&
-        tpgrp != (int)c->pgid) {
+    if (rl__parse_stat(tpath, comm, sizeof comm, &tst, &tppid, &tpgrp) == 0 && tpgrp != (int)c->pgid) {
         c->traced++;
         c->tracer = tracer;
     }
@@ -1010,19 +1011,17 @@ static int rl__run(const rl_spawn_opts_t *opts, rl_proc_result_t *res, int helpe
         /* The trial's time is up to the timeout, not the diagnostics. */
         res->duration_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - t0;
         /* Looked at first: gdb's attaching stops threads too. */
-        rl_sb_t stop_note = { 0 };
-        rl__stopped_from_outside(pid, res->stopped, sizeof res->stopped, &stop_note);
-        if (opts->capture_stacks)
-            res->stacks = rl__hang_report(pid, hd, go_dump, rd, &pipe_open);
-        if (stop_note.len) {
-            rl_sb_t all = { 0 };
-            rl_sb_add(&all, stop_note.s, stop_note.len);
-            if (res->stacks)
-                rl_sb_puts(&all, res->stacks);
-            free(res->stacks);
-            res->stacks = rl_sb_take(&all);
+        rl_sb_t diag = { 0 };
+        rl__stopped_from_outside(pid, res->stopped, sizeof res->stopped, &diag);
+        if (opts->capture_stacks) {
+            char *report = rl__hang_report(pid, hd, go_dump, rd, &pipe_open);
+            if (report)
+                rl_sb_puts(&diag, report);
+            free(report);
         }
-        rl_sb_free(&stop_note);
+        if (diag.len)
+            res->stacks = rl_sb_take(&diag);
+        rl_sb_free(&diag);
         kill(-pid, SIGKILL);
         clock_gettime(CLOCK_MONOTONIC, &ts);
         /* Drain what the dying group still writes, briefly. */
